@@ -1,0 +1,271 @@
+// The FORMAT.md records: event and document JSON.
+#include <array>
+
+#include "core/json.h"
+#include "tocsin/document.h"
+#include "tocsin/event.h"
+
+namespace tocsin {
+namespace {
+
+constexpr std::array<std::string_view, kEventTypeCount> kTypeNames = {
+    "AGREE",  "CONSULT", "SUPPORT",  "CONCEDE", "COOPERATE", "AID",      "RETREAT", "REQUEST",
+    "ACCUSE", "REJECT",  "THREATEN", "PROTEST", "SANCTION",  "MOBILIZE", "COERCE",  "ASSAULT"};
+
+void Key(std::string_view k, std::string* out) {
+  out->push_back(',');
+  json::AppendString(k, out);
+  out->push_back(':');
+}
+
+void SpanJson(Span s, std::string* out) {
+  out->push_back('[');
+  json::AppendInt(s.begin, out);
+  out->push_back(',');
+  json::AppendInt(s.end, out);
+  out->push_back(']');
+}
+
+void ActorJson(const Actor& a, bool explain, std::string* out) {
+  out->append("{\"text\":");
+  json::AppendString(a.text, out);
+  Key("name", out);
+  json::AppendString(a.name, out);
+  Key("country", out);
+  if (a.country.empty()) out->append("null"); else json::AppendString(a.country, out);
+  Key("sector", out);
+  if (a.sector.empty()) out->append("null"); else json::AppendString(a.sector, out);
+  Key("span", out);
+  SpanJson(a.span, out);
+  if (explain && !a.via.empty()) {
+    Key("via", out);
+    json::AppendString(a.via, out);
+  }
+  out->push_back('}');
+}
+
+void ActorsJson(const std::vector<Actor>& v, bool explain, std::string* out) {
+  out->push_back('[');
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (i) out->push_back(',');
+    ActorJson(v[i], explain, out);
+  }
+  out->push_back(']');
+}
+
+void PlaceJson(const Place& p, std::string* out) {
+  out->append("{\"text\":");
+  if (p.text.empty()) out->append("null"); else json::AppendString(p.text, out);
+  Key("name", out);
+  json::AppendString(p.name, out);
+  Key("country", out);
+  json::AppendString(p.country, out);
+  Key("admin1", out);
+  if (p.admin1.empty()) out->append("null"); else json::AppendString(p.admin1, out);
+  Key("lat", out);
+  if (p.has_coordinates) json::AppendNumber(p.lat, out); else out->append("null");
+  Key("lon", out);
+  if (p.has_coordinates) json::AppendNumber(p.lon, out); else out->append("null");
+  Key("geonames", out);
+  if (p.geonames) json::AppendInt(p.geonames, out); else out->append("null");
+  Key("precision", out);
+  json::AppendString(p.precision, out);
+  Key("span", out);
+  if (p.span.empty()) out->append("null"); else SpanJson(p.span, out);
+  out->push_back('}');
+}
+
+void CountJson(const std::optional<Count>& c, std::string* out) {
+  if (!c) { out->append("null"); return; }
+  out->append("{\"value\":");
+  json::AppendInt(c->value, out);
+  Key("qualifier", out);
+  json::AppendString(c->qualifier, out);
+  if (c->qualifier == "range") {
+    Key("min", out);
+    json::AppendInt(c->min, out);
+    Key("max", out);
+    json::AppendInt(c->max, out);
+  }
+  Key("text", out);
+  json::AppendString(c->text, out);
+  out->push_back('}');
+}
+
+}  // namespace
+
+std::string_view EventTypeName(EventType t) { return kTypeNames[static_cast<size_t>(t)]; }
+
+std::optional<EventType> ParseEventType(std::string_view name) {
+  for (size_t i = 0; i < kTypeNames.size(); ++i) {
+    const std::string_view n = kTypeNames[i];
+    if (n.size() != name.size()) continue;
+    bool same = true;
+    for (size_t k = 0; k < n.size() && same; ++k)
+      same = (name[k] >= 'a' && name[k] <= 'z' ? name[k] - 32 : name[k]) == n[k];
+    if (same) return static_cast<EventType>(i);
+  }
+  return std::nullopt;
+}
+
+std::string_view ModalityName(Modality m) {
+  static constexpr std::string_view kNames[] = {"asserted",   "negated",   "requested",   "promised",
+                                                "threatened", "predicted", "hypothetical"};
+  return kNames[static_cast<size_t>(m)];
+}
+
+void AppendEventJson(const Event& e, std::string_view sentence_text, bool with_explain, std::string* out) {
+  out->append("{\"format\":1");
+  Key("id", out);
+  json::AppendString(e.id, out);
+  Key("doc", out);
+  json::AppendString(e.doc, out);
+  Key("lang", out);
+  json::AppendString(e.lang, out);
+  Key("type", out);
+  json::AppendString(EventTypeName(e.type), out);
+  Key("mode", out);
+  if (e.mode.empty()) out->append("null"); else json::AppendString(e.mode, out);
+  Key("context", out);
+  out->push_back('[');
+  for (size_t i = 0; i < e.context.size(); ++i) {
+    if (i) out->push_back(',');
+    json::AppendString(e.context[i], out);
+  }
+  out->push_back(']');
+  Key("modality", out);
+  json::AppendString(ModalityName(e.modality), out);
+  if (!e.modality_cue.empty()) {
+    Key("modality_cue", out);
+    json::AppendString(e.modality_cue, out);
+  }
+  Key("source", out);
+  ActorsJson(e.source, with_explain, out);
+  Key("target", out);
+  ActorsJson(e.target, with_explain, out);
+  Key("reported_by", out);
+  if (e.reported_by) ActorJson(*e.reported_by, with_explain, out); else out->append("null");
+  Key("place", out);
+  if (e.place) PlaceJson(*e.place, out); else out->append("null");
+  Key("date", out);
+  if (e.date) {
+    out->append("{\"value\":");
+    json::AppendString(e.date->value, out);
+    Key("precision", out);
+    json::AppendString(e.date->precision, out);
+    Key("text", out);
+    if (e.date->text.empty()) out->append("null"); else json::AppendString(e.date->text, out);
+    Key("basis", out);
+    json::AppendString(e.date->basis, out);
+    out->push_back('}');
+  } else {
+    out->append("null");
+  }
+  Key("dead", out);
+  CountJson(e.dead, out);
+  Key("injured", out);
+  CountJson(e.injured, out);
+  Key("arrested", out);
+  CountJson(e.arrested, out);
+  Key("size", out);
+  CountJson(e.size, out);
+  Key("trigger", out);
+  out->append("{\"text\":");
+  json::AppendString(e.trigger_text, out);
+  Key("span", out);
+  SpanJson(e.trigger, out);
+  out->push_back('}');
+  Key("sentence", out);
+  out->append("{\"index\":");
+  json::AppendInt(e.sentence_index, out);
+  Key("span", out);
+  SpanJson(e.sentence, out);
+  Key("text", out);
+  json::AppendString(sentence_text, out);
+  out->push_back('}');
+  Key("group", out);
+  json::AppendString(e.group, out);
+  if (!e.story.empty()) {
+    Key("story", out);
+    json::AppendString(e.story, out);
+  }
+  Key("cameo", out);
+  if (e.cameo.empty()) out->append("null"); else json::AppendString(e.cameo, out);
+  Key("acled", out);
+  if (e.acled_type.empty()) {
+    out->append("null");
+  } else {
+    out->append("{\"event_type\":");
+    json::AppendString(e.acled_type, out);
+    Key("sub_event_type", out);
+    json::AppendString(e.acled_subtype, out);
+    out->push_back('}');
+  }
+  Key("confidence", out);
+  json::AppendNumber(e.confidence, out);
+  if (with_explain) {
+    Key("explain", out);
+    out->push_back('[');
+    for (size_t i = 0; i < e.explain.size(); ++i) {
+      if (i) out->push_back(',');
+      out->append("{\"what\":");
+      json::AppendString(e.explain[i].what, out);
+      Key("rule", out);
+      json::AppendString(e.explain[i].rule, out);
+      out->push_back('}');
+    }
+    out->push_back(']');
+  }
+  out->push_back('}');
+}
+
+void AppendDocJson(const Doc& d, std::string* out) {
+  out->append("{\"format\":1");
+  Key("id", out);
+  json::AppendString(d.input.id, out);
+  Key("lang", out);
+  json::AppendString(d.lang, out);
+  Key("lang_confidence", out);
+  json::AppendNumber(d.lang_confidence, out);
+  Key("published", out);
+  if (d.input.published.empty()) out->append("null"); else json::AppendString(d.input.published, out);
+  Key("title", out);
+  if (d.input.title.empty()) out->append("null"); else json::AppendString(d.input.title, out);
+  for (const auto& [k, v] : {std::pair<const char*, const std::string*>{"url", &d.input.url}, {"source", &d.input.source}}) {
+    if (v->empty()) continue;
+    Key(k, out);
+    json::AppendString(*v, out);
+  }
+  Key("text", out);
+  json::AppendString(d.text, out);
+  Key("removed", out);
+  out->push_back('[');
+  for (size_t i = 0; i < d.removed.size(); ++i) {
+    if (i) out->push_back(',');
+    SpanJson(d.removed[i], out);
+  }
+  out->push_back(']');
+  Key("sentences", out);
+  json::AppendInt(static_cast<int64_t>(d.sentences.size()), out);
+  Key("events", out);
+  json::AppendInt(static_cast<int64_t>(d.events.size()), out);
+  Key("focus_country", out);
+  if (d.focus_country.empty()) out->append("null"); else json::AppendString(d.focus_country, out);
+  Key("places", out);
+  out->push_back('[');
+  for (size_t i = 0; i < d.places.size(); ++i) {
+    if (i) out->push_back(',');
+    PlaceJson(d.places[i], out);
+  }
+  out->push_back(']');
+  Key("errors", out);
+  out->push_back('[');
+  for (size_t i = 0; i < d.errors.size(); ++i) {
+    if (i) out->push_back(',');
+    json::AppendString(d.errors[i], out);
+  }
+  out->push_back(']');
+  out->push_back('}');
+}
+
+}  // namespace tocsin

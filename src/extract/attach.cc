@@ -1,0 +1,329 @@
+// The attach component: place, date and counts for each event, then the CAMEO and ACLED views.
+//
+// Place: among the places of the event's sentence, a city-level place beats a country; the nearest to the
+// trigger wins, a place after a locative preposition in the trigger's own clause first. A sentence without
+// a place inherits a city-level place from the previous sentence of its paragraph; otherwise the document's
+// focus country stands (precision "country", no span).
+// Date: the nearest date expression in the sentence (explicit before relative); else the date last stated
+// in the paragraph ("inherited"); else the publication date ("published").
+// Counts: a number is bound to a count word (counts.tsv) right before a count noun ("3,000 troops") or
+// near a count verb ("168 people were killed", "killing over a hundred people"). Dead and injured go to
+// violent events first, arrests to arrests, sizes to protests and mobilisations (the largest size stated).
+#include <algorithm>
+#include <array>
+#include <cstdlib>
+
+#include "extract/clauses.h"
+#include "pipeline/registry.h"
+#include "pipeline/scratch.h"
+
+namespace tocsin {
+namespace {
+
+using internal::Entry;
+using internal::EntryKind;
+
+namespace config {
+constexpr uint32_t kCountVerbReachBefore = 5;  // "168 people were killed": number to verb
+constexpr uint32_t kCountVerbReachAfter = 5;   // "killing over a hundred people"
+constexpr int64_t kMinBareSize = 50;           // a bare number in a protest sentence is a crowd size from here
+}  // namespace config
+
+enum CountKind { kDead, kInjured, kArrested, kSize, kCountKinds };
+
+int CountKindOf(const std::string& mode) {
+  if (mode == "dead") return kDead;
+  if (mode == "injured") return kInjured;
+  if (mode == "arrested") return kArrested;
+  return kSize;
+}
+
+class AttachComponent final : public Component {
+ public:
+  std::string_view name() const override { return "attach"; }
+  std::vector<std::string_view> needs() const override { return {"events", "dates", "quantities"}; }
+  std::vector<std::string_view> provides() const override { return {"attributes"}; }
+
+  Status Process(Doc& doc, Scratch& s) const override {
+    if (!s.lang) return Status::Ok();
+    for (const Mention& m : doc.mentions)
+      if (auto p = PlaceOf(doc, s, m, m.kind == MentionKind::kCountry)) doc.places.push_back(std::move(*p));
+    if (doc.events.empty()) return Status::Ok();
+    // Per sentence: the place chosen (for inheritance) and the date in force in the paragraph.
+    std::vector<std::optional<Place>> sentence_place(doc.sentences.size());
+    std::vector<std::optional<DateValue>> para_date(doc.sentences.size());
+    {
+      std::optional<DateValue> current;
+      uint32_t para = UINT32_MAX;
+      size_t di = 0;
+      for (uint32_t si = 0; si < doc.sentences.size(); ++si) {
+        if (doc.sentences[si].paragraph != para) { current.reset(); para = doc.sentences[si].paragraph; }
+        para_date[si] = current;  // what a sentence without a date of its own inherits
+        for (; di < s.dates.size() && s.dates[di].sentence <= si; ++di)
+          if (s.dates[di].sentence == si) current = s.dates[di].date;
+      }
+    }
+    std::vector<std::array<std::optional<Count>, kCountKinds>> counts(doc.sentences.size());
+    for (uint32_t si = 0; si < doc.sentences.size(); ++si) Counts(doc, s, si, &counts[si]);
+
+    for (size_t ei = 0; ei < doc.events.size(); ++ei) {
+      Event& ev = doc.events[ei];
+      const uint32_t si = ev.sentence_index;
+      ev.place = PlaceFor(doc, s, ev, sentence_place);
+      ev.date = DateFor(doc, s, ev, para_date[si]);
+      AttachCounts(doc, ei, counts[si]);
+      Ontology(s, &ev);
+    }
+    return Status::Ok();
+  }
+
+ private:
+  static Place FromRow(const internal::PlaceRow& p) {
+    Place out;
+    out.name = p.name;
+    out.country = p.country;
+    out.admin1 = p.admin1;
+    out.lat = p.lat;
+    out.lon = p.lon;
+    out.has_coordinates = p.lat != 0 || p.lon != 0;
+    out.geonames = p.geonames;
+    out.precision = p.precision;
+    return out;
+  }
+  static Place Capital(const internal::Country& c) {
+    Place out;
+    out.name = c.capital;
+    out.country = c.iso3;
+    out.lat = c.lat;
+    out.lon = c.lon;
+    out.has_coordinates = c.lat != 0 || c.lon != 0;
+    out.geonames = c.geonames;
+    out.precision = "city";
+    return out;
+  }
+  static Place CountryPlace(const internal::Country& c) {
+    Place out;
+    out.name = c.name;
+    out.country = c.iso3;
+    out.precision = "country";
+    return out;
+  }
+
+ public:
+  // The place a mention names, if it names one (exposed to the document record writer via PlaceOf).
+  static std::optional<Place> PlaceOf(const Doc& doc, const Scratch& s, const Mention& m, bool country_ok) {
+    const internal::ModelData& model = *s.model;
+    std::optional<Place> p;
+    if (m.kind == MentionKind::kPlace) {
+      if (m.place >= 0) p = FromRow(model.places[static_cast<size_t>(m.place)]);
+      else if (const internal::Country* c = model.CountryOf(m.actor.country))
+        p = m.place == -1 ? Capital(*c) : CountryPlace(*c);
+    } else if (m.kind == MentionKind::kCapital) {
+      if (const internal::Country* c = model.CountryOf(m.actor.country)) p = Capital(*c);
+    } else if (m.kind == MentionKind::kCountry && country_ok) {
+      if (const internal::Country* c = model.CountryOf(m.actor.country)) p = CountryPlace(*c);
+    }
+    if (p) {
+      p->span = {doc.tokens[m.first_token].span.begin, doc.tokens[m.end_token - 1].span.end};
+      p->text = std::string(doc.text_of(p->span));
+    }
+    return p;
+  }
+
+ private:
+  std::optional<Place> PlaceFor(const Doc& doc, const Scratch& s, const Event& ev,
+                                std::vector<std::optional<Place>>& sentence_place) const {
+    const uint32_t si = ev.sentence_index;
+    extract::SentenceView sv(doc, s, si);
+    // Actors of the event are not its place ("Washington accused" is an actor).
+    auto is_argument = [&](const Mention& m) {
+      for (const auto* side : {&ev.source, &ev.target})
+        for (const Actor& a : *side)
+          if (a.span.begin == doc.tokens[m.first_token].span.begin) return true;
+      return false;
+    };
+    uint32_t trig = 0;
+    for (uint32_t t = sv.begin(); t < sv.end(); ++t)
+      if (doc.tokens[t].span.begin == ev.trigger.begin) trig = t;
+    std::optional<Place> best;
+    int best_score = -1000000;
+    for (const Mention& m : doc.mentions) {
+      if (m.sentence != si || is_argument(m)) continue;
+      const Fn prep = sv.PrepositionBefore(m);
+      const bool locative = prep == Fn::kLoc || prep == Fn::kFrom || prep == Fn::kOf;
+      auto p = PlaceOf(doc, s, m, locative);
+      if (!p) continue;
+      const int dist = static_cast<int>(m.first_token > trig ? m.first_token - trig : trig - m.first_token);
+      int score = -dist;
+      if (p->precision != "country") score += 100;
+      if (locative && m.first_token > trig && sv.Between(trig, m.first_token) <= extract::Boundary::kComma) score += 20;
+      if (score > best_score) { best_score = score; best = std::move(p); }
+    }
+    if (best) {
+      if (best->precision != "country") sentence_place[si] = best;
+      return best;
+    }
+    // Inherit a city from the previous sentence of the paragraph.
+    if (si > 0 && doc.sentences[si - 1].paragraph == doc.sentences[si].paragraph && sentence_place[si - 1]) {
+      Place p = *sentence_place[si - 1];
+      p.text.clear();
+      p.span = {};
+      sentence_place[si] = p;
+      return p;
+    }
+    if (const internal::Country* c = s.model->CountryOf(doc.focus_country)) return CountryPlace(*c);
+    return std::nullopt;
+  }
+
+  std::optional<DateValue> DateFor(const Doc& doc, const Scratch& s, const Event& ev,
+                                   const std::optional<DateValue>& inherited) const {
+    const DateMention* best = nullptr;
+    int best_score = -1000000;
+    for (const DateMention& d : s.dates) {
+      if (d.sentence != ev.sentence_index) continue;
+      const uint32_t at = doc.tokens[d.first_token].span.begin;
+      const int dist = static_cast<int>(at > ev.trigger.begin ? at - ev.trigger.begin : ev.trigger.begin - at);
+      const int score = (d.date.basis == "explicit" ? 100000 : 0) + (d.date.precision == "day" ? 50000 : 0) - dist;
+      if (score > best_score) { best_score = score; best = &d; }
+    }
+    if (best) return best->date;
+    if (inherited) {
+      DateValue d = *inherited;
+      d.basis = "inherited";
+      d.text.clear();
+      return d;
+    }
+    if (s.published.size() == 10) return DateValue{s.published, "day", "", "published"};
+    return std::nullopt;
+  }
+
+  void Counts(const Doc& doc, const Scratch& s, uint32_t si, std::array<std::optional<Count>, kCountKinds>* out) const {
+    extract::SentenceView sv(doc, s, si);
+    std::vector<const Quantity*> qs;
+    for (const Quantity& q : s.quantities)
+      if (q.sentence == si) qs.push_back(&q);
+    if (qs.empty()) return;
+    std::vector<uint8_t> taken(qs.size(), 0);
+    auto count_of = [&](const Quantity& q) {
+      Count c;
+      c.value = q.value;
+      c.qualifier = q.qualifier;
+      c.text = std::string(doc.text_of({doc.tokens[q.first_token].span.begin, doc.tokens[q.end_token - 1].span.end}));
+      return c;
+    };
+    auto give = [&](size_t qi, int kind) {
+      taken[qi] = 1;
+      auto& slot = (*out)[kind];
+      if (!slot || (kind == kSize && qs[qi]->value > slot->value)) slot = count_of(*qs[qi]);
+    };
+    std::vector<std::pair<internal::Match, const Entry*>> words;
+    for (uint32_t k = s.sentence_matches[si]; k < s.sentence_matches[si + 1]; ++k) {
+      const Entry& e = s.entry(s.matches[k]);
+      if (e.kind == EntryKind::kCount) words.emplace_back(s.matches[k], &e);
+    }
+    // Nouns first ("3,000 troops"), then verbs ("were killed"): a noun binds tighter.
+    for (int pass = 0; pass < 2; ++pass) {
+      for (const auto& [m, e] : words) {
+        const bool noun = e->text == "noun";
+        if ((pass == 0) != noun) continue;
+        const int kind = CountKindOf(e->mode);
+        for (size_t qi = 0; qi < qs.size(); ++qi) {
+          if (taken[qi]) continue;
+          const Quantity& q = *qs[qi];
+          bool ok = false;
+          if (noun) {
+            ok = q.end_token <= m.begin && m.begin - q.end_token <= 1;
+          } else if (q.end_token <= m.begin) {
+            ok = m.begin - q.end_token <= config::kCountVerbReachBefore &&
+                 sv.Between(q.end_token - 1, m.begin) <= extract::Boundary::kNone;
+          } else if (q.first_token >= m.end) {
+            ok = q.first_token - m.end <= config::kCountVerbReachAfter &&
+                 sv.Between(m.end - 1, q.first_token) == extract::Boundary::kNone;
+          }
+          if (!ok || (q.year_like && !noun)) continue;
+          // "100 people have been killed": the noun "people" is a size only if no verb claims the number.
+          if (noun && kind == kSize) {
+            bool verb_claims = false;
+            for (const auto& [m2, e2] : words)
+              if (e2->text != "noun" && e2->mode != "size" && m2.begin >= m.end && m2.begin - m.end <= 4) verb_claims = true;
+            if (verb_claims) continue;
+          }
+          give(qi, kind);
+          break;
+        }
+      }
+    }
+    // A bare number after "to"/"of" in a sentence with a protest is its size ("grew ... to ten thousand").
+    for (size_t qi = 0; qi < qs.size(); ++qi) {
+      const Quantity& q = *qs[qi];
+      if (taken[qi] || q.year_like || q.value < config::kMinBareSize || q.first_token == sv.begin()) continue;
+      const Fn before = sv.fn(q.first_token - 1);
+      if (before == Fn::kTo || before == Fn::kOf) {
+        taken[qi] = 1;
+        auto& slot = (*out)[kSize];
+        Count c = count_of(q);
+        if (!slot || c.value > slot->value) slot = std::move(c);
+      }
+    }
+  }
+
+  void AttachCounts(Doc& doc, size_t ei, const std::array<std::optional<Count>, kCountKinds>& c) const {
+    Event& ev = doc.events[ei];
+    // Which event of the sentence gets which count: the first event of the preferred categories.
+    auto first_of = [&](std::initializer_list<EventType> types) -> size_t {
+      for (EventType t : types)
+        for (size_t j = 0; j < doc.events.size(); ++j)
+          if (doc.events[j].sentence_index == ev.sentence_index && doc.events[j].type == t &&
+              doc.events[j].modality == Modality::kAsserted)
+            return j;
+      for (EventType t : types)
+        for (size_t j = 0; j < doc.events.size(); ++j)
+          if (doc.events[j].sentence_index == ev.sentence_index && doc.events[j].type == t) return j;
+      return SIZE_MAX;
+    };
+    const size_t violent = first_of({EventType::kAssault, EventType::kProtest, EventType::kCoerce});
+    const size_t arrest = first_of({EventType::kCoerce, EventType::kAssault, EventType::kProtest});
+    const size_t crowd = first_of({EventType::kProtest, EventType::kMobilize});
+    if (c[kDead] && violent == ei) ev.dead = c[kDead];
+    if (c[kInjured] && violent == ei) ev.injured = c[kInjured];
+    if (c[kArrested] && arrest == ei) ev.arrested = c[kArrested];
+    if (c[kSize] && crowd == ei) ev.size = c[kSize];
+  }
+
+  void Ontology(const Scratch& s, Event* ev) const {
+    const internal::OntologyRow* row = nullptr;
+    for (const internal::OntologyRow& o : s.model->ontology) {
+      if (o.type != static_cast<uint8_t>(ev->type)) continue;
+      if (o.mode == ev->mode) { row = &o; break; }
+      if (o.mode == "*" && !row) row = &o;
+    }
+    if (!row) return;
+    ev->cameo = row->cameo;
+    ev->acled_type = row->acled_type;
+    ev->acled_subtype = row->acled_subtype;
+    if (ev->type == EventType::kAssault) {
+      auto has = [](const std::vector<Actor>& side, std::initializer_list<std::string_view> sectors) {
+        for (const Actor& a : side)
+          for (std::string_view sec : sectors)
+            if (a.sector == sec) return true;
+        return false;
+      };
+      const bool state = has(ev->source, {"COP", "MIL", "SEC", "GOV"});
+      if (state && has(ev->target, {"PRO", "OPP"})) {
+        ev->acled_type = "Protests";
+        ev->acled_subtype = "Excessive force against protesters";
+      } else if (has(ev->source, {"MIL", "REB", "UAF"}) && has(ev->target, {"MIL", "REB", "UAF"})) {
+        ev->acled_type = "Battles";
+        ev->acled_subtype = "Armed clash";
+      }
+    }
+  }
+};
+
+}  // namespace
+
+namespace internal {
+std::unique_ptr<Component> MakeAttachComponent() { return std::make_unique<AttachComponent>(); }
+}  // namespace internal
+
+}  // namespace tocsin

@@ -1,0 +1,168 @@
+#include "extract/clauses.h"
+
+namespace tocsin::extract {
+
+SentenceView::SentenceView(const Doc& doc, const Scratch& s, uint32_t sentence) : doc_(doc), s_(s) {
+  const Sentence& sent = doc.sentences[sentence];
+  b_ = sent.first_token;
+  e_ = sent.first_token + sent.token_count;
+  bound_.assign(sent.token_count, Boundary::kNone);
+  for (uint32_t t = b_; t < e_; ++t) {
+    const std::string_view w = word(t);
+    Boundary bd = Boundary::kNone;
+    if (w == ";" || w == ":" || w == "\xE2\x80\x94" /* — */ || w == "\xE2\x80\x93" /* – */ || w == "(" || w == ")" ||
+        w == "\"" || w == "\xE2\x80\x9C" || w == "\xE2\x80\x9D" || w == "\xE2\x80\x98" || w == "'" || w == "!" ||
+        w == "?" || s.fn[t] == Fn::kStrong)
+      bd = Boundary::kStrong;
+    else if (s.fn[t] == Fn::kRel || s.fn[t] == Fn::kComp || s.fn[t] == Fn::kSub)
+      bd = Boundary::kClause;
+    else if (w == ",")
+      bd = Boundary::kComma;
+    bound_[t - b_] = bd;
+  }
+}
+
+Boundary SentenceView::Between(uint32_t a, uint32_t b) const {
+  Boundary out = Boundary::kNone;
+  for (uint32_t t = a + 1; t < b; ++t)
+    if (bound_[t - b_] > out) out = bound_[t - b_];
+  return out;
+}
+
+bool SentenceView::SubBetween(uint32_t a, uint32_t b) const {
+  for (uint32_t t = a + 1; t < b; ++t)
+    if (s_.fn[t] == Fn::kSub || bound_[t - b_] == Boundary::kStrong) return true;
+  return false;
+}
+
+int32_t SentenceView::ActorAt(uint32_t t) const {
+  const int32_t i = s_.mention_at[t];
+  if (i < 0) return -1;
+  const Mention& m = doc_.mentions[static_cast<size_t>(i)];
+  switch (m.kind) {
+    case MentionKind::kPlace: return -1;
+    case MentionKind::kPronoun:
+      return m.antecedent >= 0 ? i : -1;
+    default: return i;
+  }
+}
+
+Fn SentenceView::PrepositionBefore(const Mention& m) const {
+  // Skip determiners and adjectives-as-unknown words: "in the capital", "of the Kyrgyz opposition".
+  uint32_t t = m.first_token;
+  for (int steps = 0; t > b_ && steps < 3; ++steps) {
+    const Fn f = s_.fn[t - 1];
+    if (f == Fn::kDet || f == Fn::kAdv) { --t; continue; }
+    return f;
+  }
+  return Fn::kNone;
+}
+
+bool SentenceView::InPrepositionalPhrase(const Mention& m) const {
+  const Fn f = PrepositionBefore(m);
+  return f == Fn::kOf || f == Fn::kLoc || f == Fn::kFrom || f == Fn::kWith || f == Fn::kBy || f == Fn::kTo ||
+         f == Fn::kBetween;
+}
+
+std::vector<int32_t> SentenceView::Coordinated(int32_t mention) const {
+  std::vector<int32_t> out{mention};
+  const Mention* m = &doc_.mentions[static_cast<size_t>(mention)];
+  while (true) {
+    uint32_t t = m->end_token;
+    // "X and Y", "X, Y and Z", "X and the Y"
+    if (t >= e_ || !(s_.fn[t] == Fn::kAnd || word(t) == ",")) break;
+    uint32_t u = t + 1;
+    if (u < e_ && s_.fn[u] == Fn::kAnd) ++u;
+    while (u < e_ && s_.fn[u] == Fn::kDet) ++u;
+    if (u >= e_) break;
+    const int32_t next = ActorAt(u);
+    if (next < 0 || doc_.mentions[static_cast<size_t>(next)].first_token != u) break;
+    out.push_back(next);
+    m = &doc_.mentions[static_cast<size_t>(next)];
+  }
+  return out;
+}
+
+std::vector<int32_t> SentenceView::SubjectBefore(uint32_t t) const {
+  for (uint32_t u = t; u-- > b_;) {
+    const Boundary bd = bound_[u - b_];
+    if (bd == Boundary::kStrong) break;
+    if (bd == Boundary::kClause) {
+      // "the security forces who opened fire": the antecedent of a relative pronoun is the subject.
+      if (s_.fn[u] == Fn::kRel) {
+        for (uint32_t v = u; v-- > b_ && u - v <= 2;) {
+          const int32_t a = ActorAt(v);
+          if (a >= 0) return {a};
+          if (word(v) != ",") break;
+        }
+      }
+      break;
+    }
+    const int32_t a = ActorAt(u);
+    if (a < 0) continue;
+    const Mention& m = doc_.mentions[static_cast<size_t>(a)];
+    if (InPrepositionalPhrase(m)) {
+      u = m.first_token;
+      continue;
+    }
+    // The first of a coordination: walk back to it.
+    int32_t first = a;
+    for (uint32_t v = m.first_token; v > b_ + 1;) {
+      const uint32_t c = v - 1;
+      if (!(s_.fn[c] == Fn::kAnd || word(c) == ",")) break;
+      const int32_t p = ActorAt(c - 1);
+      if (p < 0) break;
+      first = p;
+      v = doc_.mentions[static_cast<size_t>(p)].first_token;
+    }
+    return Coordinated(first);
+  }
+  return {};
+}
+
+std::vector<int32_t> SentenceView::ObjectAfter(uint32_t t, bool stop_at_by) const {
+  for (uint32_t u = t; u < e_ && u < t + 14; ++u) {
+    const Boundary bd = bound_[u - b_];
+    if (bd == Boundary::kStrong || bd == Boundary::kClause) break;
+    if (stop_at_by && s_.fn[u] == Fn::kBy) break;
+    const int32_t a = ActorAt(u);
+    if (a < 0) continue;
+    const Mention& m = doc_.mentions[static_cast<size_t>(a)];
+    const Fn p = PrepositionBefore(m);
+    if (p == Fn::kLoc || p == Fn::kFrom || p == Fn::kBy || p == Fn::kOf) {
+      u = m.end_token - 1;
+      continue;
+    }
+    return Coordinated(a);
+  }
+  return {};
+}
+
+std::vector<int32_t> SentenceView::AfterPreposition(uint32_t t, Fn prep, uint32_t max_distance) const {
+  for (uint32_t u = t; u < e_ && u < t + max_distance; ++u) {
+    const Boundary bd = bound_[u - b_];
+    if (bd == Boundary::kStrong || bd == Boundary::kClause) break;
+    if (s_.fn[u] != prep) continue;
+    for (uint32_t v = u + 1; v < e_ && v < u + 5; ++v) {
+      const int32_t a = ActorAt(v);
+      if (a >= 0) return Coordinated(a);
+      if (bound_[v - b_] != Boundary::kNone) break;
+    }
+    return {};
+  }
+  return {};
+}
+
+bool SentenceView::IsPassive(uint32_t trigger_first) const {
+  uint32_t t = trigger_first;
+  const std::string_view w = word(t);
+  if (w.size() > 3 && w.substr(w.size() - 3) == "ing") return false;
+  for (int steps = 0; t > b_ && steps < 3; ++steps) {
+    const Fn f = s_.fn[t - 1];
+    if (f == Fn::kAdv) { --t; continue; }
+    return f == Fn::kBe;
+  }
+  return false;
+}
+
+}  // namespace tocsin::extract

@@ -1,0 +1,371 @@
+// The entities component: actors, places, pronouns, names, numbers and dates.
+//
+// Design note. Lexicon matches of the entity layer become mentions. Adjacent mentions are then composed
+// by a few rules that carry most of the weight in news text:
+//   demonym/country + agent or title   "Kazakh police", "Russian Prime Minister", "Kyrgyzstan’s government"
+//   title + name                       "President Askar Akayev", "opposition leader Omurbek Tekebayev"
+//   name , title                       "Philip Crowley, State Department spokesman"
+//   title , name ,                     "the Russian Prime Minister, Vladimir Putin,"
+//   agent/title of|from country/org    "President of Kyrgyzstan", "troops from the CSTO"
+// Unknown capitalised word sequences become name mentions, learned when a title gives them a country and
+// sector, and recognised again by surname later in the document. Pronouns and bare titles ("the
+// president") are resolved to the nearest compatible actor (src/resolve/coref.cc). Finally the document's
+// focus country is chosen, and actors without a country inherit it (recorded as via "default-country").
+#include <algorithm>
+#include <map>
+
+#include "extract/quantities.h"
+#include "pipeline/registry.h"
+#include "pipeline/scratch.h"
+#include "resolve/coref.h"
+
+namespace tocsin {
+namespace {
+
+using internal::Entry;
+using internal::EntryKind;
+
+bool IsActorKind(MentionKind k) {
+  return k == MentionKind::kAgent || k == MentionKind::kPerson || k == MentionKind::kCountry ||
+         k == MentionKind::kCapital || k == MentionKind::kSeat || k == MentionKind::kOrganisation ||
+         k == MentionKind::kTitle || k == MentionKind::kName || k == MentionKind::kDemonym;
+}
+
+// Picks the office a person held on the publication date among the rows that share the person's name.
+const internal::Person* PersonAt(const internal::ModelData& m, size_t row, const std::string& date) {
+  const internal::Person* best = &m.people[row];
+  if (date.empty()) return best;
+  for (const internal::Person& p : m.people) {
+    if (p.name != m.people[row].name) continue;
+    const bool started = p.from.empty() || p.from <= date;
+    const bool ongoing = p.to.empty() || date <= p.to;
+    if (started && ongoing) return &p;
+  }
+  return best;
+}
+
+class EntitiesComponent final : public Component {
+ public:
+  std::string_view name() const override { return "entities"; }
+  std::vector<std::string_view> needs() const override { return {"matches"}; }
+  std::vector<std::string_view> provides() const override { return {"mentions", "quantities", "dates"}; }
+
+  Status Process(Doc& doc, Scratch& s) const override {
+    const size_t n = doc.tokens.size();
+    s.fn.assign(n, Fn::kNone);
+    s.mention_at.assign(n, -1);
+    s.used.assign(n, 0);
+    if (!s.lang) return Status::Ok();
+    for (uint32_t si = 0; si < doc.sentences.size(); ++si) {
+      for (uint32_t k = s.sentence_matches[si]; k < s.sentence_matches[si + 1]; ++k) {
+        const internal::Match& m = s.matches[k];
+        const Entry& e = s.entry(m);
+        if (e.kind == EntryKind::kFunction)
+          for (uint32_t t = m.begin; t < m.end; ++t) s.fn[t] = ParseFn(e.mode);
+      }
+      extract::FindDates(doc, s, si);
+      extract::FindQuantities(doc, s, si);
+      Mentions(doc, s, si);
+    }
+    FocusCountry(doc, s);
+    ResolvePlaceWords(doc, s);
+    resolve::ResolveCoreference(doc, s);
+    DefaultCountries(doc);
+    for (size_t i = 0; i < doc.mentions.size(); ++i)
+      for (uint32_t t = doc.mentions[i].first_token; t < doc.mentions[i].end_token; ++t)
+        s.mention_at[t] = static_cast<int32_t>(i);
+    return Status::Ok();
+  }
+
+ private:
+  static Actor ActorFor(const Doc& doc, uint32_t first, uint32_t end) {
+    Actor a;
+    a.span = {doc.tokens[first].span.begin, doc.tokens[end - 1].span.end};
+    a.text = std::string(doc.text_of(a.span));
+    return a;
+  }
+
+  void Mentions(Doc& doc, Scratch& s, uint32_t si) const {
+    const internal::ModelData& model = *s.model;
+    const Sentence& sent = doc.sentences[si];
+    const uint32_t b = sent.first_token, e = sent.first_token + sent.token_count;
+    std::vector<Mention> out;
+    std::vector<uint8_t> covered(sent.token_count, 0);
+    for (uint32_t k = s.sentence_matches[si]; k < s.sentence_matches[si + 1]; ++k) {
+      const internal::Match& m = s.matches[k];
+      const Entry& en = s.entry(m);
+      if (internal::LayerOf(en.kind) != internal::Layer::kEntity) continue;
+      // A single lower-case word that is a proper name in the lexicon ("china", "turkey", "chad") is
+      // only a name when capitalised; acronyms must be written in capitals ("US" not "us").
+      const Token& first = doc.tokens[m.begin];
+      const bool proper = en.kind == EntryKind::kCountry || en.kind == EntryKind::kPerson ||
+                          en.kind == EntryKind::kOrganisation || (en.kind == EntryKind::kPlace && en.value >= 0);
+      if (proper && !(first.flags & kTokUpper) && !(first.flags & kTokNumber)) continue;
+      Mention mn;
+      mn.sentence = si;
+      mn.first_token = m.begin;
+      mn.end_token = m.end;
+      mn.actor = ActorFor(doc, m.begin, m.end);
+      mn.actor.via = "lexicon " + model.files[en.file] + ":" + std::to_string(en.line);
+      switch (en.kind) {
+        case EntryKind::kAgent:
+          mn.kind = MentionKind::kAgent;
+          mn.actor.name = en.name;
+          mn.actor.sector = en.sector;
+          mn.plural = true;
+          break;
+        case EntryKind::kTitle:
+          mn.kind = MentionKind::kTitle;
+          mn.actor.name = en.name;
+          mn.actor.sector = en.sector;
+          mn.plural = false;
+          mn.antecedent = (en.flags & internal::kTitleAlone) ? -2 : -1;  // -2: may stand alone
+          break;
+        case EntryKind::kPronoun:
+          mn.kind = MentionKind::kPronoun;
+          mn.actor.name = en.mode;  // he, she, they, ...
+          mn.plural = en.mode == "they" || en.mode == "we";
+          break;
+        case EntryKind::kPerson: {
+          const internal::Person* p = PersonAt(model, static_cast<size_t>(en.value), s.published);
+          mn.kind = MentionKind::kPerson;
+          mn.actor.name = p->name;
+          mn.actor.country = p->country;
+          mn.actor.sector = p->sector;
+          break;
+        }
+        case EntryKind::kOrganisation: {
+          const internal::Organisation& o = model.organisations[static_cast<size_t>(en.value)];
+          mn.kind = MentionKind::kOrganisation;
+          mn.actor.name = o.name;
+          mn.actor.country = o.code;
+          mn.actor.sector = o.sector;
+          mn.plural = true;
+          break;
+        }
+        case EntryKind::kCountry: {
+          const internal::Country& c = model.countries[static_cast<size_t>(en.value)];
+          mn.actor.country = c.iso3;
+          if (en.mode == "name") {
+            mn.kind = MentionKind::kCountry;
+            mn.actor.name = c.name;
+            mn.actor.sector = "GOV";
+          } else if (en.mode == "demonym") {
+            mn.kind = MentionKind::kDemonym;
+            mn.actor.name = c.name;
+            mn.actor.sector = "CVL";  // "Kyrgyz and Uzbeks": the people
+            mn.plural = true;
+          } else if (en.mode == "capital") {
+            mn.kind = MentionKind::kCapital;
+            mn.actor.name = c.name;
+            mn.actor.sector = "GOV";
+          } else {
+            mn.kind = MentionKind::kSeat;
+            mn.actor.name = c.name;
+            mn.actor.sector = "GOV";
+          }
+          break;
+        }
+        case EntryKind::kPlace:
+          mn.kind = MentionKind::kPlace;
+          mn.place = static_cast<int32_t>(en.value);  // -1 "the capital", -2 "the country": resolved later
+          if (en.value >= 0) {
+            const internal::PlaceRow& p = model.places[static_cast<size_t>(en.value)];
+            mn.actor.name = p.name;
+            mn.actor.country = p.country;
+          }
+          break;
+        default:
+          continue;
+      }
+      for (uint32_t t = m.begin; t < m.end; ++t) covered[t - b] = 1;
+      out.push_back(std::move(mn));
+    }
+    // Unknown names: runs of capitalised words that no lexicon knows, not at the start of the sentence
+    // unless followed by another capitalised word ("Paul Murphy, member of ...").
+    for (uint32_t t = b; t < e; ++t) {
+      if (covered[t - b] || !(doc.tokens[t].flags & kTokUpper) || !(doc.tokens[t].flags & kTokWord)) continue;
+      if (s.fn[t] != Fn::kNone) continue;
+      uint32_t u = t;
+      while (u < e && !covered[u - b] && (doc.tokens[u].flags & kTokUpper) && (doc.tokens[u].flags & kTokWord) &&
+             s.fn[u] == Fn::kNone)
+        ++u;
+      const bool at_start = t == b || (t == b + 1 && (doc.tokens[b].flags & kTokPunct));
+      const bool all_caps_heading = (doc.tokens[t].flags & kTokAllUpper) && u - t == 1 && doc.folded_of(doc.tokens[t]).size() > 4;
+      if ((at_start && u - t < 2) || all_caps_heading) { t = u; continue; }
+      Mention mn;
+      mn.sentence = si;
+      mn.first_token = t;
+      mn.end_token = u;
+      mn.kind = MentionKind::kName;
+      mn.actor = ActorFor(doc, t, u);
+      mn.actor.name = mn.actor.text;
+      mn.actor.via = "name";
+      out.push_back(std::move(mn));
+      t = u;
+    }
+    std::sort(out.begin(), out.end(), [](const Mention& a, const Mention& b2) { return a.first_token < b2.first_token; });
+    Compose(doc, s, &out);
+    for (Mention& m : out) doc.mentions.push_back(std::move(m));
+  }
+
+  // Composition rules over adjacent mentions of one sentence (see the design note above).
+  void Compose(const Doc& doc, Scratch& s, std::vector<Mention>* ms) const {
+    auto word = [&](uint32_t t) { return doc.folded_of(doc.tokens[t]); };
+    auto merge_into = [&](Mention& keep, const Mention& gone) {
+      keep.first_token = std::min(keep.first_token, gone.first_token);
+      keep.end_token = std::max(keep.end_token, gone.end_token);
+      keep.actor.span = {doc.tokens[keep.first_token].span.begin, doc.tokens[keep.end_token - 1].span.end};
+      keep.actor.text = std::string(doc.text_of(keep.actor.span));
+    };
+    std::vector<Mention>& v = *ms;
+    bool changed = true;
+    while (changed) {
+      changed = false;
+      for (size_t i = 0; i + 1 < v.size() && !changed; ++i) {
+        Mention& a = v[i];
+        Mention& c = v[i + 1];
+        const uint32_t gap = c.first_token - a.end_token;
+        // Tokens between a and c, as a short string ("", "’s", ",", "of", "from the").
+        std::string between;
+        for (uint32_t t = a.end_token; t < c.first_token; ++t) between += std::string(word(t)) + " ";
+        if (!between.empty()) between.pop_back();
+        const bool adjacent = gap == 0 || between == "'s" || between == "-";
+        const bool modifier = a.kind == MentionKind::kDemonym || a.kind == MentionKind::kCountry ||
+                              a.kind == MentionKind::kOrganisation || a.kind == MentionKind::kCapital ||
+                              a.kind == MentionKind::kSeat;
+        // demonym/country + agent/title/name: "Kazakh police", "US forces", "Kyrgyzstan’s government"
+        if (adjacent && modifier &&
+            (c.kind == MentionKind::kAgent || c.kind == MentionKind::kTitle || c.kind == MentionKind::kName ||
+             c.kind == MentionKind::kPerson)) {
+          if (c.actor.country.empty() || c.kind == MentionKind::kAgent || c.kind == MentionKind::kTitle) {
+            c.actor.country = a.actor.country;
+            if (a.kind == MentionKind::kOrganisation && c.actor.sector.empty()) c.actor.sector = a.actor.sector;
+          }
+          merge_into(c, a);
+          v.erase(v.begin() + static_cast<long>(i));
+          changed = true;
+          continue;
+        }
+        // title + name/person, optionally with a comma: "President Askar Akayev", "Foreign Minister, X"
+        if (a.kind == MentionKind::kTitle && (c.kind == MentionKind::kName || c.kind == MentionKind::kPerson) &&
+            (gap == 0 || between == ",")) {
+          if (c.kind == MentionKind::kName) {
+            c.kind = MentionKind::kPerson;
+            c.actor.sector = a.actor.sector;
+            c.actor.country = a.actor.country;
+            c.actor.via = "title";
+          } else if (c.actor.country.empty()) {
+            c.actor.country = a.actor.country;
+          }
+          if (c.actor.sector.empty()) c.actor.sector = a.actor.sector;
+          c.actor.name = std::string(doc.text_of({doc.tokens[c.first_token].span.begin, doc.tokens[c.end_token - 1].span.end}));
+          if (c.kind == MentionKind::kPerson && c.actor.via == "title") c.actor.via = "title:" + a.actor.name;
+          merge_into(c, a);
+          // Keep the comma-closed apposition tidy: "Prime Minister, Vladimir Putin," ends at the name.
+          v.erase(v.begin() + static_cast<long>(i));
+          changed = true;
+          continue;
+        }
+        // name , title: "Philip Crowley, State Department spokesman" ; "Paul Murphy, member of ..."
+        if ((a.kind == MentionKind::kName) && c.kind == MentionKind::kTitle && between == ",") {
+          a.kind = MentionKind::kPerson;
+          a.actor.sector = c.actor.sector;
+          a.actor.country = c.actor.country;
+          a.actor.via = "apposition:" + c.actor.name;
+          v.erase(v.begin() + static_cast<long>(i + 1));
+          changed = true;
+          continue;
+        }
+        // agent/title of|from|in country/org: "President of Kyrgyzstan", "troops from the OKDB"
+        if ((a.kind == MentionKind::kAgent || a.kind == MentionKind::kTitle) && a.actor.country.empty() &&
+            (c.kind == MentionKind::kCountry || c.kind == MentionKind::kOrganisation ||
+             c.kind == MentionKind::kDemonym) &&
+            (between == "of" || between == "of the" || between == "from" || between == "from the" ||
+             between == "in")) {
+          a.actor.country = c.actor.country;
+          // The organisation stays a mention of its own (it is an actor too); a country after "of" is
+          // absorbed: "the people of Kyrgyzstan" is one actor.
+          if (c.kind != MentionKind::kOrganisation && between != "in") {
+            merge_into(a, c);
+            v.erase(v.begin() + static_cast<long>(i + 1));
+          }
+          changed = true;
+          continue;
+        }
+        // a title inside an agent phrase: "member of the Irish Parliament" is handled by the lexicon gap;
+        // a demonym right before a demonym/country is left alone.
+      }
+    }
+    // Names that received a title are learned: later bare mentions of the surname resolve to them.
+    (void)s;
+  }
+
+  // The country the document is mostly about: names and capitals count twice, the headline three times.
+  void FocusCountry(Doc& doc, Scratch& s) const {
+    std::map<std::string, double> score;
+    for (const Mention& m : doc.mentions) {
+      std::string c = m.actor.country;
+      if (m.kind == MentionKind::kPlace && m.place >= 0) c = s.model->places[static_cast<size_t>(m.place)].country;
+      if (c.empty() || !s.model->CountryOf(c)) continue;
+      double w = 1;
+      if (m.kind == MentionKind::kCountry || m.kind == MentionKind::kCapital || m.kind == MentionKind::kPlace) w = 2;
+      if (m.sentence == 0) w *= 3;
+      score[c] += w;
+    }
+    double best = 0;
+    for (const auto& [c, v] : score)
+      if (v > best) { best = v; doc.focus_country = c; }
+  }
+
+  // "the capital" and "the country" name the country in context: a demonym or country right before
+  // ("the Kyrgyz capital"), else the document's focus country.
+  void ResolvePlaceWords(Doc& doc, Scratch& s) const {
+    for (size_t i = 0; i < doc.mentions.size(); ++i) {
+      Mention& m = doc.mentions[i];
+      if (m.kind != MentionKind::kPlace || m.place >= 0) continue;
+      std::string country = doc.focus_country;
+      if (i > 0) {
+        const Mention& p = doc.mentions[i - 1];
+        if ((p.kind == MentionKind::kDemonym || p.kind == MentionKind::kCountry) && p.sentence == m.sentence &&
+            m.first_token - p.end_token <= 1)
+          country = p.actor.country;
+      }
+      const internal::Country* c = s.model->CountryOf(country);
+      if (!c) continue;
+      m.actor.country = c->iso3;
+      m.actor.name = m.place == -1 ? c->capital : c->name;
+      m.actor.via = "context:" + c->iso3;
+    }
+  }
+
+  static void DefaultCountries(Doc& doc) {
+    if (doc.focus_country.empty()) return;
+    for (Mention& m : doc.mentions) {
+      if (!IsActorKind(m.kind) || m.kind == MentionKind::kOrganisation) continue;
+      if (m.actor.country.empty()) {
+        m.actor.country = doc.focus_country;
+        m.actor.via += m.actor.via.empty() ? "default-country" : "; default-country";
+      }
+    }
+  }
+};
+
+}  // namespace
+
+Fn ParseFn(std::string_view role) {
+  static const std::pair<std::string_view, Fn> kRoles[] = {
+      {"be", Fn::kBe},   {"have", Fn::kHave}, {"by", Fn::kBy},   {"of", Fn::kOf},   {"from", Fn::kFrom},
+      {"with", Fn::kWith}, {"between", Fn::kBetween}, {"and", Fn::kAnd}, {"loc", Fn::kLoc}, {"to", Fn::kTo},
+      {"rel", Fn::kRel}, {"comp", Fn::kComp}, {"sub", Fn::kSub}, {"strong", Fn::kStrong}, {"det", Fn::kDet},
+      {"adv", Fn::kAdv}};
+  for (const auto& [name, fn] : kRoles)
+    if (role == name) return fn;
+  return Fn::kNone;
+}
+
+namespace internal {
+std::unique_ptr<Component> MakeEntitiesComponent() { return std::make_unique<EntitiesComponent>(); }
+}  // namespace internal
+
+}  // namespace tocsin

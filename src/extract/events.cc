@@ -1,0 +1,254 @@
+// The events component: triggers become events with a category, mode, modality, source and target.
+//
+// Modality is a scope question (doc/design.md). For each trigger the cues before it in the sentence are
+// tried from the nearest outwards; the first whose scope covers the trigger decides:
+//   next        the next few tokens, no punctuation between ("no", "without")
+//   clause      up to the next clause boundary; commas do not stop it ("will", "would", "not", "must")
+//   complement  the clause the cue introduces, up to a strong boundary or a subordinating conjunction
+//               ("urged X to", "ruled out", "said that")
+// A `report` cue does not change modality; it records the speaker in `reported_by` and the search goes on
+// outwards. An `allege` cue ("accused X of orchestrating protests") keeps the content from being coded as
+// a deed: no event is emitted for it. A sentence that opens with a bare verb trigger ("Stop the
+// shooting!") is an imperative: requested.
+#include <algorithm>
+
+#include "extract/clauses.h"
+#include "pipeline/registry.h"
+#include "pipeline/scratch.h"
+
+namespace tocsin {
+namespace {
+
+using internal::CueKind;
+using internal::CueScope;
+using internal::Entry;
+using internal::EntryKind;
+
+namespace config {
+constexpr uint32_t kNextScope = 3;         // tokens a `next` cue reaches
+constexpr uint32_t kClauseScope = 14;      // tokens a `clause` cue reaches
+constexpr uint32_t kComplementScope = 30;  // tokens a `complement` cue reaches
+constexpr uint32_t kNounSubjectReach = 8;  // a nominal trigger takes the clause subject this close
+}  // namespace config
+
+std::optional<Modality> ModalityOf(CueKind k) {
+  switch (k) {
+    case CueKind::kNegation: return Modality::kNegated;
+    case CueKind::kRequest:
+    case CueKind::kDeontic:
+    case CueKind::kExhort: return Modality::kRequested;
+    case CueKind::kPromise: return Modality::kPromised;
+    case CueKind::kThreat: return Modality::kThreatened;
+    case CueKind::kPrediction: return Modality::kPredicted;
+    case CueKind::kHypothetical: return Modality::kHypothetical;
+    case CueKind::kPast: return Modality::kAsserted;
+    default: return std::nullopt;
+  }
+}
+
+std::string_view CueName(CueKind k) {
+  static constexpr std::string_view kNames[] = {"none",       "negation",     "request", "promise",
+                                                "threat",     "prediction",   "hypothetical", "deontic",
+                                                "report",     "allege",       "exhort",  "past", "concessive"};
+  return kNames[static_cast<size_t>(k)];
+}
+
+class EventsComponent final : public Component {
+ public:
+  std::string_view name() const override { return "events"; }
+  std::vector<std::string_view> needs() const override { return {"mentions"}; }
+  std::vector<std::string_view> provides() const override { return {"events"}; }
+
+  Status Process(Doc& doc, Scratch& s) const override {
+    if (!s.lang) return Status::Ok();
+    for (uint32_t si = 0; si < doc.sentences.size(); ++si) Sentence(doc, s, si);
+    return Status::Ok();
+  }
+
+ private:
+  std::string Rule(const Scratch& s, const Entry& e) const {
+    return s.model->files[e.file] + ":" + std::to_string(e.line) + " `" + e.pattern + "`";
+  }
+
+  void Sentence(Doc& doc, Scratch& s, uint32_t si) const {
+    extract::SentenceView sv(doc, s, si);
+    const tocsin::Sentence& sent = doc.sentences[si];
+    // Cues of this sentence: cue entries, and triggers that govern a complement ("urged ... to").
+    std::vector<Cue> cues;
+    std::vector<internal::Match> triggers;
+    for (uint32_t k = s.sentence_matches[si]; k < s.sentence_matches[si + 1]; ++k) {
+      const internal::Match& m = s.matches[k];
+      const Entry& e = s.entry(m);
+      if (e.kind == EntryKind::kCue || (e.kind == EntryKind::kTrigger && e.cue)) {
+        Cue c;
+        c.sentence = si;
+        c.first_token = m.begin;
+        c.end_token = m.end;
+        c.kind = static_cast<CueKind>(e.cue);
+        c.scope = static_cast<CueScope>(e.scope);
+        c.entry = m.entry;
+        cues.push_back(c);
+      }
+      if (e.kind == EntryKind::kTrigger) triggers.push_back(m);
+    }
+    std::sort(cues.begin(), cues.end(), [](const Cue& a, const Cue& b) { return a.end_token > b.end_token; });
+
+    for (const internal::Match& m : triggers) {
+      const Entry& e = s.entry(m);
+      Event ev;
+      ev.doc = doc.input.id;
+      ev.lang = doc.lang;
+      ev.type = static_cast<EventType>(e.type);
+      ev.mode = e.mode;
+      if (!e.text.empty()) {
+        size_t start = 0;
+        while (start <= e.text.size()) {
+          size_t comma = e.text.find(',', start);
+          ev.context.push_back(e.text.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+          if (comma == std::string::npos) break;
+          start = comma + 1;
+        }
+      }
+      ev.trigger = {doc.tokens[m.begin].span.begin, doc.tokens[m.end - 1].span.end};
+      ev.trigger_text = std::string(doc.text_of(ev.trigger));
+      ev.sentence_index = si;
+      ev.sentence = sent.span;
+      if (s.options->explain)
+        ev.explain.push_back({"trigger", Rule(s, e) + " " + std::string(EventTypeName(ev.type)) +
+                                             (e.mode.empty() ? "" : "/" + e.mode)});
+
+      // Arguments.
+      std::vector<int32_t> src, tgt;
+      const bool noun = e.flags & internal::kTrigNoun;
+      std::string how;
+      if (noun) {
+        auto between = sv.AfterPreposition(m.end, Fn::kBetween, 3);
+        if (between.size() >= 2) {
+          src = {between[0]};
+          tgt.assign(between.begin() + 1, between.end());
+          how = "between X and Y";
+        }
+        if (src.empty()) {
+          src = sv.AfterPreposition(m.end, Fn::kBy, 4);
+          if (!src.empty()) how = "by-phrase";
+        }
+        if (auto of = sv.AfterPreposition(m.end, Fn::kOf, 3); !of.empty()) {
+          if (ev.type == EventType::kProtest && src.empty()) { src = of; how = "X of Y (participants)"; }
+          else if (tgt.empty() && ev.type != EventType::kProtest) { tgt = of; how += how.empty() ? "X of Y (target)" : ""; }
+        }
+        if (src.empty() && m.begin > sv.begin()) {
+          const int32_t mod = sv.ActorAt(m.begin - 1);
+          if (mod >= 0 && !sv.InPrepositionalPhrase(doc.mentions[static_cast<size_t>(mod)])) {
+            src = {mod};
+            how = "modifier";
+          }
+        }
+        if (src.empty()) {
+          auto subj = sv.SubjectBefore(m.begin);
+          if (!subj.empty() && m.begin - doc.mentions[static_cast<size_t>(subj[0])].end_token <= config::kNounSubjectReach) {
+            src = subj;
+            how = "clause subject";
+          }
+        }
+      } else {
+        const bool passive = (e.flags & internal::kTrigPassive) || sv.IsPassive(m.begin);
+        if (passive) {
+          tgt = sv.SubjectBefore(m.begin);
+          src = sv.AfterPreposition(m.end, Fn::kBy, 8);
+          how = "passive";
+        } else {
+          src = sv.SubjectBefore(m.begin);
+          if (!(e.flags & internal::kTrigIntrans)) tgt = sv.ObjectAfter(m.end, true);
+          how = "active";
+        }
+      }
+      // The same actor is never both sides.
+      tgt.erase(std::remove_if(tgt.begin(), tgt.end(),
+                               [&](int32_t t) { return std::find(src.begin(), src.end(), t) != src.end(); }),
+                tgt.end());
+      if ((e.flags & internal::kTrigWeak) && src.empty() && tgt.empty()) continue;
+      for (int32_t i : src) ev.source.push_back(doc.mentions[static_cast<size_t>(i)].actor);
+      for (int32_t i : tgt) ev.target.push_back(doc.mentions[static_cast<size_t>(i)].actor);
+      if (s.options->explain && !how.empty()) ev.explain.push_back({"arguments", how});
+
+      // Modality.
+      bool suppressed = false;
+      for (const Cue& c : cues) {
+        if (c.end_token > m.begin) continue;
+        const uint32_t dist = m.begin - c.end_token;
+        bool in_scope = false;
+        switch (c.scope) {
+          case CueScope::kNext:
+            in_scope = dist <= config::kNextScope && sv.Between(c.end_token - 1, m.begin) == extract::Boundary::kNone;
+            break;
+          case CueScope::kClause:
+            in_scope = dist <= config::kClauseScope && sv.Between(c.end_token - 1, m.begin) <= extract::Boundary::kComma;
+            break;
+          case CueScope::kComplement:
+            in_scope = dist <= config::kComplementScope && !sv.SubBetween(c.end_token - 1, m.begin);
+            break;
+        }
+        if (!in_scope) continue;
+        const Entry& ce = s.lang->entries[c.entry];
+        if (c.kind == CueKind::kReport) {
+          if (!ev.reported_by) {
+            auto who = sv.SubjectBefore(c.first_token);
+            if (who.empty()) who = sv.ObjectAfter(c.end_token, false);  // "according to X"
+            if (!who.empty()) ev.reported_by = doc.mentions[static_cast<size_t>(who[0])].actor;
+            if (s.options->explain) ev.explain.push_back({"reported", Rule(s, ce) + " report"});
+          }
+          continue;
+        }
+        if (c.kind == CueKind::kAllege) {
+          suppressed = true;
+          break;
+        }
+        if (auto mod = ModalityOf(c.kind)) {
+          ev.modality = *mod;
+          ev.modality_cue = std::string(doc.text_of({doc.tokens[c.first_token].span.begin, doc.tokens[c.end_token - 1].span.end}));
+          if (s.options->explain)
+            ev.explain.push_back({"modality", Rule(s, ce) + " " + std::string(CueName(c.kind)) + " over " +
+                                                  (c.scope == CueScope::kNext ? "next words"
+                                                   : c.scope == CueScope::kClause ? "its clause" : "its complement")});
+          break;
+        }
+      }
+      if (suppressed) continue;
+      // Postposed speaker: "..., she said."
+      if (!ev.reported_by) {
+        for (const Cue& c : cues) {
+          if (c.kind != CueKind::kReport || c.first_token < m.end) continue;
+          auto who = sv.SubjectBefore(c.first_token);
+          if (!who.empty() && doc.mentions[static_cast<size_t>(who[0])].first_token > m.end) {
+            ev.reported_by = doc.mentions[static_cast<size_t>(who[0])].actor;
+            break;
+          }
+        }
+      }
+      // Imperative: a sentence that opens with the bare form of a verb trigger.
+      if (ev.modality == Modality::kAsserted && !noun) {
+        uint32_t first = sv.begin();
+        while (first < sv.end() && (doc.tokens[first].flags & kTokPunct)) ++first;
+        const std::string_view w = sv.word(m.begin);
+        if (first == m.begin && s.lang->terms[doc.tokens[m.begin].stem_id] == "s:" + std::string(w) &&
+            sv.SubjectBefore(m.begin).empty() && w.size() > 2 && w.substr(w.size() - 2) != "ed") {
+          ev.modality = Modality::kRequested;
+          ev.modality_cue = "imperative";
+          if (s.options->explain) ev.explain.push_back({"modality", "imperative: the sentence opens with the verb"});
+        }
+      }
+      ev.confidence = 0.5 + (ev.source.empty() ? 0 : 0.2) + (ev.target.empty() ? 0 : 0.1) +
+                      ((e.flags & internal::kTrigWeak) ? 0 : 0.1);
+      doc.events.push_back(std::move(ev));
+      s.event_flags.push_back(e.flags);
+    }
+  }
+};
+
+}  // namespace
+
+namespace internal {
+std::unique_ptr<Component> MakeEventsComponent() { return std::make_unique<EventsComponent>(); }
+}  // namespace internal
+
+}  // namespace tocsin

@@ -1,0 +1,188 @@
+#include "ingest/reader.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+namespace tocsin::ingest {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+bool IsJsonl(const std::string& path) {
+  const std::string ext = Lower(fs::path(path).extension().string());
+  return ext == ".jsonl" || ext == ".json" || ext == ".ndjson";
+}
+
+bool Readable(const fs::path& p) {
+  const std::string ext = Lower(p.extension().string());
+  return ext == ".txt" || ext == ".text" || ext == ".jsonl" || ext == ".json" || ext == ".ndjson";
+}
+
+std::string Field(const nlohmann::json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return {};
+  if (it->is_string()) return it->get<std::string>();
+  if (it->is_number_integer()) return std::to_string(it->get<int64_t>());
+  return it->dump();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<InputStream>> InputStream::Open(const std::vector<std::string>& paths) {
+  std::unique_ptr<InputStream> s(new InputStream());
+  for (const std::string& p : paths) {
+    if (p == "-") {
+      s->files_.push_back("-");
+      continue;
+    }
+    std::error_code ec;
+    const fs::file_status st = fs::status(p, ec);
+    if (ec || !fs::exists(st)) return Status::NotFound("no such file or directory: `" + p + "`");
+    if (fs::is_directory(st)) {
+      std::vector<std::string> found;
+      for (auto it = fs::recursive_directory_iterator(p, fs::directory_options::skip_permission_denied, ec);
+           !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+        if (it->is_regular_file() && Readable(it->path())) found.push_back(it->path().string());
+      std::sort(found.begin(), found.end());
+      for (auto& f : found) {
+        s->bytes_total_ += fs::file_size(f, ec);
+        s->files_.push_back(std::move(f));
+      }
+    } else {
+      s->bytes_total_ += fs::file_size(p, ec);
+      s->files_.push_back(p);
+    }
+  }
+  return s;
+}
+
+bool InputStream::OpenNext() {
+  file_.close();
+  file_.clear();
+  stdin_ = false;
+  if (files_.empty()) return false;
+  current_ = files_.front();
+  files_.pop_front();
+  line_ = 0;
+  if (current_ == "-") {
+    stdin_ = true;
+    // Sniff: JSONL when the first non-blank line starts with '{'.
+    has_pending_ = false;
+    std::string first;
+    while (std::getline(std::cin, first)) {
+      if (first.find_first_not_of(" \t\r") != std::string::npos) break;
+    }
+    jsonl_ = first.find_first_not_of(" \t\r") != std::string::npos && first[first.find_first_not_of(" \t\r")] == '{';
+    pending_ = std::move(first);
+    has_pending_ = true;
+    current_ = "stdin";
+    return true;
+  }
+  jsonl_ = IsJsonl(current_);
+  file_.open(current_, std::ios::binary);
+  return true;
+}
+
+Status InputStream::ParseJsonLine(const std::string& line, Input* in) {
+  nlohmann::json j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) {
+    // Find where: parse again with exceptions to get the byte position (internal only, caught here).
+    try {
+      nlohmann::json again = nlohmann::json::parse(line);
+      (void)again;
+    } catch (const nlohmann::json::parse_error& e) {
+      return Status::InvalidArgument("not a JSON object (parse error at byte " + std::to_string(e.byte) +
+                                     "): each line must be one input record, see FORMAT.md");
+    }
+    return Status::InvalidArgument("not a JSON object: each line must be one input record, see FORMAT.md");
+  }
+  if (!j.is_object()) return Status::InvalidArgument("a JSON value that is not an object: expected an input record");
+  in->id = Field(j, "id");
+  in->text = Field(j, "text");
+  in->published = Field(j, "published");
+  in->lang = Field(j, "lang");
+  in->url = Field(j, "url");
+  in->source = Field(j, "source");
+  in->title = Field(j, "title");
+  if (in->id.empty()) return Status::InvalidArgument("record has no `id`: every input record needs one (FORMAT.md)");
+  if (in->text.empty()) {
+    if (!Field(j, "html").empty())
+      return Status::Unsupported("record has only `html`: this build codes plain `text` (HTML extraction is not built yet)");
+    return Status::InvalidArgument("record has no `text`");
+  }
+  return Status::Ok();
+}
+
+bool InputStream::Next(Input* in, Status* error) {
+  *error = Status::Ok();
+  *in = Input();
+  while (true) {
+    if (!stdin_ && !file_.is_open()) {
+      if (!OpenNext()) return false;
+      if (!stdin_ && !file_) {
+        *error = Status::IoError("cannot read `" + current_ + "`");
+        in->origin = current_;
+        current_.clear();
+        return true;
+      }
+    }
+    std::istream& src = stdin_ ? static_cast<std::istream&>(std::cin) : file_;
+    if (!jsonl_) {
+      // One document: the whole file.
+      std::string text;
+      if (stdin_) {
+        text = std::move(pending_);
+        text.push_back('\n');
+        has_pending_ = false;
+        text.append(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+        stdin_ = false;
+        in->id = "stdin";
+        in->origin = "stdin";
+        current_.clear();
+      } else {
+        std::ostringstream ss;
+        ss << file_.rdbuf();
+        text = ss.str();
+        file_.close();
+        in->id = fs::path(current_).stem().string();
+        in->origin = current_;
+      }
+      bytes_read_ += text.size();
+      in->text = std::move(text);
+      return true;
+    }
+    std::string line;
+    bool got;
+    if (stdin_ && has_pending_) {
+      line = std::move(pending_);
+      has_pending_ = false;
+      got = true;
+    } else {
+      got = static_cast<bool>(std::getline(src, line));
+    }
+    if (!got) {
+      if (stdin_) stdin_ = false;
+      else file_.close();
+      continue;
+    }
+    ++line_;
+    bytes_read_ += line.size() + 1;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    in->origin = current_ + ":" + std::to_string(line_);
+    Status s = ParseJsonLine(line, in);
+    if (!s.ok()) *error = s.WithContext(in->origin + (in->id.empty() ? "" : " (id " + in->id + ")"));
+    return true;
+  }
+}
+
+}  // namespace tocsin::ingest

@@ -1,0 +1,784 @@
+#include "lexicon/compiler.h"
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "text/segment.h"
+#include "text/stem.h"
+#include "tocsin/event.h"
+
+namespace tocsin::internal {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<std::string> SplitTabs(const std::string& line) {
+  std::vector<std::string> f;
+  size_t start = 0;
+  while (true) {
+    size_t tab = line.find('\t', start);
+    f.push_back(line.substr(start, tab == std::string::npos ? std::string::npos : tab - start));
+    if (tab == std::string::npos) break;
+    start = tab + 1;
+  }
+  for (std::string& s : f) {
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\r')) s.pop_back();
+    while (!s.empty() && s.front() == ' ') s.erase(s.begin());
+  }
+  return f;
+}
+
+std::vector<std::string> Split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  std::string cur;
+  std::istringstream in(s);
+  while (std::getline(in, cur, sep)) {
+    while (!cur.empty() && cur.back() == ' ') cur.pop_back();
+    while (!cur.empty() && cur.front() == ' ') cur.erase(cur.begin());
+    if (!cur.empty()) out.push_back(cur);
+  }
+  return out;
+}
+
+struct Row {
+  uint32_t line;
+  std::vector<std::string> fields;
+};
+
+// Reads a TSV file: skips comments and blank lines. Missing optional files give no rows.
+Result<std::vector<Row>> ReadTsv(const fs::path& path, size_t min_fields, const std::string& display) {
+  std::vector<Row> rows;
+  std::ifstream in(path);
+  if (!in) return rows;
+  std::string line;
+  uint32_t n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    size_t first = line.find_first_not_of(" \t");
+    if (first == std::string::npos || line[first] == '#') continue;
+    Row r{n, SplitTabs(line)};
+    if (r.fields.size() < min_fields)
+      return Status::Corrupt(display + ":" + std::to_string(n) + ": expected at least " +
+                             std::to_string(min_fields) + " tab-separated fields, found " +
+                             std::to_string(r.fields.size()) + " (is a TAB written as spaces?)");
+    rows.push_back(std::move(r));
+  }
+  return rows;
+}
+
+Result<std::vector<std::string>> ReadList(const fs::path& path) {
+  std::vector<std::string> out;
+  std::ifstream in(path);
+  if (!in) return out;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    size_t first = line.find_first_not_of(" \t");
+    if (first == std::string::npos || line[first] == '#') continue;
+    size_t last = line.find_last_not_of(" \t");
+    out.push_back(line.substr(first, last - first + 1));
+  }
+  return out;
+}
+
+double ToDouble(const std::string& s) { return s.empty() || s == "-" ? 0 : std::strtod(s.c_str(), nullptr); }
+int64_t ToInt(const std::string& s) { return s.empty() || s == "-" ? 0 : std::strtoll(s.c_str(), nullptr, 10); }
+
+std::optional<CueKind> ParseCue(const std::string& s) {
+  static const std::map<std::string, CueKind> kCues = {
+      {"negation", CueKind::kNegation}, {"request", CueKind::kRequest},       {"promise", CueKind::kPromise},
+      {"threat", CueKind::kThreat},     {"prediction", CueKind::kPrediction}, {"hypothetical", CueKind::kHypothetical},
+      {"deontic", CueKind::kDeontic},   {"report", CueKind::kReport},         {"allege", CueKind::kAllege},
+      {"exhort", CueKind::kExhort},     {"past", CueKind::kPast},             {"concessive", CueKind::kConcessive}};
+  auto it = kCues.find(s);
+  if (it == kCues.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<CueScope> ParseScope(const std::string& s) {
+  if (s.empty() || s == "clause") return CueScope::kClause;
+  if (s == "complement") return CueScope::kComplement;
+  if (s == "next") return CueScope::kNext;
+  return std::nullopt;
+}
+
+const std::vector<std::string> kSectors = {"GOV", "MIL", "COP", "SEC", "JUD", "LEG", "OPP", "PTY",
+                                           "REB", "CVL", "PRO", "LAB", "BUS", "MED", "EDU", "REL",
+                                           "ELI", "NGO", "IGO", "CRM", "REF", "HLH", "UAF", "AGR", "SPY"};
+bool ValidSector(const std::string& s) {
+  return std::find(kSectors.begin(), kSectors.end(), s) != kSectors.end();
+}
+
+// Compiles the patterns of one language.
+class LangCompiler {
+ public:
+  LangCompiler(LangData* lang, ModelData* model, text::Segmenter* seg, text::Stemmer* stem)
+      : lang_(lang), model_(model), seg_(seg), stem_(stem) {
+    lang_->terms.assign(1, "");  // id 0 = none
+  }
+
+  // Adds one entry per `|`-separated pattern of `patterns`.
+  Status Add(const std::string& patterns, Entry proto, const std::string& display, uint32_t line) {
+    for (const std::string& p : Split(patterns, '|')) {
+      Entry e = proto;
+      e.pattern = p;
+      e.line = line;
+      TOCSIN_RETURN_IF_ERROR(Compile(p, &e.terms).WithContext(display + ":" + std::to_string(line)));
+      if (e.terms.empty()) continue;
+      lang_->entries.push_back(std::move(e));
+    }
+    return Status::Ok();
+  }
+
+ private:
+  uint32_t Intern(const std::string& key) {
+    auto it = ids_.find(key);
+    if (it != ids_.end()) return it->second;
+    uint32_t id = static_cast<uint32_t>(lang_->terms.size());
+    lang_->terms.push_back(key);
+    ids_.emplace(key, id);
+    return id;
+  }
+
+  Status Compile(const std::string& pattern, std::vector<uint32_t>* terms) {
+    for (const std::string& piece : Split(pattern, ' ')) {
+      if (piece == "...") {
+        if (terms->empty()) return Status::InvalidArgument("a pattern may not start with `...`: " + pattern);
+        terms->push_back(kGapTerm);
+        continue;
+      }
+      const bool exact = piece.size() > 1 && piece[0] == '=';
+      for (const std::string& w : seg_->Words(exact ? piece.substr(1) : piece)) {
+        if (exact) terms->push_back(Intern("x:" + w));
+        else terms->push_back(Intern("s:" + std::string(stem_->Stem(w))));
+      }
+    }
+    if (!terms->empty() && terms->back() == kGapTerm)
+      return Status::InvalidArgument("a pattern may not end with `...`: " + pattern);
+    return Status::Ok();
+  }
+
+  LangData* lang_;
+  [[maybe_unused]] ModelData* model_;
+  text::Segmenter* seg_;
+  text::Stemmer* stem_;
+  std::unordered_map<std::string, uint32_t> ids_;
+};
+
+Status CompileLanguage(const fs::path& dir, ModelData* m, ModelBuildReport* report) {
+  LangData lang;
+  lang.iso = dir.filename().string();
+  const std::string rel = "lang/" + lang.iso + "/";
+  auto meta = ReadTsv(dir / "lang.tsv", 2, rel + "lang.tsv");
+  if (!meta.ok()) return meta.status();
+  for (const Row& r : *meta) {
+    if (r.fields[0] == "name") lang.name = r.fields[1];
+    else if (r.fields[0] == "stemmer") lang.stemmer = r.fields[1];
+    else if (r.fields[0] == "script") lang.script = r.fields[1];
+  }
+  auto abbr = ReadList(dir / "abbreviations.txt");
+  lang.abbreviations = *abbr;
+  auto stop = ReadList(dir / "stopwords.txt");
+  lang.stopwords = *stop;
+
+  auto seg = text::Segmenter::Create(lang.iso, {});
+  if (!seg.ok()) return seg.status();
+  auto stem = text::Stemmer::Create(lang.stemmer);
+  if (!stem) return Status::InvalidArgument(rel + "lang.tsv: unknown Snowball stemmer `" + lang.stemmer + "`");
+  LangCompiler lc(&lang, m, seg->get(), stem.get());
+
+  auto file_index = [&](const std::string& name) {
+    m->files.push_back(rel + name);
+    return static_cast<uint32_t>(m->files.size() - 1);
+  };
+  auto bad = [&](const std::string& file, uint32_t line, const std::string& what) {
+    return Status::Corrupt(rel + file + ":" + std::to_string(line) + ": " + what);
+  };
+
+  {  // triggers.tsv: pattern type mode tags
+    const std::string f = "triggers.tsv";
+    auto rows = ReadTsv(dir / f, 2, rel + f);
+    if (!rows.ok()) return rows.status();
+    uint32_t fi = file_index(f);
+    for (const Row& r : *rows) {
+      Entry e;
+      e.kind = EntryKind::kTrigger;
+      e.file = fi;
+      auto t = ParseEventType(r.fields[1]);
+      if (!t) return bad(f, r.line, "unknown PLOVER category `" + r.fields[1] + "`");
+      e.type = static_cast<uint8_t>(*t);
+      if (r.fields.size() > 2) e.mode = r.fields[2];
+      if (r.fields.size() > 3) {
+        for (const std::string& tag : Split(r.fields[3], ',')) {
+          if (tag == "noun") e.flags |= kTrigNoun;
+          else if (tag == "intrans") e.flags |= kTrigIntrans;
+          else if (tag == "passive") e.flags |= kTrigPassive;
+          else if (tag == "weak") e.flags |= kTrigWeak;
+          else if (tag == "casualty") e.flags |= kTrigCasualty;
+          else if (tag.rfind("ctx=", 0) == 0) e.text += (e.text.empty() ? "" : ",") + tag.substr(4);
+          else if (tag.rfind("target_after=", 0) == 0) e.text2 = tag.substr(13);
+          else if (tag.rfind("cue=", 0) == 0) {
+            auto c = ParseCue(tag.substr(4));
+            if (!c) return bad(f, r.line, "unknown cue `" + tag.substr(4) + "`");
+            e.cue = static_cast<uint8_t>(*c);
+            e.scope = static_cast<uint8_t>(CueScope::kComplement);
+          } else {
+            return bad(f, r.line, "unknown tag `" + tag + "`");
+          }
+        }
+      }
+      TOCSIN_RETURN_IF_ERROR(lc.Add(r.fields[0], e, rel + f, r.line));
+    }
+  }
+  {  // agents.tsv: pattern sector name
+    const std::string f = "agents.tsv";
+    auto rows = ReadTsv(dir / f, 2, rel + f);
+    if (!rows.ok()) return rows.status();
+    uint32_t fi = file_index(f);
+    for (const Row& r : *rows) {
+      if (!ValidSector(r.fields[1])) return bad(f, r.line, "unknown sector `" + r.fields[1] + "`");
+      Entry e;
+      e.kind = EntryKind::kAgent;
+      e.file = fi;
+      e.sector = r.fields[1];
+      if (r.fields.size() > 2) e.name = r.fields[2];
+      for (const std::string& p : Split(r.fields[0], '|')) {
+        Entry one = e;
+        if (one.name.empty()) one.name = p;
+        TOCSIN_RETURN_IF_ERROR(lc.Add(p, one, rel + f, r.line));
+      }
+    }
+  }
+  {  // titles.tsv: pattern sector flags
+    const std::string f = "titles.tsv";
+    auto rows = ReadTsv(dir / f, 2, rel + f);
+    if (!rows.ok()) return rows.status();
+    uint32_t fi = file_index(f);
+    for (const Row& r : *rows) {
+      if (!ValidSector(r.fields[1])) return bad(f, r.line, "unknown sector `" + r.fields[1] + "`");
+      Entry e;
+      e.kind = EntryKind::kTitle;
+      e.file = fi;
+      e.sector = r.fields[1];
+      if (r.fields.size() > 2 && r.fields[2].find("alone") != std::string::npos) e.flags |= kTitleAlone;
+      for (const std::string& p : Split(r.fields[0], '|')) {
+        Entry one = e;
+        one.name = p;
+        TOCSIN_RETURN_IF_ERROR(lc.Add(p, one, rel + f, r.line));
+      }
+    }
+  }
+  {  // pronouns.tsv: pattern kind
+    const std::string f = "pronouns.tsv";
+    auto rows = ReadTsv(dir / f, 2, rel + f);
+    if (!rows.ok()) return rows.status();
+    uint32_t fi = file_index(f);
+    for (const Row& r : *rows) {
+      Entry e;
+      e.kind = EntryKind::kPronoun;
+      e.file = fi;
+      e.mode = r.fields[1];
+      TOCSIN_RETURN_IF_ERROR(lc.Add(r.fields[0], e, rel + f, r.line));
+    }
+  }
+  {  // cues.tsv: pattern cue scope
+    const std::string f = "cues.tsv";
+    auto rows = ReadTsv(dir / f, 2, rel + f);
+    if (!rows.ok()) return rows.status();
+    uint32_t fi = file_index(f);
+    for (const Row& r : *rows) {
+      Entry e;
+      e.kind = EntryKind::kCue;
+      e.file = fi;
+      auto c = ParseCue(r.fields[1]);
+      if (!c) return bad(f, r.line, "unknown cue `" + r.fields[1] + "`");
+      auto s = ParseScope(r.fields.size() > 2 ? r.fields[2] : "");
+      if (!s) return bad(f, r.line, "unknown scope `" + r.fields[2] + "`");
+      e.cue = static_cast<uint8_t>(*c);
+      e.scope = static_cast<uint8_t>(*s);
+      TOCSIN_RETURN_IF_ERROR(lc.Add(r.fields[0], e, rel + f, r.line));
+    }
+  }
+  {  // numbers.tsv: word value kind
+    const std::string f = "numbers.tsv";
+    auto rows = ReadTsv(dir / f, 3, rel + f);
+    if (!rows.ok()) return rows.status();
+    uint32_t fi = file_index(f);
+    for (const Row& r : *rows) {
+      Entry e;
+      e.kind = EntryKind::kNumber;
+      e.file = fi;
+      e.mode = r.fields[2];
+      static const std::vector<std::string> kKinds = {"unit", "tens", "mult", "vague", "qual", "article"};
+      if (std::find(kKinds.begin(), kKinds.end(), e.mode) == kKinds.end())
+        return bad(f, r.line, "unknown number kind `" + e.mode + "`");
+      if (e.mode == "qual") e.text = r.fields[1];
+      else e.value = ToInt(r.fields[1]);
+      TOCSIN_RETURN_IF_ERROR(lc.Add(r.fields[0], e, rel + f, r.line));
+    }
+  }
+  {  // counts.tsv: pattern count role
+    const std::string f = "counts.tsv";
+    auto rows = ReadTsv(dir / f, 2, rel + f);
+    if (!rows.ok()) return rows.status();
+    uint32_t fi = file_index(f);
+    for (const Row& r : *rows) {
+      Entry e;
+      e.kind = EntryKind::kCount;
+      e.file = fi;
+      e.mode = r.fields[1];
+      if (e.mode != "dead" && e.mode != "injured" && e.mode != "arrested" && e.mode != "size")
+        return bad(f, r.line, "unknown count `" + e.mode + "`");
+      e.text = r.fields.size() > 2 ? r.fields[2] : "verb";
+      TOCSIN_RETURN_IF_ERROR(lc.Add(r.fields[0], e, rel + f, r.line));
+    }
+  }
+  {  // dates.tsv: pattern kind value
+    const std::string f = "dates.tsv";
+    auto rows = ReadTsv(dir / f, 2, rel + f);
+    if (!rows.ok()) return rows.status();
+    uint32_t fi = file_index(f);
+    for (const Row& r : *rows) {
+      Entry e;
+      e.kind = EntryKind::kDate;
+      e.file = fi;
+      e.mode = r.fields[1];
+      e.text = r.fields.size() > 2 ? r.fields[2] : "";
+      if (e.mode == "month" || e.mode == "weekday") e.value = ToInt(e.text);
+      TOCSIN_RETURN_IF_ERROR(lc.Add(r.fields[0], e, rel + f, r.line));
+    }
+  }
+  {  // countries.tsv: iso3 role pattern
+    const std::string f = "countries.tsv";
+    auto rows = ReadTsv(dir / f, 3, rel + f);
+    if (!rows.ok()) return rows.status();
+    uint32_t fi = file_index(f);
+    for (const Row& r : *rows) {
+      auto it = m->country_index.find(r.fields[0]);
+      if (it == m->country_index.end()) return bad(f, r.line, "country `" + r.fields[0] + "` is not in world/countries.tsv");
+      const std::string& role = r.fields[1];
+      if (role != "name" && role != "demonym" && role != "capital" && role != "seat")
+        return bad(f, r.line, "unknown role `" + role + "`");
+      Entry e;
+      e.kind = EntryKind::kCountry;
+      e.file = fi;
+      e.value = it->second;
+      e.mode = role;
+      TOCSIN_RETURN_IF_ERROR(lc.Add(r.fields[2], e, rel + f, r.line));
+    }
+  }
+  {  // places.tsv: id pattern
+    const std::string f = "places.tsv";
+    auto rows = ReadTsv(dir / f, 2, rel + f);
+    if (!rows.ok()) return rows.status();
+    uint32_t fi = file_index(f);
+    std::unordered_map<std::string, int64_t> ids;
+    for (size_t i = 0; i < m->places.size(); ++i) ids[m->places[i].id] = static_cast<int64_t>(i);
+    for (const Row& r : *rows) {
+      Entry e;
+      e.kind = EntryKind::kPlace;
+      e.file = fi;
+      if (r.fields[0] == "@capital" || r.fields[0] == "@country") {
+        e.value = r.fields[0] == "@capital" ? -1 : -2;  // resolved against the country in context
+      } else {
+        auto it = ids.find(r.fields[0]);
+        if (it == ids.end()) return bad(f, r.line, "place `" + r.fields[0] + "` is not in world/places.tsv");
+        e.value = it->second;
+      }
+      TOCSIN_RETURN_IF_ERROR(lc.Add(r.fields[1], e, rel + f, r.line));
+    }
+  }
+  {  // organisations.tsv: code pattern
+    const std::string f = "organisations.tsv";
+    auto rows = ReadTsv(dir / f, 2, rel + f);
+    if (!rows.ok()) return rows.status();
+    uint32_t fi = file_index(f);
+    std::unordered_map<std::string, int64_t> ids;
+    for (size_t i = 0; i < m->organisations.size(); ++i) ids[m->organisations[i].code] = static_cast<int64_t>(i);
+    for (const Row& r : *rows) {
+      auto it = ids.find(r.fields[0]);
+      if (it == ids.end())
+        return bad(f, r.line, "organisation `" + r.fields[0] + "` is not in actors/organisations.tsv");
+      Entry e;
+      e.kind = EntryKind::kOrganisation;
+      e.file = fi;
+      e.value = it->second;
+      TOCSIN_RETURN_IF_ERROR(lc.Add(r.fields[1], e, rel + f, r.line));
+    }
+  }
+  {  // function.tsv: pattern role
+    const std::string f = "function.tsv";
+    auto rows = ReadTsv(dir / f, 2, rel + f);
+    if (!rows.ok()) return rows.status();
+    uint32_t fi = file_index(f);
+    static const std::vector<std::string> kRoles = {"be",  "have", "by",  "of",     "from", "with",
+                                                    "between", "and", "loc", "to", "rel", "comp",
+                                                    "sub", "strong", "det", "adv"};
+    for (const Row& r : *rows) {
+      if (std::find(kRoles.begin(), kRoles.end(), r.fields[1]) == kRoles.end())
+        return bad(f, r.line, "unknown function role `" + r.fields[1] + "`");
+      Entry e;
+      e.kind = EntryKind::kFunction;
+      e.file = fi;
+      e.mode = r.fields[1];
+      TOCSIN_RETURN_IF_ERROR(lc.Add(r.fields[0], e, rel + f, r.line));
+    }
+  }
+  {  // People are language-neutral: every alias is matched in every language.
+    uint32_t fi = 0;
+    for (size_t i = 0; i < m->files.size(); ++i)
+      if (m->files[i] == "actors/people.tsv") fi = static_cast<uint32_t>(i);
+    for (size_t i = 0; i < m->people.size(); ++i) {
+      Entry e;
+      e.kind = EntryKind::kPerson;
+      e.file = fi;
+      e.value = static_cast<int64_t>(i);
+      for (const std::string& a : m->people[i].aliases)
+        TOCSIN_RETURN_IF_ERROR(lc.Add(a, e, "actors/people.tsv", 0));
+    }
+  }
+  report->entries += lang.entries.size();
+  report->terms += lang.terms.size() - 1;
+  report->languages.push_back(lang.iso);
+  m->langs.push_back(std::move(lang));
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ModelData>> CompileData(const std::string& data_dir, ModelBuildReport* report) {
+  ModelBuildReport scratch;
+  if (!report) report = &scratch;
+  const fs::path root(data_dir);
+  std::error_code ec;
+  if (!fs::is_directory(root / "lang", ec))
+    return Status::NotFound("no lexicons in `" + data_dir + "` (expected " + data_dir +
+                            "/lang/<iso>/): pass the project's data/ directory");
+  auto m = std::make_unique<ModelData>();
+
+  {
+    auto rows = ReadTsv(root / "world/countries.tsv", 3, "world/countries.tsv");
+    if (!rows.ok()) return rows.status();
+    for (const Row& r : *rows) {
+      Country c;
+      c.iso3 = r.fields[0];
+      c.iso2 = r.fields[1];
+      c.name = r.fields[2];
+      if (r.fields.size() > 3) c.capital = r.fields[3];
+      if (r.fields.size() > 5) { c.lat = ToDouble(r.fields[4]); c.lon = ToDouble(r.fields[5]); }
+      if (r.fields.size() > 6) c.geonames = ToInt(r.fields[6]);
+      if (m->country_index.count(c.iso3)) {
+        report->warnings.push_back("world/countries.tsv:" + std::to_string(r.line) + ": duplicate " + c.iso3);
+        continue;
+      }
+      m->country_index[c.iso3] = static_cast<uint32_t>(m->countries.size());
+      m->countries.push_back(std::move(c));
+    }
+  }
+  {
+    auto rows = ReadTsv(root / "world/places.tsv", 6, "world/places.tsv");
+    if (!rows.ok()) return rows.status();
+    for (const Row& r : *rows) {
+      PlaceRow p;
+      p.id = r.fields[0];
+      p.name = r.fields[1];
+      p.country = r.fields[2];
+      p.admin1 = r.fields[3] == "-" ? "" : r.fields[3];
+      p.lat = ToDouble(r.fields[4]);
+      p.lon = ToDouble(r.fields[5]);
+      if (r.fields.size() > 6) p.geonames = ToInt(r.fields[6]);
+      p.precision = r.fields.size() > 7 ? r.fields[7] : "city";
+      m->places.push_back(std::move(p));
+    }
+  }
+  {
+    auto rows = ReadTsv(root / "actors/organisations.tsv", 2, "actors/organisations.tsv");
+    if (!rows.ok()) return rows.status();
+    for (const Row& r : *rows) {
+      Organisation o;
+      o.code = r.fields[0];
+      o.sector = r.fields[1];
+      o.name = r.fields.size() > 2 ? r.fields[2] : o.code;
+      m->organisations.push_back(std::move(o));
+    }
+  }
+  {
+    m->files.push_back("actors/people.tsv");
+    auto rows = ReadTsv(root / "actors/people.tsv", 3, "actors/people.tsv");
+    if (!rows.ok()) return rows.status();
+    for (const Row& r : *rows) {
+      Person p;
+      p.aliases = Split(r.fields[0], '|');
+      if (p.aliases.empty()) continue;
+      p.name = p.aliases[0];
+      p.country = r.fields[1];
+      p.sector = r.fields[2];
+      if (r.fields.size() > 3) p.role = r.fields[3];
+      if (r.fields.size() > 4) p.from = r.fields[4] == "-" ? "" : r.fields[4];
+      if (r.fields.size() > 5) p.to = r.fields[5] == "-" ? "" : r.fields[5];
+      m->people.push_back(std::move(p));
+    }
+  }
+
+  {
+    auto rows = ReadTsv(root / "ontology/plover.tsv", 3, "ontology/plover.tsv");
+    if (!rows.ok()) return rows.status();
+    for (const Row& r : *rows) {
+      auto t = ParseEventType(r.fields[0]);
+      if (!t) return Status::Corrupt("ontology/plover.tsv:" + std::to_string(r.line) + ": unknown category `" + r.fields[0] + "`");
+      OntologyRow o;
+      o.type = static_cast<uint8_t>(*t);
+      o.mode = r.fields[1];
+      auto val = [&](size_t i) { return r.fields.size() > i && r.fields[i] != "-" ? r.fields[i] : std::string(); };
+      o.cameo = val(2);
+      o.acled_type = val(3);
+      o.acled_subtype = val(4);
+      m->ontology.push_back(std::move(o));
+    }
+  }
+
+  std::vector<fs::path> langs;
+  for (const auto& d : fs::directory_iterator(root / "lang", ec))
+    if (d.is_directory()) langs.push_back(d.path());
+  std::sort(langs.begin(), langs.end());
+  for (const fs::path& d : langs) TOCSIN_RETURN_IF_ERROR(CompileLanguage(d, m.get(), report));
+  m->Index();
+  return m;
+}
+
+// ---- Serialisation (doc/model-format.md) ----
+
+namespace {
+
+class Writer {
+ public:
+  void U8(uint8_t v) { out_.push_back(static_cast<char>(v)); }
+  void U16(uint16_t v) { Raw(&v, 2); }
+  void U32(uint32_t v) { Raw(&v, 4); }
+  void I64(int64_t v) { Raw(&v, 8); }
+  void F64(double v) { Raw(&v, 8); }
+  void Str(const std::string& s) {
+    U32(static_cast<uint32_t>(s.size()));
+    out_.append(s);
+  }
+  void Strs(const std::vector<std::string>& v) {
+    U32(static_cast<uint32_t>(v.size()));
+    for (const auto& s : v) Str(s);
+  }
+  std::string& out() { return out_; }
+
+ private:
+  void Raw(const void* p, size_t n) { out_.append(static_cast<const char*>(p), n); }
+  std::string out_;
+};
+
+class Reader {
+ public:
+  explicit Reader(std::string_view in) : in_(in) {}
+  bool ok() const { return ok_; }
+  uint8_t U8() { uint8_t v = 0; Raw(&v, 1); return v; }
+  uint16_t U16() { uint16_t v = 0; Raw(&v, 2); return v; }
+  uint32_t U32() { uint32_t v = 0; Raw(&v, 4); return v; }
+  int64_t I64() { int64_t v = 0; Raw(&v, 8); return v; }
+  double F64() { double v = 0; Raw(&v, 8); return v; }
+  std::string Str() {
+    uint32_t n = U32();
+    if (!ok_ || n > in_.size() - pos_) { ok_ = false; return {}; }
+    std::string s(in_.substr(pos_, n));
+    pos_ += n;
+    return s;
+  }
+  std::vector<std::string> Strs() {
+    uint32_t n = U32();
+    std::vector<std::string> v;
+    if (n > in_.size() - pos_) { ok_ = false; return v; }  // each string takes at least 4 bytes
+    v.reserve(n);
+    for (uint32_t i = 0; i < n && ok_; ++i) v.push_back(Str());
+    return v;
+  }
+  // A count of items each at least `min_bytes` long: guards against a corrupt length.
+  uint32_t Count(size_t min_bytes) {
+    uint32_t n = U32();
+    if (!ok_ || static_cast<uint64_t>(n) * min_bytes > in_.size() - pos_) { ok_ = false; return 0; }
+    return n;
+  }
+  size_t pos() const { return pos_; }
+
+ private:
+  void Raw(void* p, size_t n) {
+    if (!ok_ || n > in_.size() - pos_) { ok_ = false; return; }
+    std::memcpy(p, in_.data() + pos_, n);
+    pos_ += n;
+  }
+  std::string_view in_;
+  size_t pos_ = 0;
+  bool ok_ = true;
+};
+
+}  // namespace
+
+std::string Serialize(const ModelData& m) {
+  Writer w;
+  w.out().append(kModelMagic, sizeof kModelMagic);
+  w.U32(kModelFormatVersion);
+  w.Strs(m.files);
+  w.U32(static_cast<uint32_t>(m.countries.size()));
+  for (const Country& c : m.countries) {
+    w.Str(c.iso3); w.Str(c.iso2); w.Str(c.name); w.Str(c.capital);
+    w.F64(c.lat); w.F64(c.lon); w.I64(c.geonames);
+  }
+  w.U32(static_cast<uint32_t>(m.places.size()));
+  for (const PlaceRow& p : m.places) {
+    w.Str(p.id); w.Str(p.name); w.Str(p.country); w.Str(p.admin1); w.Str(p.precision);
+    w.F64(p.lat); w.F64(p.lon); w.I64(p.geonames);
+  }
+  w.U32(static_cast<uint32_t>(m.organisations.size()));
+  for (const Organisation& o : m.organisations) { w.Str(o.code); w.Str(o.sector); w.Str(o.name); }
+  w.U32(static_cast<uint32_t>(m.people.size()));
+  for (const Person& p : m.people) {
+    w.Str(p.name); w.Str(p.country); w.Str(p.sector); w.Str(p.role); w.Str(p.from); w.Str(p.to);
+    w.Strs(p.aliases);
+  }
+  w.U32(static_cast<uint32_t>(m.ontology.size()));
+  for (const OntologyRow& o : m.ontology) {
+    w.U8(o.type); w.Str(o.mode); w.Str(o.cameo); w.Str(o.acled_type); w.Str(o.acled_subtype);
+  }
+  w.U32(static_cast<uint32_t>(m.langs.size()));
+  for (const LangData& l : m.langs) {
+    w.Str(l.iso); w.Str(l.name); w.Str(l.stemmer); w.Str(l.script);
+    w.Strs(l.abbreviations); w.Strs(l.stopwords); w.Strs(l.terms);
+    w.U32(static_cast<uint32_t>(l.entries.size()));
+    for (const Entry& e : l.entries) {
+      w.U8(static_cast<uint8_t>(e.kind)); w.U32(e.file); w.U32(e.line); w.Str(e.pattern);
+      w.U32(static_cast<uint32_t>(e.terms.size()));
+      for (uint32_t t : e.terms) w.U32(t);
+      w.U8(e.type); w.U8(e.cue); w.U8(e.scope); w.U16(e.flags); w.I64(e.value);
+      w.Str(e.mode); w.Str(e.sector); w.Str(e.name); w.Str(e.text); w.Str(e.text2);
+    }
+  }
+  w.out().append("TOCSINEND");
+  return std::move(w.out());
+}
+
+Result<std::unique_ptr<ModelData>> Deserialize(std::string_view bytes) {
+  if (bytes.size() < sizeof kModelMagic + 4 || std::memcmp(bytes.data(), kModelMagic, sizeof kModelMagic) != 0)
+    return Status::Corrupt("not a Tocsin model file (wrong magic number): rebuild it with `tocsin model build`");
+  Reader r(bytes.substr(sizeof kModelMagic));
+  const uint32_t version = r.U32();
+  if (version != kModelFormatVersion)
+    return Status::Unsupported("model format version " + std::to_string(version) + ", this build reads version " +
+                               std::to_string(kModelFormatVersion) + ": rebuild it with `tocsin model build`");
+  if (bytes.size() < 9 || bytes.substr(bytes.size() - 9) != "TOCSINEND")
+    return Status::Corrupt("model file is truncated (no end marker): rebuild it with `tocsin model build`");
+  auto m = std::make_unique<ModelData>();
+  m->files = r.Strs();
+  for (uint32_t n = r.Count(40), i = 0; i < n && r.ok(); ++i) {
+    Country c;
+    c.iso3 = r.Str(); c.iso2 = r.Str(); c.name = r.Str(); c.capital = r.Str();
+    c.lat = r.F64(); c.lon = r.F64(); c.geonames = r.I64();
+    m->countries.push_back(std::move(c));
+  }
+  for (uint32_t n = r.Count(44), i = 0; i < n && r.ok(); ++i) {
+    PlaceRow p;
+    p.id = r.Str(); p.name = r.Str(); p.country = r.Str(); p.admin1 = r.Str(); p.precision = r.Str();
+    p.lat = r.F64(); p.lon = r.F64(); p.geonames = r.I64();
+    m->places.push_back(std::move(p));
+  }
+  for (uint32_t n = r.Count(12), i = 0; i < n && r.ok(); ++i) {
+    Organisation o;
+    o.code = r.Str(); o.sector = r.Str(); o.name = r.Str();
+    m->organisations.push_back(std::move(o));
+  }
+  for (uint32_t n = r.Count(28), i = 0; i < n && r.ok(); ++i) {
+    Person p;
+    p.name = r.Str(); p.country = r.Str(); p.sector = r.Str(); p.role = r.Str(); p.from = r.Str(); p.to = r.Str();
+    p.aliases = r.Strs();
+    m->people.push_back(std::move(p));
+  }
+  for (uint32_t n = r.Count(17), i = 0; i < n && r.ok(); ++i) {
+    OntologyRow o;
+    o.type = r.U8(); o.mode = r.Str(); o.cameo = r.Str(); o.acled_type = r.Str(); o.acled_subtype = r.Str();
+    if (o.type >= kEventTypeCount) return Status::Corrupt("model file holds an unknown category: rebuild it");
+    m->ontology.push_back(std::move(o));
+  }
+  for (uint32_t n = r.Count(16), i = 0; i < n && r.ok(); ++i) {
+    LangData l;
+    l.iso = r.Str(); l.name = r.Str(); l.stemmer = r.Str(); l.script = r.Str();
+    l.abbreviations = r.Strs(); l.stopwords = r.Strs(); l.terms = r.Strs();
+    for (uint32_t k = r.Count(40), j = 0; j < k && r.ok(); ++j) {
+      Entry e;
+      const uint8_t kind = r.U8();
+      if (kind >= kEntryKindCount) return Status::Corrupt("model file holds an unknown entry kind: rebuild it");
+      e.kind = static_cast<EntryKind>(kind);
+      e.file = r.U32(); e.line = r.U32(); e.pattern = r.Str();
+      for (uint32_t t = r.Count(4), q = 0; q < t && r.ok(); ++q) {
+        uint32_t term = r.U32();
+        if (term != kGapTerm && term >= l.terms.size()) return Status::Corrupt("model file term out of range: rebuild it");
+        e.terms.push_back(term);
+      }
+      e.type = r.U8(); e.cue = r.U8(); e.scope = r.U8(); e.flags = r.U16(); e.value = r.I64();
+      e.mode = r.Str(); e.sector = r.Str(); e.name = r.Str(); e.text = r.Str(); e.text2 = r.Str();
+      if (e.file >= m->files.size() && !m->files.empty()) return Status::Corrupt("model file index out of range: rebuild it");
+      l.entries.push_back(std::move(e));
+    }
+    m->langs.push_back(std::move(l));
+  }
+  if (!r.ok()) return Status::Corrupt("model file is truncated or damaged: rebuild it with `tocsin model build`");
+  m->Index();
+  return m;
+}
+
+void ModelData::Index() {
+  country_index.clear();
+  for (size_t i = 0; i < countries.size(); ++i) country_index[countries[i].iso3] = static_cast<uint32_t>(i);
+  for (LangData& l : langs) {
+    l.stem_ids.clear();
+    l.exact_ids.clear();
+    for (size_t i = 1; i < l.terms.size(); ++i) {
+      const std::string& t = l.terms[i];
+      if (t.rfind("s:", 0) == 0) l.stem_ids.emplace(t.substr(2), static_cast<uint32_t>(i));
+      else if (t.rfind("x:", 0) == 0) l.exact_ids.emplace(t.substr(2), static_cast<uint32_t>(i));
+    }
+    // Trie over term ids. Entries at a node keep file order (later files win ties, see lexicon-format.md).
+    Trie& trie = l.trie;
+    trie = Trie();
+    trie.nodes.emplace_back();
+    std::vector<std::vector<uint32_t>> at(1);
+    for (size_t ei = 0; ei < l.entries.size(); ++ei) {
+      uint32_t node = 0;
+      for (uint32_t term : l.entries[ei].terms) {
+        if (term == kGapTerm) {
+          if (!trie.nodes[node].gap) {
+            trie.nodes[node].gap = static_cast<uint32_t>(trie.nodes.size());
+            trie.nodes.emplace_back();
+            at.emplace_back();
+          }
+          node = trie.nodes[node].gap;
+          continue;
+        }
+        const uint64_t key = (static_cast<uint64_t>(node) << 32) | term;
+        auto it = trie.edges.find(key);
+        if (it == trie.edges.end()) {
+          const uint32_t child = static_cast<uint32_t>(trie.nodes.size());
+          trie.nodes.emplace_back();
+          at.emplace_back();
+          it = trie.edges.emplace(key, child).first;
+        }
+        node = it->second;
+      }
+      at[node].push_back(static_cast<uint32_t>(ei));
+    }
+    for (size_t n = 0; n < trie.nodes.size(); ++n) {
+      trie.nodes[n].first_entry = static_cast<uint32_t>(trie.entries.size());
+      trie.nodes[n].entry_count = static_cast<uint32_t>(at[n].size());
+      trie.entries.insert(trie.entries.end(), at[n].begin(), at[n].end());
+    }
+  }
+}
+
+}  // namespace tocsin::internal

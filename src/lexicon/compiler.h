@@ -1,0 +1,21 @@
+// Compiles data/ (doc/lexicon-format.md) into ModelData, and (de)serialises ModelData
+// (doc/model-format.md).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "lexicon/model_data.h"
+#include "tocsin/model.h"
+#include "tocsin/status.h"
+
+namespace tocsin::internal {
+
+// Reads every file of the data directory. A malformed line fails the whole build with a message naming
+// the file and line: a model with silently missing entries is worse than no model.
+Result<std::unique_ptr<ModelData>> CompileData(const std::string& data_dir, ModelBuildReport* report);
+
+std::string Serialize(const ModelData& m);
+Result<std::unique_ptr<ModelData>> Deserialize(std::string_view bytes);
+
+}  // namespace tocsin::internal

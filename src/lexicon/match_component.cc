@@ -1,0 +1,80 @@
+// The match component: one pass of all lexicons of the document's language over each sentence.
+#include <cstdio>
+#include <cstdlib>
+
+#include "lexicon/matcher.h"
+#include "pipeline/registry.h"
+#include "pipeline/scratch.h"
+
+namespace tocsin {
+namespace {
+
+// TOCSIN_TRACE=1 prints each sentence's tokens and selected matches on stderr (doc/debugging.md).
+void Trace(const Doc& doc, const Scratch& s) {
+  static constexpr const char* kKinds[] = {"trigger", "agent",   "title",  "pronoun",      "cue",    "number", "count",
+                                           "date",    "country", "place", "organisation", "person", "function"};
+  for (size_t i = 0; i < doc.sentences.size(); ++i) {
+    const Sentence& sent = doc.sentences[i];
+    std::fprintf(stderr, "[%zu] ", i);
+    for (uint32_t t = sent.first_token; t < sent.first_token + sent.token_count; ++t)
+      std::fprintf(stderr, "%.*s ", static_cast<int>(doc.tokens[t].folded_len), doc.folded.data() + doc.tokens[t].folded_begin);
+    std::fprintf(stderr, "\n");
+    for (uint32_t k = s.sentence_matches[i]; k < s.sentence_matches[i + 1]; ++k) {
+      const internal::Match& m = s.matches[k];
+      const internal::Entry& e = s.entry(m);
+      const Span sp{doc.tokens[m.begin].span.begin, doc.tokens[m.end - 1].span.end};
+      std::fprintf(stderr, "    %-12s %-28.*s %s %s %s\n", kKinds[static_cast<int>(e.kind)], static_cast<int>(sp.end - sp.begin),
+                   doc.text.data() + sp.begin, e.pattern.c_str(), e.mode.c_str(), e.sector.c_str());
+    }
+  }
+}
+
+class MatchComponent final : public Component {
+ public:
+  std::string_view name() const override { return "match"; }
+  std::vector<std::string_view> needs() const override { return {"tokens"}; }
+  std::vector<std::string_view> provides() const override { return {"matches"}; }
+  Status Process(Doc& doc, Scratch& s) const override {
+    s.sentence_matches.assign(doc.sentences.size() + 1, 0);
+    if (!s.lang) return Status::Ok();
+    const internal::LangData& lang = *s.lang;
+    auto& stemmer = s.stemmers[lang.iso];
+    if (!stemmer) {
+      stemmer = text::Stemmer::Create(lang.stemmer);
+      if (!stemmer) return Status::Internal("no Snowball stemmer `" + lang.stemmer + "` in this libstemmer");
+    }
+    // Term ids: one stem and one exact-form lookup per token.
+    for (Token& t : doc.tokens) {
+      const std::string_view folded = doc.folded_of(t);
+      auto ex = lang.exact_ids.find(folded);
+      t.exact_id = ex == lang.exact_ids.end() ? 0 : ex->second;
+      if (t.flags & kTokPunct && folded.size() == 1) {
+        auto st = lang.stem_ids.find(folded);
+        t.stem_id = st == lang.stem_ids.end() ? 0 : st->second;
+        continue;
+      }
+      auto st = lang.stem_ids.find(stemmer->Stem(folded));
+      t.stem_id = st == lang.stem_ids.end() ? 0 : st->second;
+    }
+    std::vector<internal::Match> local;
+    for (size_t i = 0; i < doc.sentences.size(); ++i) {
+      const Sentence& sent = doc.sentences[i];
+      s.sentence_matches[i] = static_cast<uint32_t>(s.matches.size());
+      local.clear();
+      internal::MatchAll(lang, doc.tokens, sent.first_token, sent.first_token + sent.token_count, &local);
+      internal::SelectLongest(lang, &local);
+      s.matches.insert(s.matches.end(), local.begin(), local.end());
+    }
+    s.sentence_matches[doc.sentences.size()] = static_cast<uint32_t>(s.matches.size());
+    if (std::getenv("TOCSIN_TRACE")) Trace(doc, s);
+    return Status::Ok();
+  }
+};
+
+}  // namespace
+
+namespace internal {
+std::unique_ptr<Component> MakeMatchComponent() { return std::make_unique<MatchComponent>(); }
+}  // namespace internal
+
+}  // namespace tocsin

@@ -1,0 +1,26 @@
+// One pass of every lexicon over a sentence.
+#pragma once
+
+#include <vector>
+
+#include "lexicon/model_data.h"
+#include "tocsin/document.h"
+
+namespace tocsin::internal {
+
+struct Match {
+  uint32_t begin = 0, end = 0;  // token range [begin, end) in Doc::tokens
+  uint32_t entry = 0;           // index into LangData::entries
+};
+
+// Appends every match of every entry that starts in tokens [begin, end) and ends by `end`. Tokens must
+// carry stem_id/exact_id for this language. Order: by start token, then trie order.
+void MatchAll(const LangData& lang, const std::vector<Token>& tokens, uint32_t begin, uint32_t end,
+              std::vector<Match>* out);
+
+// Keeps, per layer, a set of non-overlapping matches: longest first, then earliest, then the later entry
+// kind (a place beats an agent of the same span). Cue matches may overlap other layers, never each other.
+// Result is sorted by begin token.
+void SelectLongest(const LangData& lang, std::vector<Match>* matches);
+
+}  // namespace tocsin::internal

@@ -1,0 +1,75 @@
+#include "tocsin/model.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "lexicon/compiler.h"
+#include "lexicon/model_data.h"
+
+namespace tocsin {
+
+Model::Model(std::unique_ptr<internal::ModelData> d) : data_(std::move(d)) {}
+Model::~Model() = default;
+
+std::vector<std::string> Model::languages() const {
+  std::vector<std::string> out;
+  for (const auto& l : data_->langs) out.push_back(l.iso);
+  return out;
+}
+
+uint32_t Model::format_version() const { return internal::kModelFormatVersion; }
+
+Status Model::Build(const std::string& data_dir, const std::string& out_path, ModelBuildReport* report) {
+  ModelBuildReport local;
+  if (!report) report = &local;
+  auto data = internal::CompileData(data_dir, report);
+  if (!data.ok()) return data.status();
+  const std::string bytes = internal::Serialize(**data);
+  // Write to a temporary name and rename, so a reader never sees half a model.
+  const std::string tmp = out_path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return Status::IoError("cannot write `" + tmp + "`: check the directory exists and is writable");
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    if (!out) return Status::IoError("write to `" + tmp + "` failed (disk full?)");
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, out_path, ec);
+  if (ec) return Status::IoError("cannot rename `" + tmp + "` to `" + out_path + "`: " + ec.message());
+  report->bytes = bytes.size();
+  return Status::Ok();
+}
+
+Result<std::shared_ptr<const Model>> Model::Load(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    return Status::NotFound("no model at `" + path + "`: build one with `tocsin model build data/ -o " + path +
+                            "` or pass --model");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  auto data = internal::Deserialize(ss.str());
+  if (!data.ok()) return data.status().WithContext(path);
+  return std::shared_ptr<const Model>(new Model(std::move(data).value()));
+}
+
+Result<std::shared_ptr<const Model>> Model::FromData(const std::string& data_dir) {
+  auto data = internal::CompileData(data_dir, nullptr);
+  if (!data.ok()) return data.status();
+  return std::shared_ptr<const Model>(new Model(std::move(data).value()));
+}
+
+std::vector<std::string> Model::DefaultPaths(const std::string& executable_dir) {
+  std::vector<std::string> out;
+  if (const char* env = std::getenv("TOCSIN_MODEL"); env && *env) out.push_back(env);
+  namespace fs = std::filesystem;
+  fs::path dir(executable_dir);
+  out.push_back((dir / "tocsin.model").string());
+  out.push_back((dir / "../tocsin.model").lexically_normal().string());
+  out.push_back((dir / "../../tocsin.model").lexically_normal().string());
+  out.push_back((dir / "../share/tocsin/tocsin.model").lexically_normal().string());
+  return out;
+}
+
+}  // namespace tocsin

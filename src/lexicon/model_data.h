@@ -1,0 +1,157 @@
+// The in-memory form of a compiled model (include/tocsin/model.h), shared read-only by all workers.
+//
+// Design note. Lexicon patterns are compiled to sequences of term ids: a term is a Snowball stem or an
+// exact case-folded form, interned per language. At run time each token is looked up once (its stem id
+// and exact id), and one trie over term ids finds every entry of every lexicon file in one pass over the
+// sentence (lexicon/matcher.h). The trie is not serialised: it is rebuilt from the entries at load, which
+// takes milliseconds and keeps the file format simple (doc/model-format.md).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace tocsin::internal {
+
+// Lets maps keyed by std::string be searched with a string_view, without building a string.
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+using TermMap = std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>>;
+
+inline constexpr char kModelMagic[8] = {'T', 'O', 'C', 'S', 'I', 'N', 'M', 'D'};
+inline constexpr uint32_t kModelFormatVersion = 1;
+inline constexpr uint32_t kGapTerm = 0xFFFFFFFFu;  // "..." in a pattern
+inline constexpr int kMaxGap = 4;                   // tokens a gap may skip
+
+// Persisted: do not renumber.
+enum class EntryKind : uint8_t {
+  kTrigger = 0, kAgent = 1, kTitle = 2, kPronoun = 3, kCue = 4, kNumber = 5, kCount = 6, kDate = 7,
+  kCountry = 8, kPlace = 9, kOrganisation = 10, kPerson = 11, kFunction = 12,
+};
+inline constexpr int kEntryKindCount = 13;
+
+// Which entries compete for the same tokens (longest match wins within a layer).
+enum class Layer : uint8_t { kTrigger, kEntity, kCue, kNumber, kCount, kDate, kFunction };
+inline Layer LayerOf(EntryKind k) {
+  switch (k) {
+    case EntryKind::kTrigger: return Layer::kTrigger;
+    case EntryKind::kCue: return Layer::kCue;
+    case EntryKind::kNumber: return Layer::kNumber;
+    case EntryKind::kCount: return Layer::kCount;
+    case EntryKind::kDate: return Layer::kDate;
+    case EntryKind::kFunction: return Layer::kFunction;
+    default: return Layer::kEntity;
+  }
+}
+inline constexpr int kLayerCount = 7;
+
+// Persisted: do not renumber.
+enum class CueKind : uint8_t {
+  kNone = 0, kNegation, kRequest, kPromise, kThreat, kPrediction, kHypothetical, kDeontic, kReport, kAllege,
+  kExhort, kPast, kConcessive,
+};
+enum class CueScope : uint8_t { kClause = 0, kComplement = 1, kNext = 2 };
+
+enum TriggerFlag : uint16_t {
+  kTrigNoun = 1, kTrigIntrans = 2, kTrigPassive = 4, kTrigWeak = 8, kTrigCasualty = 16,
+};
+enum TitleFlag : uint16_t { kTitleAlone = 1 };
+
+struct Entry {
+  EntryKind kind = EntryKind::kTrigger;
+  uint32_t file = 0;  // index into ModelData::files
+  uint32_t line = 0;
+  std::string pattern;          // as written, for --explain
+  std::vector<uint32_t> terms;  // compiled pattern
+  // Payload; which fields are used depends on `kind` (see doc/lexicon-format.md):
+  //  trigger: type, mode, contexts (text), flags, cue/scope (cue=KIND), target_after (text2)
+  //  agent/title: sector, name, flags;  pronoun: mode = kind;  cue: cue, scope
+  //  number: value, mode = unit|tens|mult|vague|qual|article, text = qualifier
+  //  count: mode = dead|injured|arrested|size, text = verb|noun;  date: mode = kind, text = value
+  //  country: value = country index, mode = role;  place/organisation/person: value = row index
+//  (place value -1 = "the capital" of the country in context, -2 = "the country");  function: mode = role
+  uint8_t type = 0;
+  uint8_t cue = 0, scope = 0;
+  uint16_t flags = 0;
+  int64_t value = 0;
+  std::string mode, sector, name, text, text2;
+};
+
+struct Country {
+  std::string iso3, iso2, name, capital;
+  double lat = 0, lon = 0;
+  int64_t geonames = 0;
+};
+struct PlaceRow {
+  std::string id, name, country, admin1, precision;
+  double lat = 0, lon = 0;
+  int64_t geonames = 0;
+};
+struct Organisation {
+  std::string code, sector, name;
+};
+struct Person {
+  std::string name, country, sector, role, from, to;
+  std::vector<std::string> aliases;
+};
+
+// One row of ontology/plover.tsv: how a PLOVER category and mode map to CAMEO and ACLED.
+struct OntologyRow {
+  uint8_t type = 0;
+  std::string mode;  // "*" = any mode
+  std::string cameo, acled_type, acled_subtype;  // empty when none
+};
+
+struct Trie {
+  struct Node {
+    uint32_t gap = 0;  // child reached through a "..." gap, 0 = none
+    uint32_t first_entry = 0, entry_count = 0;  // into entries
+  };
+  std::vector<Node> nodes;  // nodes[0] is the root
+  std::unordered_map<uint64_t, uint32_t> edges;  // (node << 32 | term) -> child
+  std::vector<uint32_t> entries;                 // entry indices, grouped by node
+  uint32_t Child(uint32_t node, uint32_t term) const {
+    auto it = edges.find((static_cast<uint64_t>(node) << 32) | term);
+    return it == edges.end() ? 0 : it->second;
+  }
+};
+
+struct LangData {
+  std::string iso, name, stemmer, script;
+  std::vector<std::string> abbreviations, stopwords;
+  std::vector<Entry> entries;
+  std::vector<std::string> terms;  // id -> "s:<stem>" or "x:<exact>"; id 0 unused
+  // Built at load:
+  TermMap stem_ids, exact_ids;
+  Trie trie;
+};
+
+struct ModelData {
+  std::vector<std::string> files;  // data files, relative to data/, for --explain
+  std::vector<LangData> langs;
+  std::vector<Country> countries;
+  std::vector<PlaceRow> places;
+  std::vector<Organisation> organisations;
+  std::vector<Person> people;
+  std::vector<OntologyRow> ontology;
+  // Built at load:
+  std::unordered_map<std::string, uint32_t> country_index;  // iso3 -> index
+
+  const LangData* Lang(const std::string& iso) const {
+    for (const LangData& l : langs)
+      if (l.iso == iso) return &l;
+    return nullptr;
+  }
+  const Country* CountryOf(const std::string& iso3) const {
+    auto it = country_index.find(iso3);
+    return it == country_index.end() ? nullptr : &countries[it->second];
+  }
+  // Rebuilds the vocabulary maps, tries and indices from the serialised fields.
+  void Index();
+};
+
+}  // namespace tocsin::internal

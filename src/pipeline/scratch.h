@@ -1,0 +1,90 @@
+// Per-worker state shared by the components while one document is coded.
+//
+// Invariant: everything here is either cached across documents (segmenters, stemmers: created on first
+// use for a language and reused) or cleared by Worker::Code before each document (the analysis arrays).
+// The analysis arrays hold intermediate results that are not part of the public Doc (lexicon matches,
+// numbers, dates, cues); they are indices and token ranges into the Doc.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "lexicon/matcher.h"
+#include "lexicon/model_data.h"
+#include "text/segment.h"
+#include "text/stem.h"
+#include "tocsin/pipeline.h"
+
+namespace tocsin {
+
+// A number stated in the text with what it counts.
+struct Quantity {
+  uint32_t sentence = 0;
+  uint32_t first_token = 0, end_token = 0;
+  int64_t value = 0;
+  std::string qualifier = "exact";  // exact, at_least, at_most, about
+  bool vague = false;               // "dozens", "hundreds"
+  bool year_like = false;           // 1900..2100 without separators: more likely a year
+};
+
+// A date expression resolved against the publication date.
+struct DateMention {
+  uint32_t sentence = 0;
+  uint32_t first_token = 0, end_token = 0;
+  DateValue date;
+};
+
+// A modality cue found in a sentence (from cues.tsv, or a trigger tagged cue=KIND).
+struct Cue {
+  uint32_t sentence = 0;
+  uint32_t first_token = 0, end_token = 0;
+  internal::CueKind kind = internal::CueKind::kNone;
+  internal::CueScope scope = internal::CueScope::kClause;
+  uint32_t entry = 0;  // for --explain
+};
+
+// Function-word roles (function.tsv), one per token.
+enum class Fn : uint8_t {
+  kNone, kBe, kHave, kBy, kOf, kFrom, kWith, kBetween, kAnd, kLoc, kTo, kRel, kComp, kSub, kStrong, kDet, kAdv,
+};
+Fn ParseFn(std::string_view role);
+
+struct Scratch {
+  const internal::ModelData* model = nullptr;
+  const PipelineOptions* options = nullptr;
+  const internal::LangData* lang = nullptr;  // lexicons of the document's language, or null
+
+  std::map<std::string, std::unique_ptr<text::Segmenter>> segmenters;
+  std::map<std::string, std::unique_ptr<text::Stemmer>> stemmers;
+
+  // Per document:
+  std::vector<internal::Match> matches;          // selected matches, all sentences, by start token
+  std::vector<uint32_t> sentence_matches;        // sentence i's matches start at sentence_matches[i]
+  std::vector<Quantity> quantities;
+  std::vector<DateMention> dates;
+  std::vector<Cue> cues;
+  std::string published;                         // "YYYY-MM-DD" or empty
+  std::vector<Fn> fn;                            // per token: function-word role
+  std::vector<int32_t> mention_at;               // per token: index of the mention covering it, or -1
+  std::vector<uint8_t> used;                     // per token: consumed by a date or number
+  std::vector<uint16_t> event_flags;             // per Doc::events entry: its trigger's TriggerFlag bits
+
+  void Clear() {
+    lang = nullptr;
+    matches.clear();
+    sentence_matches.clear();
+    quantities.clear();
+    dates.clear();
+    cues.clear();
+    published.clear();
+    fn.clear();
+    mention_at.clear();
+    used.clear();
+    event_flags.clear();
+  }
+  const internal::Entry& entry(const internal::Match& m) const { return lang->entries[m.entry]; }
+};
+
+}  // namespace tocsin

@@ -1,0 +1,95 @@
+// The merge component: one happening, one event, within a sentence; ids and groups.
+//
+// A sentence often states one happening with several triggers: "opened fire ... killing over a hundred",
+// "168 people were killed in the fighting", "She called for calm and urged ...". Events of one sentence
+// with the same category and modality are merged; a casualty trigger ("killed", "injured") joins the violent
+// event of its sentence, of its own category if there is one. The kept event takes the first trigger; the
+// merged ones lend it actors, place, date and counts it lacks.
+#include <algorithm>
+
+#include "lexicon/model_data.h"
+#include "pipeline/registry.h"
+#include "pipeline/scratch.h"
+
+namespace tocsin {
+namespace {
+
+void Absorb(Event& keep, Event&& gone) {
+  if (keep.source.empty()) keep.source = std::move(gone.source);
+  if (keep.target.empty()) keep.target = std::move(gone.target);
+  if (!keep.reported_by) keep.reported_by = std::move(gone.reported_by);
+  if ((!keep.place || keep.place->span.empty()) && gone.place && !gone.place->span.empty()) keep.place = gone.place;
+  if (keep.mode.empty()) keep.mode = gone.mode;
+  using CountField = std::optional<Count> Event::*;
+  for (CountField field : {&Event::dead, &Event::injured, &Event::arrested, &Event::size}) {
+    auto& k = keep.*field;
+    auto& g = gone.*field;
+    if (g && (!k || g->value > k->value)) k = g;
+  }
+  for (std::string& c : gone.context)
+    if (std::find(keep.context.begin(), keep.context.end(), c) == keep.context.end()) keep.context.push_back(c);
+  keep.explain.push_back({"merged", "also `" + gone.trigger_text + "` (" + std::string(EventTypeName(gone.type)) + ")"});
+  keep.confidence = std::min(1.0, std::max(keep.confidence, gone.confidence) + 0.05);
+}
+
+bool Violent(EventType t) { return t == EventType::kAssault || t == EventType::kProtest; }
+
+class MergeComponent final : public Component {
+ public:
+  std::string_view name() const override { return "merge"; }
+  std::vector<std::string_view> needs() const override { return {"events"}; }
+  std::vector<std::string_view> provides() const override { return {"groups"}; }
+
+  Status Process(Doc& doc, Scratch& s) const override {
+    std::vector<Event>& evs = doc.events;
+    std::vector<uint16_t> flags = s.event_flags;
+    flags.resize(evs.size(), 0);
+    std::vector<uint8_t> dead(evs.size(), 0);
+    for (size_t i = 0; i < evs.size(); ++i) {
+      if (dead[i]) continue;
+      // A casualty trigger joins a violent event of the sentence: same category first.
+      if (flags[i] & internal::kTrigCasualty) {
+        size_t into = SIZE_MAX;
+        for (int pass = 0; pass < 2 && into == SIZE_MAX; ++pass)
+          for (size_t j = 0; j < evs.size(); ++j) {
+            if (j == i || dead[j] || evs[j].sentence_index != evs[i].sentence_index) continue;
+            if (evs[j].modality != evs[i].modality || (flags[j] & internal::kTrigCasualty)) continue;
+            if (pass == 0 ? evs[j].type == evs[i].type : Violent(evs[j].type)) { into = j; break; }
+          }
+        if (into != SIZE_MAX) {
+          Absorb(evs[into], std::move(evs[i]));
+          dead[i] = 1;
+          continue;
+        }
+      }
+      for (size_t j = i + 1; j < evs.size(); ++j) {
+        if (dead[j] || evs[j].sentence_index != evs[i].sentence_index) continue;
+        if (evs[j].type != evs[i].type || evs[j].modality != evs[i].modality) continue;
+        Absorb(evs[i], std::move(evs[j]));
+        dead[j] = 1;
+      }
+    }
+    std::vector<Event> kept;
+    kept.reserve(evs.size());
+    for (size_t i = 0; i < evs.size(); ++i)
+      if (!dead[i]) kept.push_back(std::move(evs[i]));
+    if (!s.options->emit_non_asserted)
+      kept.erase(std::remove_if(kept.begin(), kept.end(), [](const Event& e) { return e.modality != Modality::kAsserted; }),
+                 kept.end());
+    for (size_t i = 0; i < kept.size(); ++i) {
+      kept[i].id = doc.input.id + "#" + std::to_string(i + 1);
+      kept[i].group = doc.input.id + "/g" + std::to_string(i + 1);
+      if (!s.options->explain) kept[i].explain.clear();
+    }
+    evs.swap(kept);
+    return Status::Ok();
+  }
+};
+
+}  // namespace
+
+namespace internal {
+std::unique_ptr<Component> MakeMergeComponent() { return std::make_unique<MergeComponent>(); }
+}  // namespace internal
+
+}  // namespace tocsin

@@ -1,0 +1,172 @@
+#include "text/segment.h"
+
+#include <unicode/brkiter.h>
+#include <unicode/filteredbrk.h>
+#include <unicode/uchar.h>
+#include <unicode/utext.h>
+
+#include "text/normalize.h"
+#include "text/utf8.h"
+
+namespace tocsin::text {
+
+struct Segmenter::Impl {
+  std::unique_ptr<icu::BreakIterator> sentences;
+  std::unique_ptr<icu::BreakIterator> words;
+};
+
+Segmenter::Segmenter() : impl_(std::make_unique<Impl>()) {}
+Segmenter::~Segmenter() = default;
+
+Result<std::unique_ptr<Segmenter>> Segmenter::Create(const std::string& locale,
+                                                     const std::vector<std::string>& abbreviations) {
+  UErrorCode status = U_ZERO_ERROR;
+  icu::Locale loc(locale.c_str());
+  std::unique_ptr<Segmenter> s(new Segmenter());
+  std::unique_ptr<icu::BreakIterator> sentence(icu::BreakIterator::createSentenceInstance(loc, status));
+  if (U_FAILURE(status)) return Status::Internal(std::string("ICU sentence iterator: ") + u_errorName(status));
+  if (!abbreviations.empty()) {
+    std::unique_ptr<icu::FilteredBreakIteratorBuilder> builder(
+        icu::FilteredBreakIteratorBuilder::createEmptyInstance(status));
+    if (U_FAILURE(status)) return Status::Internal(std::string("ICU filter: ") + u_errorName(status));
+    for (const std::string& a : abbreviations) {
+      builder->suppressBreakAfter(icu::UnicodeString::fromUTF8(a), status);
+      status = U_ZERO_ERROR;  // a duplicate is not an error worth failing for
+    }
+    icu::BreakIterator* wrapped = builder->wrapIteratorWithFilter(sentence.release(), status);
+    if (U_FAILURE(status)) return Status::Internal(std::string("ICU filter: ") + u_errorName(status));
+    sentence.reset(wrapped);
+  }
+  s->impl_->sentences = std::move(sentence);
+  s->impl_->words.reset(icu::BreakIterator::createWordInstance(loc, status));
+  if (U_FAILURE(status)) return Status::Internal(std::string("ICU word iterator: ") + u_errorName(status));
+  return s;
+}
+
+namespace {
+
+uint16_t Shape(std::string_view w, int32_t rule_status) {
+  uint16_t f = 0;
+  if (rule_status >= UBRK_WORD_NUMBER && rule_status < UBRK_WORD_NUMBER_LIMIT) f |= kTokNumber;
+  else if (rule_status >= UBRK_WORD_LETTER) f |= kTokWord;
+  else f |= kTokPunct;
+  size_t i = 0;
+  bool first = true, all_upper = true, any_letter = false;
+  while (i < w.size()) {
+    const char32_t c = NextCodePoint(w, i);
+    if (u_isalpha(c)) {
+      any_letter = true;
+      const bool up = u_isupper(c) || u_istitle(c);
+      if (first && up) f |= kTokUpper;
+      if (!up) all_upper = false;
+      first = false;
+    } else if (u_isdigit(c) && (f & kTokPunct)) {
+      f = static_cast<uint16_t>((f & ~kTokPunct) | kTokNumber);
+    }
+  }
+  if (any_letter && all_upper) f |= kTokAllUpper;
+  return f;
+}
+
+bool EndsWithPossessive(std::string_view w, size_t* cut) {
+  static constexpr std::string_view kCurly = "\xE2\x80\x99s";  // ’s
+  if (w.size() > kCurly.size() && w.substr(w.size() - kCurly.size()) == kCurly) {
+    *cut = w.size() - kCurly.size();
+    return true;
+  }
+  if (w.size() > 2 && w.substr(w.size() - 2) == "'s") {
+    *cut = w.size() - 2;
+    return true;
+  }
+  return false;
+}
+
+bool IsAllSpace(std::string_view w) {
+  for (char c : w)
+    if (c != ' ' && c != '\n') return false;
+  return true;
+}
+
+}  // namespace
+
+void Segmenter::Segment(Doc* doc, size_t max_tokens) {
+  const std::string& text = doc->text;
+  UErrorCode status = U_ZERO_ERROR;
+  UText* ut = utext_openUTF8(nullptr, text.data(), static_cast<int64_t>(text.size()), &status);
+  if (U_FAILURE(status)) return;
+  impl_->sentences->setText(ut, status);
+  impl_->words->setText(ut, status);
+
+  auto add_token = [&](uint32_t b, uint32_t e, int32_t rule) {
+    Token t;
+    t.span = {b, e};
+    std::string_view w(text.data() + b, e - b);
+    t.flags = Shape(w, rule);
+    t.folded_begin = static_cast<uint32_t>(doc->folded.size());
+    FoldCase(w, &doc->folded);
+    t.folded_len = static_cast<uint32_t>(doc->folded.size() - t.folded_begin);
+    doc->tokens.push_back(t);
+  };
+
+  // Walk words once over the whole text; cut the token stream at sentence boundaries.
+  int32_t sentence_end = impl_->sentences->first();
+  sentence_end = impl_->sentences->next();
+  uint32_t paragraph = 0;
+  uint32_t last_end = 0;
+  auto open_sentence = [&](uint32_t begin) {
+    // A blank line between the previous sentence and this one opens a paragraph.
+    if (!doc->sentences.empty() && text.find("\n\n", last_end) < begin) ++paragraph;
+    Sentence s;
+    s.span = {begin, begin};
+    s.first_token = static_cast<uint32_t>(doc->tokens.size());
+    s.paragraph = paragraph;
+    doc->sentences.push_back(s);
+  };
+  bool in_sentence = false;
+  int32_t start = impl_->words->first();
+  for (int32_t end = impl_->words->next(); end != icu::BreakIterator::DONE;
+       start = end, end = impl_->words->next()) {
+    const uint32_t b = static_cast<uint32_t>(start), e = static_cast<uint32_t>(end);
+    std::string_view w(text.data() + b, e - b);
+    while (sentence_end != icu::BreakIterator::DONE && static_cast<int32_t>(b) >= sentence_end) {
+      in_sentence = false;
+      sentence_end = impl_->sentences->next();
+    }
+    if (IsAllSpace(w)) continue;
+    if (!in_sentence || (max_tokens && doc->sentences.back().token_count >= max_tokens)) {
+      open_sentence(b);
+      in_sentence = true;
+    }
+    const int32_t rule = impl_->words->getRuleStatus();
+    size_t cut = 0;
+    if ((rule >= UBRK_WORD_LETTER) && EndsWithPossessive(w, &cut)) {
+      add_token(b, b + static_cast<uint32_t>(cut), rule);
+      add_token(b + static_cast<uint32_t>(cut), e, rule);
+    } else {
+      add_token(b, e, rule);
+    }
+    Sentence& s = doc->sentences.back();
+    s.token_count = static_cast<uint32_t>(doc->tokens.size()) - s.first_token;
+    s.span.end = e;
+    last_end = e;
+  }
+  // Paragraph starts: the first token of each paragraph.
+  uint32_t prev_para = UINT32_MAX;
+  for (const Sentence& s : doc->sentences) {
+    if (s.paragraph != prev_para && s.token_count) doc->tokens[s.first_token].flags |= kTokParaStart;
+    prev_para = s.paragraph;
+  }
+  utext_close(ut);
+}
+
+std::vector<std::string> Segmenter::Words(std::string_view pattern) {
+  Doc d;
+  d.text = std::string(pattern);
+  Segment(&d, 0);
+  std::vector<std::string> out;
+  out.reserve(d.tokens.size());
+  for (const Token& t : d.tokens) out.emplace_back(d.folded_of(t));
+  return out;
+}
+
+}  // namespace tocsin::text

@@ -1,0 +1,84 @@
+// tocsin: code reports of political unrest into event data.
+#include <CLI/CLI.hpp>
+
+#include <filesystem>
+#include <iostream>
+
+#include "commands.h"
+
+namespace {
+
+std::string ExeDir(const char* argv0) {
+  std::error_code ec;
+  auto p = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) p = std::filesystem::absolute(argv0, ec);
+  return p.parent_path().string();
+}
+
+constexpr const char* kDescription = R"(tocsin reads reports of political unrest and writes event data: who did what to
+whom, where, when, how many were killed, injured, arrested or mobilised, and whether it
+happened or was only demanded, threatened or predicted. Every event points at its sentence.
+
+Examples:
+  tocsin code examples/input.jsonl --summary          events as JSON Lines on stdout
+  tocsin code reports/ -o events.jsonl --docs docs.jsonl -j 4
+  echo "Police arrested 40 protesters in Almaty on Monday." | tocsin code -
+  tocsin code report.txt --explain                     show the rules behind each event
+  tocsin eval gold.jsonl events.jsonl                  recall, precision, modality errors
+  tocsin model build data/ -o tocsin.model             compile the lexicons
+
+Exit status: 0 all documents coded; 1 some documents were refused or repaired (named on
+stderr), the others coded; 2 nothing could run (bad options, no model, missing input).)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{kDescription, "tocsin"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "tocsin 0.1.0 (model format 1)");
+
+  tocsin::cli::CodeArgs code;
+  CLI::App* c = app.add_subcommand("code", "Code reports into events (JSON Lines, FORMAT.md)");
+  c->add_option("inputs", code.inputs,
+                "Files (.txt = one document, .jsonl = input records), directories (walked recursively), "
+                "or - for stdin")
+      ->required();
+  c->add_option("-o,--output", code.output, "Write events here instead of stdout");
+  c->add_option("--docs", code.docs, "Also write one document record per input (text, language, places, errors)");
+  c->add_option("--model", code.model, "Model file (default: $TOCSIN_MODEL, then tocsin.model beside the binary)");
+  c->add_option("--data", code.data, "Compile this data/ directory in memory instead of loading a model file");
+  c->add_flag("--explain", code.explain, "Add the lexicon entries and rules behind each event (\"explain\")");
+  c->add_flag("--summary", code.summary, "Print a short human-readable summary on stderr at the end");
+  c->add_flag("--asserted-only", code.asserted_only, "Write only events that happened (drop requested, negated, ...)");
+  c->add_option("-j,--threads", code.threads, "Worker threads; output keeps input order")->check(CLI::Range(1, 256));
+  c->add_option("--max-doc-mb", code.max_doc_mb, "Refuse documents larger than this (MB of text)")
+      ->check(CLI::PositiveNumber);
+  c->add_option("--lang", code.lang, "Treat every document as this language (skip detection)");
+  c->add_option("--progress", code.progress, "Progress line on stderr: auto (when a terminal), always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+
+  std::string gold, system;
+  bool as_json = false;
+  CLI::App* e = app.add_subcommand("eval", "Score events against gold events (same figures as score_events.py)");
+  e->add_option("gold", gold, "Gold events (JSON Lines, seeds/gold/events.jsonl format)")->required();
+  e->add_option("events", system, "Events written by `tocsin code`")->required();
+  e->add_flag("--json", as_json, "One JSON object instead of key: value lines");
+
+  std::string data_dir, out = "tocsin.model";
+  CLI::App* m = app.add_subcommand("model", "Model files");
+  m->require_subcommand(1);
+  CLI::App* mb = m->add_subcommand("build", "Compile a data/ directory into one versioned model file");
+  mb->add_option("data", data_dir, "The data/ directory (lang/, world/, actors/, ontology/)")->required();
+  mb->add_option("-o,--output", out, "Model file to write");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& err) {
+    const int rc = app.exit(err);
+    return rc == 0 ? 0 : tocsin::cli::kExitFatal;
+  }
+  if (*c) return tocsin::cli::Code(code, ExeDir(argv[0]));
+  if (*e) return tocsin::cli::Eval(gold, system, as_json);
+  if (*mb) return tocsin::cli::ModelBuild(data_dir, out);
+  return tocsin::cli::kExitFatal;
+}
