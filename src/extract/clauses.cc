@@ -10,13 +10,15 @@ SentenceView::SentenceView(const Doc& doc, const Scratch& s, uint32_t sentence) 
   for (uint32_t t = b_; t < e_; ++t) {
     const std::string_view w = word(t);
     Boundary bd = Boundary::kNone;
+    // Quotation marks inside a sentence usually quote words ("called on Putin to “intervene”"), so they
+    // weigh like a comma; dashes, colons, semicolons and brackets end a clause.
     if (w == ";" || w == ":" || w == "\xE2\x80\x94" /* — */ || w == "\xE2\x80\x93" /* – */ || w == "(" || w == ")" ||
-        w == "\"" || w == "\xE2\x80\x9C" || w == "\xE2\x80\x9D" || w == "\xE2\x80\x98" || w == "'" || w == "!" ||
-        w == "?" || s.fn[t] == Fn::kStrong)
+        w == "!" || w == "?" || s.fn[t] == Fn::kStrong)
       bd = Boundary::kStrong;
     else if (s.fn[t] == Fn::kRel || s.fn[t] == Fn::kComp || s.fn[t] == Fn::kSub)
       bd = Boundary::kClause;
-    else if (w == ",")
+    else if (w == "," || w == "\"" || w == "\xE2\x80\x9C" || w == "\xE2\x80\x9D" || w == "\xE2\x80\x98" ||
+             w == "'" || w == "\xE2\x80\x99")
       bd = Boundary::kComma;
     bound_[t - b_] = bd;
   }
@@ -123,13 +125,15 @@ std::vector<int32_t> SentenceView::SubjectBefore(uint32_t t) const {
 std::vector<int32_t> SentenceView::ObjectAfter(uint32_t t, bool stop_at_by) const {
   for (uint32_t u = t; u < e_ && u < t + 14; ++u) {
     const Boundary bd = bound_[u - b_];
-    if (bd == Boundary::kStrong || bd == Boundary::kClause) break;
+    if (bd != Boundary::kNone) break;  // the object sits in the verb's own phrase
     if (stop_at_by && s_.fn[u] == Fn::kBy) break;
     const int32_t a = ActorAt(u);
     if (a < 0) continue;
     const Mention& m = doc_.mentions[static_cast<size_t>(a)];
+    // "supports the policies of X": an of-phrase names the object's owner, which is the target; places
+    // and by-phrases are not objects.
     const Fn p = PrepositionBefore(m);
-    if (p == Fn::kLoc || p == Fn::kFrom || p == Fn::kBy || p == Fn::kOf) {
+    if (p == Fn::kLoc || p == Fn::kFrom || p == Fn::kBy) {
       u = m.end_token - 1;
       continue;
     }

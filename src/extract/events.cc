@@ -3,7 +3,9 @@
 // Modality is a scope question (doc/design.md). For each trigger the cues before it in the sentence are
 // tried from the nearest outwards; the first whose scope covers the trigger decides:
 //   next        the next few tokens, no punctuation between ("no", "without")
-//   clause      up to the next clause boundary; commas do not stop it ("will", "would", "not", "must")
+//   clause      up to the next clause boundary; commas do not stop it ("will", "would", "not", "must");
+//               "not" and "must" reach a dozen tokens, future and conditional auxiliaries the whole clause
+//               with its coordinated verbs ("it will reconstitute X, and rule ..., through carrying out Y")
 //   complement  the clause the cue introduces, up to a strong boundary or a subordinating conjunction
 //               ("urged X to", "ruled out", "said that")
 // A `report` cue does not change modality; it records the speaker in `reported_by` and the search goes on
@@ -26,9 +28,10 @@ using internal::EntryKind;
 
 namespace config {
 constexpr uint32_t kNextScope = 3;         // tokens a `next` cue reaches
-constexpr uint32_t kClauseScope = 14;      // tokens a `clause` cue reaches
+constexpr uint32_t kClauseScope = 12;      // tokens a `clause` cue (not, must) reaches
 constexpr uint32_t kComplementScope = 30;  // tokens a `complement` cue reaches
-constexpr uint32_t kNounSubjectReach = 8;  // a nominal trigger takes the clause subject this close
+constexpr uint32_t kNounPlaceReach = 6;    // "unrest in the south", "the demonstration in the capital"
+constexpr uint32_t kNounSubjectReach = 5;  // "protesters staged a march": subject to nominal trigger
 }  // namespace config
 
 std::optional<Modality> ModalityOf(CueKind k) {
@@ -53,6 +56,17 @@ std::string_view CueName(CueKind k) {
   return kNames[static_cast<size_t>(k)];
 }
 
+// Categories that relate two parties (a promise, a meeting, a demand): coded only with the party that
+// acts. Violent and mass categories can be coded from a passive with a victim, a count or a place alone.
+bool Relational(EventType t) {
+  return !(t == EventType::kProtest || t == EventType::kAssault || t == EventType::kCoerce || t == EventType::kMobilize);
+}
+
+bool TerminalPunctuation(std::string_view w) {
+  return w == "." || w == "!" || w == "?" || w == ":" || w == "\xE2\x80\xA6" /* … */ || w == "\"" ||
+         w == "\xE2\x80\x9D" || w == "\xE2\x80\x99" || w == "'" || w == ")" || w == "\xC2\xBB" /* » */;
+}
+
 class EventsComponent final : public Component {
  public:
   std::string_view name() const override { return "events"; }
@@ -66,13 +80,61 @@ class EventsComponent final : public Component {
   }
 
  private:
+  // True when the trigger is inside a name: a capitalised trigger word preceded by a capitalised word
+  // ("Orange Revolution"), or covered by an unknown-name mention.
+  static bool InName(const Doc& doc, const Scratch& s, const extract::SentenceView& sv, const internal::Match& m) {
+    for (uint32_t t = m.begin; t < m.end; ++t) {
+      const int32_t mi = s.mention_at[t];
+      if (mi >= 0 && doc.mentions[static_cast<size_t>(mi)].kind == MentionKind::kName) return true;
+    }
+    // "the ‘Tulip revolution’": a name right before the trigger word.
+    for (uint32_t t = m.begin; t-- > sv.begin() && m.begin - t <= 2;) {
+      const int32_t mi = s.mention_at[t];
+      if (mi >= 0 && doc.mentions[static_cast<size_t>(mi)].kind == MentionKind::kName) return true;
+      if (!(doc.tokens[t].flags & kTokPunct)) break;
+    }
+    const Token& first = doc.tokens[m.begin];
+    if ((first.flags & kTokUpper) && m.begin > sv.begin() + 1) {
+      const Token& prev = doc.tokens[m.begin - 1];
+      if ((prev.flags & kTokUpper) && (prev.flags & kTokWord)) return true;
+    }
+    return false;
+  }
+
   std::string Rule(const Scratch& s, const Entry& e) const {
     return s.model->files[e.file] + ":" + std::to_string(e.line) + " `" + e.pattern + "`";
+  }
+
+  // The speaker introduced by a sentence ending in a colon ("Paul Murphy ... posted on Facebook, Jan 7:")
+  // speaks the next paragraph: subjectless clauses there are theirs.
+  std::optional<int32_t> ColonSpeaker(const Doc& doc, const Scratch& s, uint32_t si) const {
+    const uint32_t para = doc.sentences[si].paragraph;
+    for (uint32_t p = si; p-- > 0;) {
+      const tocsin::Sentence& prev = doc.sentences[p];
+      if (prev.paragraph == para) continue;
+      if (prev.paragraph + 1 != para || !prev.token_count) return std::nullopt;
+      if (doc.folded_of(doc.tokens[prev.first_token + prev.token_count - 1]) != ":") return std::nullopt;
+      extract::SentenceView pv(doc, s, p);
+      for (uint32_t t = pv.begin(); t < pv.end(); ++t) {
+        const int32_t a = pv.ActorAt(t);
+        if (a >= 0 && !pv.InPrepositionalPhrase(doc.mentions[static_cast<size_t>(a)])) return a;
+      }
+      return std::nullopt;
+    }
+    return std::nullopt;
   }
 
   void Sentence(Doc& doc, Scratch& s, uint32_t si) const {
     extract::SentenceView sv(doc, s, si);
     const tocsin::Sentence& sent = doc.sentences[si];
+    if (!sent.token_count) return;
+    // Headings, bylines and page furniture ("Donate via Paypal", "March 2005") have no final punctuation;
+    // a headline restates the story, it is not a report of its own.
+    if (!TerminalPunctuation(sv.word(sv.end() - 1))) return;
+    const std::optional<int32_t> speaker = ColonSpeaker(doc, s, si);
+    bool sentence_has_count = false;
+    for (const Quantity& q : s.quantities)
+      if (q.sentence == si && !q.year_like && q.value >= 2) sentence_has_count = true;
     // Cues of this sentence: cue entries, and triggers that govern a complement ("urged ... to").
     std::vector<Cue> cues;
     std::vector<internal::Match> triggers;
@@ -95,6 +157,16 @@ class EventsComponent final : public Component {
 
     for (const internal::Match& m : triggers) {
       const Entry& e = s.entry(m);
+      if (e.flags & internal::kTrigIgnore) continue;
+      // Part of a name: "Orange Revolution", "Gross National Product", "Tulip revolution".
+      if (InName(doc, s, sv, m)) continue;
+      // A participle used as an adjective: "an intimidating force", "the ruling party" (but "the uprising
+      // has", "the shooting of" are nouns: a function word or punctuation follows them).
+      if (m.end == m.begin + 1 && m.begin > sv.begin() && sv.fn(m.begin - 1) == Fn::kDet && m.end < sv.end() &&
+          sv.fn(m.end) == Fn::kNone && !(doc.tokens[m.end].flags & kTokPunct)) {
+        const std::string_view w = sv.word(m.begin);
+        if (w.size() > 4 && w.substr(w.size() - 3) == "ing") continue;
+      }
       Event ev;
       ev.doc = doc.input.id;
       ev.lang = doc.lang;
@@ -119,11 +191,23 @@ class EventsComponent final : public Component {
 
       // Arguments.
       std::vector<int32_t> src, tgt;
-      const bool noun = e.flags & internal::kTrigNoun;
+      // A verb form after a determiner or possessive is a noun: "Akayev’s remaining support", "the fight".
+      bool noun = e.flags & internal::kTrigNoun;
+      for (uint32_t t = m.begin; !noun && t-- > sv.begin() && m.begin - t <= 2;) {
+        const std::string_view w = sv.word(t);
+        if (sv.fn(t) == Fn::kDet || w == "'s" || w == "\xE2\x80\x99s") noun = true;
+        else if (sv.fn(t) != Fn::kNone || s.mention_at[t] >= 0 || (doc.tokens[t].flags & kTokPunct)) break;
+      }
       std::string how;
       if (noun) {
         auto between = sv.AfterPreposition(m.end, Fn::kBetween, 3);
-        if (between.size() >= 2) {
+        if (between.size() == 1) {
+          // "between pro-government forces, dressed in civilian clothing, and opposition protesters"
+          const uint32_t after = doc.mentions[static_cast<size_t>(between[0])].end_token;
+          auto other = sv.AfterPreposition(after, Fn::kAnd, 16);
+          between.insert(between.end(), other.begin(), other.end());
+        }
+        if (!between.empty()) {
           src = {between[0]};
           tgt.assign(between.begin() + 1, between.end());
           how = "between X and Y";
@@ -131,6 +215,10 @@ class EventsComponent final : public Component {
         if (src.empty()) {
           src = sv.AfterPreposition(m.end, Fn::kBy, 4);
           if (!src.empty()) how = "by-phrase";
+        }
+        if (tgt.empty() && (ev.type == EventType::kConsult || ev.type == EventType::kCooperate)) {
+          tgt = sv.AfterPreposition(m.end, Fn::kWith, 3);  // "talks with X", "a call with X"
+          if (!tgt.empty()) how = "with-phrase";
         }
         if (auto of = sv.AfterPreposition(m.end, Fn::kOf, 3); !of.empty()) {
           if (ev.type == EventType::kProtest && src.empty()) { src = of; how = "X of Y (participants)"; }
@@ -143,13 +231,45 @@ class EventsComponent final : public Component {
             how = "modifier";
           }
         }
+        // A nominal trigger is an event only when the text anchors it: its own participants, a place
+        // right after it, an explicit date or a figure. "The uprising" alone refers back to a happening
+        // already coded; "giving rise to protests" states none. An episode noun ("uprising",
+        // "revolution") needs a date, or a place when it is not definite ("mass unrest in the country").
+        const bool episode = e.flags & internal::kTrigEpisode;
+        bool definite = false;
+        for (uint32_t t = m.begin; t-- > sv.begin() && m.begin - t <= 3;) {
+          if (sv.fn(t) == Fn::kDet) { definite = sv.word(t) != "a" && sv.word(t) != "an"; break; }
+          if (sv.fn(t) != Fn::kNone || (doc.tokens[t].flags & kTokPunct)) break;
+        }
+        bool dated = false, placed = false;
+        for (const DateMention& d : s.dates)
+          if (d.sentence == si && d.date.basis == "explicit") dated = true;
+        if (m.end < sv.end() && sv.fn(m.end) == Fn::kLoc) {
+          for (uint32_t u = m.end + 1; u < sv.end() && u < m.end + 1 + config::kNounPlaceReach; ++u) {
+            if (sv.boundary(u) >= extract::Boundary::kClause) break;
+            const int32_t mi = s.mention_at[u];
+            if (mi < 0) continue;
+            const Mention& pm = doc.mentions[static_cast<size_t>(mi)];
+            placed = pm.kind == MentionKind::kPlace || pm.kind == MentionKind::kCapital || pm.kind == MentionKind::kCountry;
+            break;
+          }
+        }
+        const bool anchored = episode ? (dated || (placed && !definite))
+                                      : (!src.empty() || !tgt.empty() || sentence_has_count || dated || placed);
+        if (!anchored) continue;
+        // Once anchored, the clause subject of a light verb is the source: "protesters staged a march",
+        // "X held talks with Y"; a subjectless clause after "X wrote:" is X's.
         if (src.empty()) {
           auto subj = sv.SubjectBefore(m.begin);
           if (!subj.empty() && m.begin - doc.mentions[static_cast<size_t>(subj[0])].end_token <= config::kNounSubjectReach) {
             src = subj;
-            how = "clause subject";
+            how += how.empty() ? "clause subject" : "; clause subject";
+          } else if (subj.empty() && speaker && sv.Between(sv.begin(), m.begin) <= extract::Boundary::kComma) {
+            src = {*speaker};
+            how += "; speaker introduced by a colon";
           }
         }
+        if (Relational(ev.type) && (src.empty() || tgt.empty())) continue;
       } else {
         const bool passive = (e.flags & internal::kTrigPassive) || sv.IsPassive(m.begin);
         if (passive) {
@@ -166,7 +286,23 @@ class EventsComponent final : public Component {
       tgt.erase(std::remove_if(tgt.begin(), tgt.end(),
                                [&](int32_t t) { return std::find(src.begin(), src.end(), t) != src.end(); }),
                 tgt.end());
+      // A subjectless clause opening the paragraph after "X wrote:" is X's.
+      if (!noun && src.empty() && speaker && sv.SubjectBefore(m.begin).empty() &&
+          sv.Between(sv.begin(), m.begin) <= extract::Boundary::kComma) {
+        src = {*speaker};
+        how += "; speaker introduced by a colon";
+      }
       if ((e.flags & internal::kTrigWeak) && src.empty() && tgt.empty()) continue;
+      // Who acted must be known for relational categories; a violent one needs a party or a figure.
+      if (!noun && Relational(ev.type) && src.empty()) continue;
+      // Support, consultation, cooperation, aid, accusation and sanctions are always towards someone.
+      const bool transitive = ev.type == EventType::kSupport || ev.type == EventType::kConsult ||
+                              ev.type == EventType::kCooperate || ev.type == EventType::kAid ||
+                              ev.type == EventType::kAccuse || ev.type == EventType::kSanction;
+      if (!noun && transitive && tgt.empty()) continue;
+      const bool counted = sentence_has_count && (ev.type == EventType::kAssault || ev.type == EventType::kProtest ||
+                                                  ev.type == EventType::kMobilize || ev.mode == "arrest");
+      if (!noun && !Relational(ev.type) && src.empty() && tgt.empty() && !counted) continue;
       for (int32_t i : src) ev.source.push_back(doc.mentions[static_cast<size_t>(i)].actor);
       for (int32_t i : tgt) ev.target.push_back(doc.mentions[static_cast<size_t>(i)].actor);
       if (s.options->explain && !how.empty()) ev.explain.push_back({"arguments", how});
@@ -181,9 +317,12 @@ class EventsComponent final : public Component {
           case CueScope::kNext:
             in_scope = dist <= config::kNextScope && sv.Between(c.end_token - 1, m.begin) == extract::Boundary::kNone;
             break;
-          case CueScope::kClause:
-            in_scope = dist <= config::kClauseScope && sv.Between(c.end_token - 1, m.begin) <= extract::Boundary::kComma;
+          case CueScope::kClause: {
+            const bool modal = c.kind == CueKind::kPrediction || c.kind == CueKind::kHypothetical;
+            in_scope = (modal || dist <= config::kClauseScope) &&
+                       sv.Between(c.end_token - 1, m.begin) <= extract::Boundary::kComma;
             break;
+          }
           case CueScope::kComplement:
             in_scope = dist <= config::kComplementScope && !sv.SubBetween(c.end_token - 1, m.begin);
             break;

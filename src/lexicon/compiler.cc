@@ -122,13 +122,48 @@ class LangCompiler {
     lang_->terms.assign(1, "");  // id 0 = none
   }
 
+  // Number rules from lang.tsv `plural`: "s" (crowd/crowds), "ies>y" (parties/party), "men>man".
+  void SetPluralRules(const std::string& rules) {
+    for (const std::string& r : Split(rules, ',')) {
+      const size_t gt = r.find('>');
+      plural_.emplace_back(gt == std::string::npos ? r : r.substr(0, gt), gt == std::string::npos ? "" : r.substr(gt + 1));
+    }
+  }
+
+  // The pattern with its last word in the other grammatical number, for every rule that applies.
+  std::vector<std::string> NumberVariants(const std::string& pattern) const {
+    std::vector<std::string> out;
+    const size_t sp = pattern.rfind(' ');
+    const std::string head = sp == std::string::npos ? "" : pattern.substr(0, sp + 1);
+    const std::string last = sp == std::string::npos ? pattern : pattern.substr(sp + 1);
+    if (last.empty() || last[0] == '=' || last == "...") return out;
+    auto ends = [&](const std::string& suf) {
+      return !suf.empty() && last.size() > suf.size() + 1 && last.compare(last.size() - suf.size(), suf.size(), suf) == 0;
+    };
+    for (const auto& [pl, sg] : plural_) {
+      if (ends(pl)) { out.push_back(head + last.substr(0, last.size() - pl.size()) + sg); break; }
+      if (sg.empty() || ends(sg)) {
+        out.push_back(head + last.substr(0, last.size() - sg.size()) + pl);
+        if (!sg.empty()) break;
+      }
+    }
+    return out;
+  }
+
   // Adds one entry per `|`-separated pattern of `patterns`.
   Status Add(const std::string& patterns, Entry proto, const std::string& display, uint32_t line) {
-    for (const std::string& p : Split(patterns, '|')) {
+    std::vector<std::string> all = Split(patterns, '|');
+    if (proto.kind == EntryKind::kAgent || proto.kind == EntryKind::kTitle) {
+      const size_t n = all.size();
+      for (size_t i = 0; i < n; ++i)
+        for (std::string& v : NumberVariants(all[i]))
+          if (std::find(all.begin(), all.end(), v) == all.end()) all.push_back(std::move(v));
+    }
+    for (const std::string& p : all) {
       Entry e = proto;
       e.pattern = p;
       e.line = line;
-      TOCSIN_RETURN_IF_ERROR(Compile(p, &e.terms).WithContext(display + ":" + std::to_string(line)));
+      TOCSIN_RETURN_IF_ERROR(Compile(p, ExactByDefault(e), &e.terms).WithContext(display + ":" + std::to_string(line)));
       if (e.terms.empty()) continue;
       lang_->entries.push_back(std::move(e));
     }
@@ -145,15 +180,34 @@ class LangCompiler {
     return id;
   }
 
-  Status Compile(const std::string& pattern, std::vector<uint32_t>* terms) {
+  // Names, agents, titles, pronouns and function words match their written forms: "US" must not match
+  // "use", "party supporters" not "parties support", "protesters" not "protest". Agents and titles get
+  // their singular or plural too, by the language's `plural` rules in lang.tsv. Triggers, cues, counts
+  // and dates match by stem so that one line covers every inflection.
+  static bool ExactByDefault(const Entry& e) {
+    switch (e.kind) {
+      case EntryKind::kTrigger:
+      case EntryKind::kCue:
+      case EntryKind::kDate:
+      case EntryKind::kNumber:
+        return false;
+      case EntryKind::kCount:
+        return e.text == "noun";
+      default:
+        return true;
+    }
+  }
+
+  Status Compile(const std::string& pattern, bool exact_default, std::vector<uint32_t>* terms) {
     for (const std::string& piece : Split(pattern, ' ')) {
       if (piece == "...") {
         if (terms->empty()) return Status::InvalidArgument("a pattern may not start with `...`: " + pattern);
         terms->push_back(kGapTerm);
         continue;
       }
-      const bool exact = piece.size() > 1 && piece[0] == '=';
-      for (const std::string& w : seg_->Words(exact ? piece.substr(1) : piece)) {
+      const bool marked = piece.size() > 1 && piece[0] == '=';
+      const bool exact = marked || exact_default;
+      for (const std::string& w : seg_->Words(marked ? piece.substr(1) : piece)) {
         if (exact) terms->push_back(Intern("x:" + w));
         else terms->push_back(Intern("s:" + std::string(stem_->Stem(w))));
       }
@@ -168,6 +222,7 @@ class LangCompiler {
   text::Segmenter* seg_;
   text::Stemmer* stem_;
   std::unordered_map<std::string, uint32_t> ids_;
+  std::vector<std::pair<std::string, std::string>> plural_;  // (plural ending, singular ending)
 };
 
 Status CompileLanguage(const fs::path& dir, ModelData* m, ModelBuildReport* report) {
@@ -181,6 +236,9 @@ Status CompileLanguage(const fs::path& dir, ModelData* m, ModelBuildReport* repo
     else if (r.fields[0] == "stemmer") lang.stemmer = r.fields[1];
     else if (r.fields[0] == "script") lang.script = r.fields[1];
   }
+  std::string plural_rules;
+  for (const Row& r : *meta)
+    if (r.fields[0] == "plural") plural_rules = r.fields[1];
   auto abbr = ReadList(dir / "abbreviations.txt");
   lang.abbreviations = *abbr;
   auto stop = ReadList(dir / "stopwords.txt");
@@ -191,6 +249,7 @@ Status CompileLanguage(const fs::path& dir, ModelData* m, ModelBuildReport* repo
   auto stem = text::Stemmer::Create(lang.stemmer);
   if (!stem) return Status::InvalidArgument(rel + "lang.tsv: unknown Snowball stemmer `" + lang.stemmer + "`");
   LangCompiler lc(&lang, m, seg->get(), stem.get());
+  lc.SetPluralRules(plural_rules);
 
   auto file_index = [&](const std::string& name) {
     m->files.push_back(rel + name);
@@ -220,6 +279,8 @@ Status CompileLanguage(const fs::path& dir, ModelData* m, ModelBuildReport* repo
           else if (tag == "passive") e.flags |= kTrigPassive;
           else if (tag == "weak") e.flags |= kTrigWeak;
           else if (tag == "casualty") e.flags |= kTrigCasualty;
+          else if (tag == "ignore") e.flags |= kTrigIgnore;
+          else if (tag == "episode") e.flags |= kTrigEpisode;
           else if (tag.rfind("ctx=", 0) == 0) e.text += (e.text.empty() ? "" : ",") + tag.substr(4);
           else if (tag.rfind("target_after=", 0) == 0) e.text2 = tag.substr(13);
           else if (tag.rfind("cue=", 0) == 0) {
@@ -440,6 +501,20 @@ Status CompileLanguage(const fs::path& dir, ModelData* m, ModelBuildReport* repo
       e.value = static_cast<int64_t>(i);
       for (const std::string& a : m->people[i].aliases)
         TOCSIN_RETURN_IF_ERROR(lc.Add(a, e, "actors/people.tsv", 0));
+    }
+  }
+  {  // Lint: an agent or title that matches exactly like a trigger makes one word both actor and event.
+    std::map<std::vector<uint32_t>, const Entry*> trig;
+    for (const Entry& e : lang.entries)
+      if (e.kind == EntryKind::kTrigger) trig.emplace(e.terms, &e);
+    for (const Entry& e : lang.entries) {
+      if (e.kind != EntryKind::kAgent && e.kind != EntryKind::kTitle) continue;
+      auto it = trig.find(e.terms);
+      if (it != trig.end())
+        report->warnings.push_back(rel + (e.kind == EntryKind::kAgent ? "agents.tsv:" : "titles.tsv:") +
+                                   std::to_string(e.line) + ": `" + e.pattern + "` stems like the trigger `" +
+                                   it->second->pattern + "` (triggers.tsv:" + std::to_string(it->second->line) +
+                                   "): write it with `=` forms");
     }
   }
   report->entries += lang.entries.size();

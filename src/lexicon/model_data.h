@@ -58,6 +58,8 @@ enum class CueScope : uint8_t { kClause = 0, kComplement = 1, kNext = 2 };
 
 enum TriggerFlag : uint16_t {
   kTrigNoun = 1, kTrigIntrans = 2, kTrigPassive = 4, kTrigWeak = 8, kTrigCasualty = 16,
+  kTrigIgnore = 32,  // a blocker: wins the longest match and codes nothing ("fight for", "news conference")
+  kTrigEpisode = 64,  // names a whole episode ("the uprising"): coded only when dated or placed
 };
 enum TitleFlag : uint16_t { kTitleAlone = 1 };
 

@@ -1,0 +1,267 @@
+// Numbers, dates, arguments and modality, on sentences written for the tests, with the project's model.
+// One modality test per cue kind: the cue must change the event it governs and only that one.
+#include <gtest/gtest.h>
+
+#include "extract/quantities.h"
+#include "test_support.h"
+
+namespace tocsin::testing {
+namespace {
+
+const Event* Only(const Doc& doc, EventType t) {
+  auto v = EventsOf(doc, t);
+  EXPECT_EQ(v.size(), 1u) << "expected one " << EventTypeName(t) << " event";
+  return v.empty() ? nullptr : v[0];
+}
+
+bool Has(const Doc& doc, EventType t, Modality m) {
+  for (const Event* e : EventsOf(doc, t))
+    if (e->modality == m) return true;
+  return false;
+}
+
+TEST(Calendar, RoundTripsAndFormats) {
+  int y;
+  unsigned m, d;
+  extract::CivilFromDays(extract::DaysFromCivil(2010, 4, 9), &y, &m, &d);
+  EXPECT_EQ(extract::FormatDate(y, m, d), "2010-04-09");
+  EXPECT_EQ(extract::FormatDate(2003, 9, 0), "2003-09");
+  EXPECT_EQ(extract::DaysFromCivil(1970, 1, 1), 0);
+}
+
+TEST(Counts, WordsDigitsQualifiersAndVagueWords) {
+  auto dead = [](const std::string& text) {
+    Doc d = CodeText(text, "2024-03-01");
+    for (const Event& e : d.events)
+      if (e.dead) return std::make_pair(e.dead->value, e.dead->qualifier);
+    return std::make_pair(int64_t{-1}, std::string());
+  };
+  EXPECT_EQ(dead("Soldiers opened fire on the crowd in Osh, killing over a hundred people."),
+            std::make_pair(int64_t{100}, std::string("at_least")));
+  EXPECT_EQ(dead("A total of 168 people were killed in the fighting in Osh."), std::make_pair(int64_t{168}, std::string("exact")));
+  EXPECT_EQ(dead("Police shot dead dozens of protesters in Andijan."), std::make_pair(int64_t{12}, std::string("at_least")));
+  EXPECT_EQ(dead("Gunmen killed twenty-five villagers near Aleppo."), std::make_pair(int64_t{25}, std::string("exact")));
+}
+
+TEST(Counts, SizesOfCrowdsAndDeployments) {
+  Doc d = CodeText("3,000 troops from the CSTO have been sent in to Almaty.", "2022-01-08");
+  const Event* m = Only(d, EventType::kMobilize);
+  ASSERT_TRUE(m && m->size);
+  EXPECT_EQ(m->size->value, 3000);
+  Doc p = CodeText("The rally in Yerevan grew from a few hundred people to ten thousand.", "2023-05-02");
+  const Event* r = Only(p, EventType::kProtest);
+  ASSERT_TRUE(r && r->size);
+  EXPECT_EQ(r->size->value, 10000);
+}
+
+TEST(Counts, MoneyPercentagesAndYearsAreNotCounts) {
+  Doc d = CodeText("Police arrested 100% of the 2019 organisers, who had raised $400 for the march in Minsk.", "2020-08-20");
+  for (const Event& e : d.events) {
+    EXPECT_FALSE(e.arrested && (e.arrested->value == 100 || e.arrested->value == 2019 || e.arrested->value == 400));
+  }
+}
+
+TEST(Dates, ExplicitAndRelativeToPublication) {
+  auto date = [](const std::string& text, const std::string& published) {
+    Doc d = CodeText(text, published);
+    EXPECT_FALSE(d.events.empty()) << text;
+    return d.events.empty() || !d.events[0].date ? std::string() : d.events[0].date->value + "/" + d.events[0].date->basis;
+  };
+  EXPECT_EQ(date("Protesters stormed the parliament in Bishkek on 24 March.", "2005-03-25"), "2005-03-24/explicit");
+  EXPECT_EQ(date("In September 2003, the government agreed to allow Russian troops to deploy at Kant.", "2005-03-25"),
+            "2003-09/explicit");
+  EXPECT_EQ(date("Riot police detained 40 students in Tbilisi on Thursday.", "2010-04-09"), "2010-04-08/relative-to-published");
+  EXPECT_EQ(date("Bloody clashes between Kyrgyz and Uzbeks took place in Osh in 1990.", "2005-03-25"), "1990/explicit");
+  EXPECT_EQ(date("The strike has been under way since 2 January in Zhanaozen, workers said.", "2022-01-07"),
+            "2022-01-02/explicit");
+  EXPECT_EQ(date("Police arrested 12 activists in Minsk.", "2021-02-03"), "2021-02-03/published");
+  // A December date in a January paper is last December.
+  EXPECT_EQ(date("Police arrested 12 activists in Minsk on 28 December.", "2021-01-03"), "2020-12-28/explicit");
+}
+
+TEST(Arguments, ActiveAndPassiveVoice) {
+  Doc a = CodeText("Riot police beat protesters in Almaty.");
+  const Event* e = Only(a, EventType::kAssault);
+  ASSERT_TRUE(e);
+  ASSERT_FALSE(e->source.empty());
+  ASSERT_FALSE(e->target.empty());
+  EXPECT_EQ(e->source[0].sector, "COP");
+  EXPECT_EQ(e->target[0].sector, "PRO");
+  Doc p = CodeText("The presidential palace in Bishkek was stormed by opposition supporters.");
+  const Event* s = Only(p, EventType::kProtest);
+  ASSERT_TRUE(s);
+  ASSERT_FALSE(s->source.empty());
+  EXPECT_EQ(s->source[0].sector, "OPP");
+  ASSERT_TRUE(s->place);
+  EXPECT_EQ(s->place->name, "Bishkek");
+}
+
+TEST(Arguments, CoordinationAndBetween) {
+  Doc d = CodeText("Clashes between Kyrgyz and Uzbeks broke out in Osh.", "2010-06-12");
+  const Event* e = Only(d, EventType::kProtest);
+  ASSERT_TRUE(e);
+  ASSERT_EQ(e->source.size(), 1u);
+  ASSERT_EQ(e->target.size(), 1u);
+  EXPECT_EQ(e->source[0].country, "KGZ");
+  EXPECT_EQ(e->target[0].country, "UZB");
+}
+
+TEST(Arguments, CapitalAsGovernmentAndTitles) {
+  Doc d = CodeText("Washington accused Moscow of arming the rebels.", "2014-05-01");
+  const Event* e = Only(d, EventType::kAccuse);
+  ASSERT_TRUE(e);
+  ASSERT_FALSE(e->source.empty());
+  EXPECT_EQ(e->source[0].country, "USA");
+  EXPECT_EQ(e->source[0].sector, "GOV");
+  ASSERT_FALSE(e->target.empty());
+  EXPECT_EQ(e->target[0].country, "RUS");
+  Doc t = CodeText("The Russian Prime Minister, Ivan Petrov, condemned the Georgian government.", "2014-05-01");
+  const Event* c = Only(t, EventType::kAccuse);
+  ASSERT_TRUE(c && !c->source.empty());
+  EXPECT_EQ(c->source[0].country, "RUS");
+  EXPECT_EQ(c->source[0].sector, "GOV");
+}
+
+TEST(Coreference, SurnamesAndPronouns) {
+  Doc d = CodeText("Roza Otunbayeva took charge of the interim government. Later Otunbayeva urged the army to return to "
+                   "barracks. She also called for calm.",
+                   "2010-04-09");
+  auto requests = EventsOf(d, EventType::kRequest);
+  ASSERT_GE(requests.size(), 2u);
+  for (const Event* e : requests) {
+    ASSERT_FALSE(e->source.empty());
+    EXPECT_EQ(e->source[0].name, "Roza Otunbayeva");
+    EXPECT_EQ(e->source[0].country, "KGZ");
+  }
+}
+
+// ---- Modality: one test per cue kind ----
+
+TEST(Modality, AssertedByDefaultEvenInReportedSpeech) {
+  Doc d = CodeText("Police fired on the crowd in Osh, witnesses said.");
+  const Event* e = Only(d, EventType::kAssault);
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->modality, Modality::kAsserted);
+}
+
+TEST(Modality, NegationNot) {
+  Doc d = CodeText("The troops have not been involved in clashes in Almaty.");
+  EXPECT_FALSE(Has(d, EventType::kProtest, Modality::kAsserted));
+  EXPECT_TRUE(Has(d, EventType::kProtest, Modality::kNegated));
+}
+
+TEST(Modality, NegationContraction) {
+  Doc d = CodeText("He says the soldiers haven\xE2\x80\x99t been actively involved in clashes yet in Almaty.");
+  EXPECT_FALSE(Has(d, EventType::kProtest, Modality::kAsserted));
+}
+
+TEST(Modality, NegationRuledOut) {
+  Doc d = CodeText("The president ruled out imposing a state of emergency in Bishkek.");
+  EXPECT_TRUE(Has(d, EventType::kCoerce, Modality::kNegated));
+  EXPECT_FALSE(Has(d, EventType::kCoerce, Modality::kAsserted));
+}
+
+TEST(Modality, RefusalNegatesTheRefusedAction) {
+  Doc d = CodeText("The interior minister refused to release the detained journalists in Minsk.");
+  EXPECT_TRUE(Has(d, EventType::kReject, Modality::kAsserted));
+  EXPECT_FALSE(Has(d, EventType::kRetreat, Modality::kAsserted));
+}
+
+TEST(Modality, RequestUrgedTo) {
+  Doc d = CodeText("The interim leader urged the armed forces to return to their barracks.");
+  EXPECT_TRUE(Has(d, EventType::kRequest, Modality::kAsserted));
+  EXPECT_TRUE(Has(d, EventType::kRetreat, Modality::kRequested));
+  EXPECT_FALSE(Has(d, EventType::kRetreat, Modality::kAsserted));
+}
+
+TEST(Modality, RequestAskNotTo) {
+  Doc d = CodeText("\xE2\x80\x98We ask you not to destroy and loot the property of ordinary citizens.");
+  EXPECT_FALSE(Has(d, EventType::kCoerce, Modality::kAsserted));
+  EXPECT_FALSE(Has(d, EventType::kAssault, Modality::kAsserted));
+}
+
+TEST(Modality, DeonticMust) {
+  Doc d = CodeText("The foreign troops must be withdrawn from Kazakhstan at once.");
+  EXPECT_TRUE(Has(d, EventType::kRetreat, Modality::kRequested));
+  EXPECT_FALSE(Has(d, EventType::kRetreat, Modality::kAsserted));
+}
+
+TEST(Modality, ImperativeSlogan) {
+  Doc d = CodeText("Stop the shooting of protesters in Almaty!");
+  EXPECT_FALSE(Has(d, EventType::kAssault, Modality::kAsserted));
+}
+
+TEST(Modality, ExhortationWeShould) {
+  Doc d = CodeText("Workers in Aktau should go on strike against the price rise.");
+  EXPECT_FALSE(Has(d, EventType::kProtest, Modality::kAsserted));
+}
+
+TEST(Modality, PromiseOffered) {
+  Doc d = CodeText("Russia offered humanitarian aid to the people of Kyrgyzstan.");
+  EXPECT_TRUE(Has(d, EventType::kAgree, Modality::kAsserted));
+  EXPECT_FALSE(Has(d, EventType::kAid, Modality::kAsserted));
+}
+
+TEST(Modality, ThreatThreatenedTo) {
+  Doc d = CodeText("The governor threatened to arrest the strike leaders in Zhanaozen.");
+  EXPECT_TRUE(Has(d, EventType::kThreaten, Modality::kAsserted));
+  EXPECT_TRUE(Has(d, EventType::kCoerce, Modality::kThreatened));
+}
+
+TEST(Modality, PredictionWill) {
+  Doc d = CodeText("Led by the workers, the movement will overthrow the regime and seize the factories in Kharkiv.");
+  EXPECT_FALSE(Has(d, EventType::kCoerce, Modality::kAsserted));
+  EXPECT_FALSE(Has(d, EventType::kProtest, Modality::kAsserted));
+}
+
+TEST(Modality, HypotheticalWould) {
+  Doc d = CodeText("A socialist government in Kyrgyzstan would appeal to the workers of Russia to overthrow their rulers.");
+  EXPECT_FALSE(Has(d, EventType::kRequest, Modality::kAsserted));
+}
+
+TEST(Modality, HypotheticalIf) {
+  Doc d = CodeText("If the army opens fire on the crowd, the unions will call a general strike in Tbilisi.");
+  EXPECT_FALSE(Has(d, EventType::kAssault, Modality::kAsserted));
+  EXPECT_FALSE(Has(d, EventType::kProtest, Modality::kAsserted));
+}
+
+TEST(Modality, AttemptIsNotADeed) {
+  Doc d = CodeText("Rebels attempted to seize the airport in Aleppo.");
+  EXPECT_FALSE(Has(d, EventType::kCoerce, Modality::kAsserted));
+}
+
+TEST(Modality, AllegationIsNotCodedAsADeed) {
+  Doc d = CodeText("The president accused Washington of orchestrating opposition protests.");
+  EXPECT_TRUE(Has(d, EventType::kAccuse, Modality::kAsserted));
+  EXPECT_FALSE(Has(d, EventType::kProtest, Modality::kAsserted));
+}
+
+TEST(Modality, ExplainNamesTheCue) {
+  Doc d = CodeText("The interim leader urged the armed forces to return to their barracks.", "2010-04-09", "en", true);
+  bool found = false;
+  for (const Event* e : EventsOf(d, EventType::kRetreat))
+    for (const Explanation& x : e->explain)
+      if (x.what == "modality" && x.rule.find("request") != std::string::npos) found = true;
+  EXPECT_TRUE(found);
+}
+
+// Regression: a definite episode noun ("the uprising") that only refers back is not a new event.
+TEST(Regression, AnaphoricUprisingIsNotANewEvent) {
+  Doc d = CodeText("In that context, she said what we need is solidarity with the uprising in Kazakhstan.", "2022-01-07");
+  EXPECT_TRUE(EventsOf(d, EventType::kProtest).empty());
+}
+
+// Regression: headlines and page furniture without final punctuation code nothing.
+TEST(Regression, HeadlinesCodeNothing) {
+  Doc d = CodeText("President's palace stormed by opposition\n\nDonate via Paypal", "2005-03-24");
+  EXPECT_TRUE(d.events.empty());
+}
+
+// Regression: "party supporters" must not match the verb "support" (agents match written forms).
+TEST(Regression, AgentsDoNotMatchVerbsByStem) {
+  Doc d = CodeText("The main parties support capitalism.", "2005-03-24");
+  EXPECT_TRUE(EventsOf(d, EventType::kSupport).empty());
+}
+
+}  // namespace
+}  // namespace tocsin::testing

@@ -1,0 +1,101 @@
+// UTF-8 hygiene, normalisation, case folding, segmentation.
+#include <gtest/gtest.h>
+
+#include "text/normalize.h"
+#include "text/segment.h"
+#include "text/stem.h"
+#include "text/utf8.h"
+
+namespace tocsin::text {
+namespace {
+
+TEST(RepairUtf8, ReplacesEachBadSequenceOnceAndKeepsGoodText) {
+  std::string out;
+  EXPECT_EQ(RepairUtf8("ok \xC3\xA9 \xFF\xFE end", &out), 2u);
+  EXPECT_EQ(out, "ok \xC3\xA9 \xEF\xBF\xBD\xEF\xBF\xBD end");
+  EXPECT_EQ(RepairUtf8("cut \xE2\x80", &out), 1u);  // truncated three-byte sequence
+  EXPECT_EQ(RepairUtf8("\xED\xA0\x80", &out), 1u);  // a surrogate is not UTF-8
+  EXPECT_EQ(RepairUtf8("\xC0\xAF", &out), 2u);      // overlong "/"
+  EXPECT_EQ(RepairUtf8("Бишкек", &out), 0u);
+  EXPECT_EQ(out, "Бишкек");
+}
+
+TEST(LooksBinary, TellsDataFromTextInAnyScript) {
+  EXPECT_TRUE(LooksBinary(std::string("PK\x03\x04\0\0", 6)));
+  EXPECT_FALSE(LooksBinary("Протестующие вышли на улицы Алматы."));
+  EXPECT_FALSE(LooksBinary("Latin-1 é\xE9 in a long enough English sentence about protests in the capital city."));
+  EXPECT_FALSE(LooksBinary(""));
+}
+
+TEST(CleanText, NoBreakSpacesCrlfAndBlankLines) {
+  std::string out;
+  CleanText("Le\xC2\xA0gouvernement\xE2\x80\xAF: \t ok \r\n\r\n\r\n\r\nNext  line  \r\nend", &out);
+  EXPECT_EQ(out, "Le gouvernement : ok\n\nNext line\nend");
+}
+
+TEST(CleanText, ComposesToNfcAndDropsZeroWidthCharacters) {
+  std::string out;
+  CleanText("Re\xCC\x81publique\xE2\x80\x8B du Kazakhstan\xC2\xAD", &out);  // e + combining acute, ZWSP, soft hyphen
+  EXPECT_EQ(out, "R\xC3\xA9publique du Kazakhstan");
+}
+
+TEST(FoldCase, FoldsScriptsAndTypographicApostrophes) {
+  std::string out;
+  FoldCase("HAVEN\xE2\x80\x99T", &out);
+  EXPECT_EQ(out, "haven't");
+  out.clear();
+  FoldCase("БИШКЕК", &out);
+  EXPECT_EQ(out, "бишкек");
+}
+
+TEST(Segmenter, AbbreviationsDoNotEndSentencesButNewlinesDo) {
+  auto seg = Segmenter::Create("en", {"Gen.", "U.S."});
+  ASSERT_TRUE(seg.ok());
+  Doc d;
+  d.text = "Gen. Ivanov met U.S. envoys. Talks failed.\nHeadline without stop\nLast one.";
+  (*seg)->Segment(&d, 0);
+  ASSERT_EQ(d.sentences.size(), 4u);
+  EXPECT_EQ(d.text_of(d.sentences[0].span), "Gen. Ivanov met U.S. envoys.");
+  EXPECT_EQ(d.text_of(d.sentences[2].span), "Headline without stop");
+}
+
+TEST(Segmenter, SplitsPossessivesAndKeepsNumbersWhole) {
+  auto seg = Segmenter::Create("en", {});
+  ASSERT_TRUE(seg.ok());
+  auto words = (*seg)->Words("Kyrgyzstan\xE2\x80\x99s 3,000 troops, pro-government");
+  EXPECT_EQ(words, (std::vector<std::string>{"kyrgyzstan", "'s", "3,000", "troops", ",", "pro", "-", "government"}));
+}
+
+TEST(Segmenter, ParagraphsAreCountedAtBlankLines) {
+  auto seg = Segmenter::Create("en", {});
+  ASSERT_TRUE(seg.ok());
+  Doc d;
+  d.text = "One. Two.\n\nThree.";
+  (*seg)->Segment(&d, 0);
+  ASSERT_EQ(d.sentences.size(), 3u);
+  EXPECT_EQ(d.sentences[1].paragraph, 0u);
+  EXPECT_EQ(d.sentences[2].paragraph, 1u);
+}
+
+TEST(Segmenter, LongRunsAreCutAtTheTokenLimit) {
+  auto seg = Segmenter::Create("en", {});
+  ASSERT_TRUE(seg.ok());
+  Doc d;
+  for (int i = 0; i < 50; ++i) d.text += "word ";
+  (*seg)->Segment(&d, 20);
+  EXPECT_EQ(d.sentences.size(), 3u);
+}
+
+TEST(Stemmer, SnowballAndIdentity) {
+  auto en = Stemmer::Create("english");
+  ASSERT_TRUE(en);
+  EXPECT_EQ(en->Stem("stormed"), "storm");
+  EXPECT_EQ(std::string(en->Stem("opening")), "open");
+  auto none = Stemmer::Create("none");
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none->Stem("бишкеке"), "бишкеке");
+  EXPECT_EQ(Stemmer::Create("klingon"), nullptr);
+}
+
+}  // namespace
+}  // namespace tocsin::text

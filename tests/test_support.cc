@@ -1,0 +1,57 @@
+#include "test_support.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+namespace tocsin::testing {
+
+std::shared_ptr<const Model> ProjectModel() {
+  static std::shared_ptr<const Model> model = [] {
+    auto m = Model::Load(TOCSIN_MODEL_PATH);
+    if (!m.ok()) {
+      ADD_FAILURE() << m.status().ToString();
+      return std::shared_ptr<const Model>();
+    }
+    return *m;
+  }();
+  return model;
+}
+
+Doc CodeText(const std::string& text, const std::string& published, const std::string& lang, bool explain) {
+  PipelineOptions opts;
+  opts.explain = explain;
+  auto p = Pipeline::Create(ProjectModel(), opts);
+  Doc doc;
+  if (!p.ok()) {
+    ADD_FAILURE() << p.status().ToString();
+    return doc;
+  }
+  Worker w = (*p)->NewWorker();
+  Input in;
+  in.id = "t";
+  in.text = text;
+  in.published = published;
+  in.lang = lang;
+  Status s = w.Code(in, &doc);
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  return doc;
+}
+
+std::vector<const Event*> EventsOf(const Doc& doc, EventType type) {
+  std::vector<const Event*> out;
+  for (const Event& e : doc.events)
+    if (e.type == type) out.push_back(&e);
+  return out;
+}
+
+std::string SourceDir() { return TOCSIN_SOURCE_DIR; }
+
+std::string SharedDir() {
+  std::filesystem::path p = std::filesystem::path(TOCSIN_SOURCE_DIR) / ".." / "shared";
+  std::error_code ec;
+  if (std::filesystem::is_directory(p / "seeds", ec)) return p.lexically_normal().string();
+  return {};
+}
+
+}  // namespace tocsin::testing
