@@ -221,11 +221,12 @@ class AttachComponent final : public Component {
       const Entry& e = s.entry(s.matches[k]);
       if (e.kind == EntryKind::kCount) words.emplace_back(s.matches[k], &e);
     }
-    // Nouns first ("3,000 troops"), then verbs ("were killed"): a noun binds tighter.
+    // Verbs of casualties and arrests first ("168 people were killed", "killing over a hundred people"),
+    // then nouns of size ("3,000 troops") for the numbers left.
     for (int pass = 0; pass < 2; ++pass) {
       for (const auto& [m, e] : words) {
         const bool noun = e->text == "noun";
-        if ((pass == 0) != noun) continue;
+        if ((pass == 0) == noun) continue;
         const int kind = CountKindOf(e->mode);
         for (size_t qi = 0; qi < qs.size(); ++qi) {
           if (taken[qi]) continue;
@@ -241,13 +242,6 @@ class AttachComponent final : public Component {
                  sv.Between(m.end - 1, q.first_token) == extract::Boundary::kNone;
           }
           if (!ok || (q.year_like && !noun)) continue;
-          // "100 people have been killed": the noun "people" is a size only if no verb claims the number.
-          if (noun && kind == kSize) {
-            bool verb_claims = false;
-            for (const auto& [m2, e2] : words)
-              if (e2->text != "noun" && e2->mode != "size" && m2.begin >= m.end && m2.begin - m.end <= 4) verb_claims = true;
-            if (verb_claims) continue;
-          }
           give(qi, kind);
           break;
         }

@@ -15,7 +15,8 @@ SentenceView::SentenceView(const Doc& doc, const Scratch& s, uint32_t sentence) 
     if (w == ";" || w == ":" || w == "\xE2\x80\x94" /* — */ || w == "\xE2\x80\x93" /* – */ || w == "(" || w == ")" ||
         w == "!" || w == "?" || s.fn[t] == Fn::kStrong)
       bd = Boundary::kStrong;
-    else if (s.fn[t] == Fn::kRel || s.fn[t] == Fn::kComp || s.fn[t] == Fn::kSub)
+    // "since 2 January", "after 13 March": a conjunction that introduces a date is a preposition.
+    else if ((s.fn[t] == Fn::kRel || s.fn[t] == Fn::kComp || s.fn[t] == Fn::kSub) && !(t + 1 < e_ && s.used[t + 1] == kUsedByDate))
       bd = Boundary::kClause;
     else if (w == "," || w == "\"" || w == "\xE2\x80\x9C" || w == "\xE2\x80\x9D" || w == "\xE2\x80\x98" ||
              w == "'" || w == "\xE2\x80\x99")
@@ -32,8 +33,14 @@ Boundary SentenceView::Between(uint32_t a, uint32_t b) const {
 }
 
 bool SentenceView::SubBetween(uint32_t a, uint32_t b) const {
-  for (uint32_t t = a + 1; t < b; ++t)
+  for (uint32_t t = a + 1; t < b; ++t) {
     if (s_.fn[t] == Fn::kSub || bound_[t - b_] == Boundary::kStrong) return true;
+    // "... and he refused": a coordinated clause with a subject pronoun of its own.
+    if (s_.fn[t] == Fn::kAnd && t + 1 < b) {
+      const int32_t i = s_.mention_at[t + 1];
+      if (i >= 0 && doc_.mentions[static_cast<size_t>(i)].kind == MentionKind::kPronoun) return true;
+    }
+  }
   return false;
 }
 

@@ -267,15 +267,38 @@ class EntitiesComponent final : public Component {
           changed = true;
           continue;
         }
-        // name , title: "Philip Crowley, State Department spokesman" ; "Paul Murphy, member of ..."
-        if ((a.kind == MentionKind::kName) && c.kind == MentionKind::kTitle && between == ",") {
-          a.kind = MentionKind::kPerson;
-          a.actor.sector = c.actor.sector;
-          a.actor.country = c.actor.country;
-          a.actor.via = "apposition:" + c.actor.name;
-          v.erase(v.begin() + static_cast<long>(i + 1));
-          changed = true;
-          continue;
+        // name , apposition: "Philip Crowley, State Department spokesman", "Paul Murphy, member of RISE in
+        // Ireland and member of the Irish Parliament,": the first title gives the sector, the first
+        // country or demonym the country, up to the comma that closes the apposition.
+        if (a.kind == MentionKind::kName && a.end_token < c.first_token && word(a.end_token) == ",") {
+          std::string sector, country, title;
+          size_t last = i;
+          for (size_t k = i + 1; k < v.size(); ++k) {
+            bool closed = false;
+            for (uint32_t t = v[k - 1].end_token; t < v[k].first_token && !closed; ++t)
+              closed = t > a.end_token && (word(t) == "," || word(t) == ";" || word(t) == ":" || word(t) == ".");
+            if (closed || v[k].first_token - a.end_token > 16) break;
+            if (v[k].kind == MentionKind::kTitle && sector.empty()) {
+              sector = v[k].actor.sector;
+              title = v[k].actor.name;
+              if (country.empty()) country = v[k].actor.country;
+            } else if ((v[k].kind == MentionKind::kCountry || v[k].kind == MentionKind::kDemonym) && country.empty()) {
+              country = v[k].actor.country;
+            } else if (v[k].kind == MentionKind::kPerson || v[k].kind == MentionKind::kPronoun) {
+              break;  // another person: the apposition is over
+            }
+            last = k;
+          }
+          if (!sector.empty()) {
+            a.kind = MentionKind::kPerson;
+            a.actor.sector = sector;
+            a.actor.country = country;
+            a.actor.via = "apposition:" + title;
+            // The apposition describes the person; its words are not actors of their own.
+            v.erase(v.begin() + static_cast<long>(i + 1), v.begin() + static_cast<long>(last + 1));
+            changed = true;
+            continue;
+          }
         }
         // agent/title of|from|in country/org: "President of Kyrgyzstan", "troops from the OKDB"
         if ((a.kind == MentionKind::kAgent || a.kind == MentionKind::kTitle) && a.actor.country.empty() &&

@@ -160,12 +160,18 @@ class EventsComponent final : public Component {
       if (e.flags & internal::kTrigIgnore) continue;
       // Part of a name: "Orange Revolution", "Gross National Product", "Tulip revolution".
       if (InName(doc, s, sv, m)) continue;
-      // A participle used as an adjective: "an intimidating force", "the ruling party" (but "the uprising
-      // has", "the shooting of" are nouns: a function word or punctuation follows them).
-      if (m.end == m.begin + 1 && m.begin > sv.begin() && sv.fn(m.begin - 1) == Fn::kDet && m.end < sv.end() &&
-          sv.fn(m.end) == Fn::kNone && !(doc.tokens[m.end].flags & kTokPunct)) {
+      // A participle used as an adjective: "an intimidating force" codes nothing, but "the striking
+      // teachers" say the teachers are on strike: the agent after the participle is the source.
+      int32_t participle_agent = -1;
+      if (m.end == m.begin + 1 && m.end < sv.end() && !(e.flags & internal::kTrigNoun)) {
         const std::string_view w = sv.word(m.begin);
-        if (w.size() > 4 && w.substr(w.size() - 3) == "ing") continue;
+        const bool ing = w.size() > 4 && w.substr(w.size() - 3) == "ing";
+        const bool before_det = m.begin == sv.begin() || sv.fn(m.begin - 1) == Fn::kDet ||
+                                (doc.tokens[m.begin - 1].flags & kTokPunct);
+        if (ing && before_det && sv.fn(m.end) == Fn::kNone && (doc.tokens[m.end].flags & kTokWord)) {
+          participle_agent = sv.ActorAt(m.end);
+          if (participle_agent < 0 || doc.mentions[static_cast<size_t>(participle_agent)].first_token != m.end) continue;
+        }
       }
       Event ev;
       ev.doc = doc.input.id;
@@ -220,7 +226,15 @@ class EventsComponent final : public Component {
           tgt = sv.AfterPreposition(m.end, Fn::kWith, 3);  // "talks with X", "a call with X"
           if (!tgt.empty()) how = "with-phrase";
         }
-        if (auto of = sv.AfterPreposition(m.end, Fn::kOf, 3); !of.empty()) {
+        if (src.empty() && ev.type == EventType::kProtest) {
+          // "The uprising has been under way since 2 January, with the oil workers in Zhanaozen"
+          src = sv.AfterPreposition(m.end, Fn::kWith, 12);
+          if (!src.empty()) how = "with-phrase (participants)";
+        }
+        // "repression of X", "demonstrations of workers": the of-phrase right after the noun.
+        if (auto of = m.end < sv.end() && sv.fn(m.end) == Fn::kOf ? sv.AfterPreposition(m.end, Fn::kOf, 1)
+                                                                    : std::vector<int32_t>{};
+            !of.empty()) {
           if (ev.type == EventType::kProtest && src.empty()) { src = of; how = "X of Y (participants)"; }
           else if (tgt.empty() && ev.type != EventType::kProtest) { tgt = of; how += how.empty() ? "X of Y (target)" : ""; }
         }
@@ -276,11 +290,29 @@ class EventsComponent final : public Component {
           tgt = sv.SubjectBefore(m.begin);
           src = sv.AfterPreposition(m.end, Fn::kBy, 8);
           how = "passive";
+          // "The troops must be withdrawn", "3,000 troops have been sent in": without a by-phrase the
+          // subject of a withdrawal, deployment or resignation is the party that moves.
+          if (src.empty() && (ev.type == EventType::kRetreat || ev.type == EventType::kMobilize ||
+                              ev.type == EventType::kConcede)) {
+            src.swap(tgt);
+            how = "passive, subject moves";
+          }
         } else {
           src = sv.SubjectBefore(m.begin);
           if (!(e.flags & internal::kTrigIntrans)) tgt = sv.ObjectAfter(m.end, true);
           how = "active";
         }
+      }
+      if (participle_agent >= 0) {
+        src = {participle_agent};
+        tgt.clear();
+        how = "participle before its agent";
+      }
+      // "Union negotiators and the port authority held talks": one side meets the other.
+      if (tgt.empty() && src.size() >= 2 &&
+          (ev.type == EventType::kConsult || ev.type == EventType::kCooperate || ev.type == EventType::kAgree)) {
+        tgt.assign(src.begin() + 1, src.end());
+        src.resize(1);
       }
       // The same actor is never both sides.
       tgt.erase(std::remove_if(tgt.begin(), tgt.end(),
@@ -320,7 +352,8 @@ class EventsComponent final : public Component {
           case CueScope::kClause: {
             const bool modal = c.kind == CueKind::kPrediction || c.kind == CueKind::kHypothetical;
             in_scope = (modal || dist <= config::kClauseScope) &&
-                       sv.Between(c.end_token - 1, m.begin) <= extract::Boundary::kComma;
+                       sv.Between(c.end_token - 1, m.begin) <= extract::Boundary::kComma &&
+                       !sv.SubBetween(c.end_token - 1, m.begin);
             break;
           }
           case CueScope::kComplement:
@@ -362,6 +395,17 @@ class EventsComponent final : public Component {
             ev.reported_by = doc.mentions[static_cast<size_t>(who[0])].actor;
             break;
           }
+        }
+      }
+      // A slogan: a sentence that ends with "!" and does not open with an actor ("Stop the shooting!",
+      // "Down with the dictatorship!") demands what it names.
+      if (ev.modality == Modality::kAsserted && sv.word(sv.end() - 1) == "!") {
+        uint32_t first = sv.begin();
+        while (first < sv.end() && (doc.tokens[first].flags & kTokPunct)) ++first;
+        if (first < sv.end() && sv.ActorAt(first) < 0 && s.mention_at[first] < 0) {
+          ev.modality = Modality::kRequested;
+          ev.modality_cue = "!";
+          if (s.options->explain) ev.explain.push_back({"modality", "slogan: an exclamation that does not open with an actor"});
         }
       }
       // Imperative: a sentence that opens with the bare form of a verb trigger.

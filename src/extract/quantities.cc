@@ -143,7 +143,7 @@ void FindDates(const Doc& doc, Scratch& s, uint32_t si) {
     dm.date.basis = basis;
     dm.date.text = std::string(doc.text_of({doc.tokens[first].span.begin, doc.tokens[end - 1].span.end}));
     s.dates.push_back(std::move(dm));
-    for (uint32_t t = first; t < end; ++t) s.used[t] = 1;
+    for (uint32_t t = first; t < end; ++t) s.used[t] = kUsedByDate;
   };
 
   for (uint32_t t = b; t < e; ++t) {
@@ -325,7 +325,7 @@ void FindQuantities(const Doc& doc, Scratch& s, uint32_t si) {
     }
     if (vague && q.qualifier == "exact") q.qualifier = "at_least";
     s.quantities.push_back(q);
-    for (uint32_t u = q.first_token; u < end; ++u) s.used[u] = 1;
+    for (uint32_t u = q.first_token; u < end; ++u) s.used[u] = kUsedByNumber;
     t = end - 1;
   }
 }

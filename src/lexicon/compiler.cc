@@ -107,6 +107,16 @@ std::optional<CueScope> ParseScope(const std::string& s) {
   return std::nullopt;
 }
 
+// A pattern as a name: without the `=` marks of exact words.
+std::string Display(const std::string& pattern) {
+  std::string out;
+  for (const std::string& w : Split(pattern, ' ')) {
+    if (!out.empty()) out.push_back(' ');
+    out += w.size() > 1 && w[0] == '=' ? w.substr(1) : w;
+  }
+  return out;
+}
+
 const std::vector<std::string> kSectors = {"GOV", "MIL", "COP", "SEC", "JUD", "LEG", "OPP", "PTY",
                                            "REB", "CVL", "PRO", "LAB", "BUS", "MED", "EDU", "REL",
                                            "ELI", "NGO", "IGO", "CRM", "REF", "HLH", "UAF", "AGR", "SPY"};
@@ -153,7 +163,8 @@ class LangCompiler {
   // Adds one entry per `|`-separated pattern of `patterns`.
   Status Add(const std::string& patterns, Entry proto, const std::string& display, uint32_t line) {
     std::vector<std::string> all = Split(patterns, '|');
-    if (proto.kind == EntryKind::kAgent || proto.kind == EntryKind::kTitle) {
+    if (proto.kind == EntryKind::kAgent || proto.kind == EntryKind::kTitle ||
+        (proto.kind == EntryKind::kCountry && proto.mode == "demonym")) {
       const size_t n = all.size();
       for (size_t i = 0; i < n; ++i)
         for (std::string& v : NumberVariants(all[i]))
@@ -310,7 +321,7 @@ Status CompileLanguage(const fs::path& dir, ModelData* m, ModelBuildReport* repo
       if (r.fields.size() > 2) e.name = r.fields[2];
       for (const std::string& p : Split(r.fields[0], '|')) {
         Entry one = e;
-        if (one.name.empty()) one.name = p;
+        if (one.name.empty()) one.name = Display(p);
         TOCSIN_RETURN_IF_ERROR(lc.Add(p, one, rel + f, r.line));
       }
     }
@@ -329,7 +340,7 @@ Status CompileLanguage(const fs::path& dir, ModelData* m, ModelBuildReport* repo
       if (r.fields.size() > 2 && r.fields[2].find("alone") != std::string::npos) e.flags |= kTitleAlone;
       for (const std::string& p : Split(r.fields[0], '|')) {
         Entry one = e;
-        one.name = p;
+        one.name = Display(p);
         TOCSIN_RETURN_IF_ERROR(lc.Add(p, one, rel + f, r.line));
       }
     }

@@ -51,6 +51,8 @@ enum class Fn : uint8_t {
 };
 Fn ParseFn(std::string_view role);
 
+inline constexpr uint8_t kUsedByDate = 1, kUsedByNumber = 2;
+
 struct Scratch {
   const internal::ModelData* model = nullptr;
   const PipelineOptions* options = nullptr;
@@ -68,7 +70,7 @@ struct Scratch {
   std::string published;                         // "YYYY-MM-DD" or empty
   std::vector<Fn> fn;                            // per token: function-word role
   std::vector<int32_t> mention_at;               // per token: index of the mention covering it, or -1
-  std::vector<uint8_t> used;                     // per token: consumed by a date or number
+  std::vector<uint8_t> used;                     // per token: kUsedByDate, kUsedByNumber or 0
   std::vector<uint16_t> event_flags;             // per Doc::events entry: its trigger's TriggerFlag bits
 
   void Clear() {
