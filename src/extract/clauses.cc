@@ -69,6 +69,14 @@ Fn SentenceView::PrepositionBefore(const Mention& m) const {
 
 bool SentenceView::InPrepositionalPhrase(const Mention& m) const {
   const Fn f = PrepositionBefore(m);
+  // "hundreds of riot police", "some of the protesters": a partitive of-phrase is the head itself.
+  if (f == Fn::kOf && m.first_token >= b_ + 2) {
+    uint32_t of = m.first_token - 1;
+    while (of > b_ && s_.fn[of] != Fn::kOf) --of;
+    if (of > b_ && (s_.used[of - 1] == kUsedByNumber || word(of - 1) == "some" || word(of - 1) == "many" ||
+                    word(of - 1) == "most" || word(of - 1) == "all"))
+      return false;
+  }
   return f == Fn::kOf || f == Fn::kLoc || f == Fn::kFrom || f == Fn::kWith || f == Fn::kBy || f == Fn::kTo ||
          f == Fn::kBetween;
 }

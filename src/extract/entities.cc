@@ -182,7 +182,11 @@ class EntitiesComponent final : public Component {
       out.push_back(std::move(mn));
     }
     // Unknown names: runs of capitalised words that no lexicon knows, not at the start of the sentence
-    // unless followed by another capitalised word ("Paul Murphy, member of ...").
+    // unless followed by another capitalised word ("Paul Murphy, member of ..."). Month and weekday
+    // names are not names of actors ("May Day marchers", "on Monday").
+    for (uint32_t k = s.sentence_matches[si]; k < s.sentence_matches[si + 1]; ++k)
+      if (s.entry(s.matches[k]).kind == EntryKind::kDate && s.entry(s.matches[k]).mode != "anchor")
+        for (uint32_t t = s.matches[k].begin; t < s.matches[k].end; ++t) covered[t - b] = 1;
     for (uint32_t t = b; t < e; ++t) {
       if (covered[t - b] || !(doc.tokens[t].flags & kTokUpper) || !(doc.tokens[t].flags & kTokWord)) continue;
       if (s.fn[t] != Fn::kNone) continue;

@@ -30,7 +30,7 @@ namespace config {
 constexpr uint32_t kNextScope = 3;         // tokens a `next` cue reaches
 constexpr uint32_t kClauseScope = 12;      // tokens a `clause` cue (not, must) reaches
 constexpr uint32_t kComplementScope = 30;  // tokens a `complement` cue reaches
-constexpr uint32_t kNounPlaceReach = 6;    // "unrest in the south", "the demonstration in the capital"
+constexpr uint32_t kNounPlaceReach = 8;    // "a sit-in outside the regional governor's office in Andijan"
 constexpr uint32_t kNounSubjectReach = 5;  // "protesters staged a march": subject to nominal trigger
 }  // namespace config
 
@@ -124,6 +124,311 @@ class EventsComponent final : public Component {
     return std::nullopt;
   }
 
+  // What one trigger yields before the decision to keep it.
+  struct Candidate {
+    Event ev;
+    std::vector<int32_t> src, tgt;  // mention indices
+    bool noun = false;
+    bool anchored = true;           // a nominal trigger tied to participants, a place, a date or a figure
+    const Cue* governing = nullptr; // the cue that set a non-asserted modality
+  };
+
+  // Cues of sentence `si`: cue entries, and triggers that govern a complement ("urged ... to"). Sorted
+  // from the end of the sentence backwards, so that scanning finds the nearest cue first.
+  std::vector<Cue> Cues(const Doc& doc, const Scratch& s, const extract::SentenceView& sv, uint32_t si) const {
+    std::vector<Cue> cues;
+    for (uint32_t k = s.sentence_matches[si]; k < s.sentence_matches[si + 1]; ++k) {
+      const internal::Match& m = s.matches[k];
+      const Entry& e = s.entry(m);
+      if (e.kind != EntryKind::kCue && !(e.kind == EntryKind::kTrigger && e.cue)) continue;
+      // A one-word cue written with a capital inside a sentence is a name ("May Day", "Will Smith").
+      if (e.kind == EntryKind::kCue && m.end == m.begin + 1 && m.begin > sv.begin() &&
+          (doc.tokens[m.begin].flags & kTokUpper) && !(doc.tokens[m.begin - 1].flags & kTokPunct))
+        continue;
+      Cue c;
+      c.sentence = si;
+      c.first_token = m.begin;
+      c.end_token = m.end;
+      c.kind = static_cast<CueKind>(e.cue);
+      c.scope = static_cast<CueScope>(e.scope);
+      c.entry = m.entry;
+      cues.push_back(c);
+    }
+    std::sort(cues.begin(), cues.end(), [](const Cue& a, const Cue& b) { return a.end_token > b.end_token; });
+    return cues;
+  }
+
+  bool InScope(const extract::SentenceView& sv, const Cue& c, uint32_t trigger) const {
+    if (c.end_token > trigger) return false;
+    const uint32_t dist = trigger - c.end_token;
+    switch (c.scope) {
+      case CueScope::kNext:
+        return dist <= config::kNextScope && sv.Between(c.end_token - 1, trigger) == extract::Boundary::kNone;
+      case CueScope::kClause: {
+        const bool modal = c.kind == CueKind::kPrediction || c.kind == CueKind::kHypothetical;
+        return (modal || dist <= config::kClauseScope) &&
+               sv.Between(c.end_token - 1, trigger) <= extract::Boundary::kComma && !sv.SubBetween(c.end_token - 1, trigger);
+      }
+      case CueScope::kComplement:
+        return dist <= config::kComplementScope && !sv.SubBetween(c.end_token - 1, trigger);
+    }
+    return false;
+  }
+
+  void Arguments(const Doc& doc, const Scratch& s, const extract::SentenceView& sv, const internal::Match& m,
+                 const Entry& e, uint32_t si, bool sentence_has_count, std::optional<int32_t> speaker,
+                 int32_t participle_agent, Candidate* c) const {
+    Event& ev = c->ev;
+    std::vector<int32_t>& src = c->src;
+    std::vector<int32_t>& tgt = c->tgt;
+    std::string how;
+    // A verb form after a determiner or possessive is a noun: "Akayev’s remaining support", "the fight".
+    c->noun = e.flags & internal::kTrigNoun;
+    for (uint32_t t = m.begin; !c->noun && t-- > sv.begin() && m.begin - t <= 2;) {
+      const std::string_view w = sv.word(t);
+      if (sv.fn(t) == Fn::kDet || w == "'s" || w == "\xE2\x80\x99s") c->noun = true;
+      else if (sv.fn(t) != Fn::kNone || s.mention_at[t] >= 0 || (doc.tokens[t].flags & kTokPunct)) break;
+    }
+    if (c->noun) {
+      auto between = sv.AfterPreposition(m.end, Fn::kBetween, 3);
+      if (between.size() == 1) {
+        // "between pro-government forces, dressed in civilian clothing, and opposition protesters"
+        const uint32_t after = doc.mentions[static_cast<size_t>(between[0])].end_token;
+        auto other = sv.AfterPreposition(after, Fn::kAnd, 16);
+        between.insert(between.end(), other.begin(), other.end());
+      }
+      if (!between.empty()) {
+        src = {between[0]};
+        tgt.assign(between.begin() + 1, between.end());
+        how = "between X and Y";
+      }
+      if (src.empty()) {
+        src = sv.AfterPreposition(m.end, Fn::kBy, 4);
+        if (!src.empty()) how = "by-phrase";
+      }
+      if (tgt.empty() && (ev.type == EventType::kConsult || ev.type == EventType::kCooperate)) {
+        tgt = sv.AfterPreposition(m.end, Fn::kWith, 3);  // "talks with X", "a call with X"
+        if (!tgt.empty()) how = "with-phrase";
+      }
+      if (src.empty() && ev.type == EventType::kProtest) {
+        // "The uprising has been under way since 2 January, with the oil workers in Zhanaozen"
+        src = sv.AfterPreposition(m.end, Fn::kWith, 12);
+        if (!src.empty()) how = "with-phrase (participants)";
+      }
+      // The of-phrase right after the noun: who acts for protests, resignations, withdrawals and
+      // deployments ("the resignation of the minister"); who suffers otherwise ("repression of the media").
+      if (m.end < sv.end() && sv.fn(m.end) == Fn::kOf) {
+        auto of = sv.AfterPreposition(m.end, Fn::kOf, 1);
+        const bool actor_of = ev.type == EventType::kProtest || ev.type == EventType::kConcede ||
+                              ev.type == EventType::kRetreat || ev.type == EventType::kMobilize;
+        if (!of.empty() && actor_of && src.empty()) { src = of; how = "X of Y (participants)"; }
+        else if (!of.empty() && !actor_of && tgt.empty()) { tgt = of; how = "X of Y (target)"; }
+      }
+      if (src.empty() && m.begin > sv.begin()) {
+        // "the opposition rally", "the oil workers' sit-in", "Kyrgyzstan's protests"
+        uint32_t before = m.begin - 1;
+        const std::string_view pw = sv.word(before);
+        if ((pw == "'" || pw == "'s" || pw == "\xE2\x80\x99" || pw == "\xE2\x80\x99s") && before > sv.begin()) --before;
+        const int32_t mod = sv.ActorAt(before);
+        if (mod >= 0 && !sv.InPrepositionalPhrase(doc.mentions[static_cast<size_t>(mod)])) {
+          src = {mod};
+          how = "modifier";
+        }
+      }
+      // A nominal trigger is an event only when the text anchors it: its own participants, a place
+      // right after it, a date or a figure. "The uprising" alone refers back to a happening already
+      // coded; "giving rise to protests" states none. An episode noun ("uprising", "revolution") needs
+      // an explicit date, or a place when it is not definite ("mass unrest in the country").
+      const bool episode = e.flags & internal::kTrigEpisode;
+      bool definite = false;
+      for (uint32_t t = m.begin; t-- > sv.begin() && m.begin - t <= 3;) {
+        if (sv.fn(t) == Fn::kDet) { definite = sv.word(t) != "a" && sv.word(t) != "an"; break; }
+        if (sv.fn(t) != Fn::kNone || (doc.tokens[t].flags & kTokPunct)) break;
+      }
+      bool dated = false, placed = false;
+      for (const DateMention& d : s.dates)
+        if (d.sentence == si && d.anchors && (!episode || d.date.basis == "explicit")) dated = true;
+      if (m.end < sv.end() && sv.fn(m.end) == Fn::kLoc) {
+        for (uint32_t u = m.end + 1; u < sv.end() && u < m.end + 1 + config::kNounPlaceReach; ++u) {
+          if (sv.boundary(u) >= extract::Boundary::kClause) break;
+          const int32_t mi = s.mention_at[u];
+          if (mi < 0) continue;
+          const Mention& pm = doc.mentions[static_cast<size_t>(mi)];
+          placed = pm.kind == MentionKind::kPlace || pm.kind == MentionKind::kCapital || pm.kind == MentionKind::kCountry;
+          if (placed) break;
+        }
+      }
+      c->anchored = episode ? (dated || (placed && !definite))
+                            : (!src.empty() || !tgt.empty() || sentence_has_count || dated || placed);
+      // Once anchored, the clause subject of a light verb is the source: "protesters staged a march",
+      // "X held talks with Y"; a subjectless clause after "X wrote:" is X's.
+      if (src.empty()) {
+        auto subj = sv.SubjectBefore(m.begin);
+        if (!subj.empty() && m.begin - doc.mentions[static_cast<size_t>(subj[0])].end_token <= config::kNounSubjectReach) {
+          src = subj;
+          how += how.empty() ? "clause subject" : "; clause subject";
+        } else if (subj.empty() && speaker && sv.Between(sv.begin(), m.begin) <= extract::Boundary::kComma) {
+          src = {*speaker};
+          how += "; speaker introduced by a colon";
+        }
+      }
+    } else {
+      const bool passive = (e.flags & internal::kTrigPassive) || sv.IsPassive(m.begin);
+      if (passive) {
+        tgt = sv.SubjectBefore(m.begin);
+        src = sv.AfterPreposition(m.end, Fn::kBy, 8);
+        how = "passive";
+        // "The troops must be withdrawn", "3,000 troops have been sent in": without a by-phrase the
+        // subject of a withdrawal, deployment or resignation is the party that moves.
+        if (src.empty() && (ev.type == EventType::kRetreat || ev.type == EventType::kMobilize ||
+                            ev.type == EventType::kConcede)) {
+          src.swap(tgt);
+          how = "passive, subject moves";
+        }
+      } else {
+        src = sv.SubjectBefore(m.begin);
+        if (!(e.flags & internal::kTrigIntrans)) tgt = sv.ObjectAfter(m.end, true);
+        how = "active";
+      }
+      // A subjectless clause opening the paragraph after "X wrote:" is X's.
+      if (src.empty() && speaker && sv.SubjectBefore(m.begin).empty() &&
+          sv.Between(sv.begin(), m.begin) <= extract::Boundary::kComma) {
+        src = {*speaker};
+        how += "; speaker introduced by a colon";
+      }
+    }
+    if (participle_agent >= 0) {
+      src = {participle_agent};
+      tgt.clear();
+      how = "participle before its agent";
+    }
+    // "Union negotiators and the port authority held talks": one side meets the other.
+    if (tgt.empty() && src.size() >= 2 &&
+        (ev.type == EventType::kConsult || ev.type == EventType::kCooperate || ev.type == EventType::kAgree)) {
+      tgt.assign(src.begin() + 1, src.end());
+      src.resize(1);
+    }
+    // The same actor is never both sides.
+    tgt.erase(std::remove_if(tgt.begin(), tgt.end(),
+                             [&](int32_t t) { return std::find(src.begin(), src.end(), t) != src.end(); }),
+              tgt.end());
+    if (s.options->explain && !how.empty()) ev.explain.push_back({"arguments", how});
+  }
+
+  // Decides modality from the cues around the trigger (see the design note at the top).
+  void Modality(const Doc& doc, const Scratch& s, const extract::SentenceView& sv, const internal::Match& m,
+                const std::vector<Cue>& cues, Candidate* c, bool* suppressed) const {
+    Event& ev = c->ev;
+    auto cue_text = [&](const Cue& q) {
+      return std::string(doc.text_of({doc.tokens[q.first_token].span.begin, doc.tokens[q.end_token - 1].span.end}));
+    };
+    auto explain = [&](const Cue& q, const std::string& what) {
+      if (!s.options->explain) return;
+      const Entry& ce = s.lang->entries[q.entry];
+      ev.explain.push_back({what, Rule(s, ce) + " " + std::string(CueName(q.kind)) + " over " +
+                                      (q.scope == CueScope::kNext ? "next words"
+                                       : q.scope == CueScope::kClause ? "its clause" : "its complement")});
+    };
+    for (const Cue& q : cues) {
+      if (!InScope(sv, q, m.begin)) continue;
+      if (q.kind == CueKind::kReport) {
+        if (!ev.reported_by) {
+          auto who = sv.SubjectBefore(q.first_token);
+          if (who.empty()) who = sv.ObjectAfter(q.end_token, false);  // "according to X"
+          if (!who.empty()) ev.reported_by = doc.mentions[static_cast<size_t>(who[0])].actor;
+          explain(q, "reported");
+        }
+        continue;
+      }
+      if (q.kind == CueKind::kAllege) {
+        *suppressed = true;
+        return;
+      }
+      auto mod = ModalityOf(q.kind);
+      if (!mod) continue;
+      const Cue* chosen = &q;
+      // "promised that the students would be released": the auxiliary inside a promise, threat or
+      // request says when, the outer cue says what kind of statement it is.
+      if (q.kind == CueKind::kPrediction || q.kind == CueKind::kHypothetical) {
+        for (const Cue& outer : cues) {
+          if (outer.end_token > q.first_token || outer.scope != CueScope::kComplement || !InScope(sv, outer, m.begin)) continue;
+          if (outer.kind == CueKind::kPromise || outer.kind == CueKind::kThreat || outer.kind == CueKind::kRequest) {
+            chosen = &outer;
+            mod = ModalityOf(outer.kind);
+          }
+          break;
+        }
+      }
+      ev.modality = *mod;
+      ev.modality_cue = cue_text(*chosen);
+      c->governing = chosen;
+      explain(*chosen, "modality");
+      break;
+    }
+    // A nominal trigger that opens its clause is the subject of the verb after it: "Talks between X and Y
+    // will resume", "A general strike in Odesa would halt ...". A modal or negation there governs it.
+    if (c->noun && ev.modality == Modality::kAsserted) {
+      bool opens_clause = true;
+      for (uint32_t t = m.begin; t-- > sv.begin();) {
+        if (sv.boundary(t) >= extract::Boundary::kClause) break;
+        if (sv.fn(t) == Fn::kDet || sv.fn(t) == Fn::kAdv || (doc.tokens[t].flags & kTokPunct) || s.mention_at[t] >= 0 ||
+            s.used[t])
+          continue;
+        opens_clause = false;
+        break;
+      }
+      for (auto it = cues.rbegin(); opens_clause && it != cues.rend(); ++it) {
+        const Cue& q = *it;
+        if (q.scope != CueScope::kClause || q.first_token < m.end) continue;
+        if (sv.Between(m.end - 1, q.first_token) >= extract::Boundary::kClause) break;
+        if (q.kind != CueKind::kPrediction && q.kind != CueKind::kHypothetical && q.kind != CueKind::kNegation) continue;
+        ev.modality = *ModalityOf(q.kind);
+        ev.modality_cue = cue_text(q);
+        c->governing = &q;
+        if (s.options->explain) ev.explain.push_back({"modality", "the nominal trigger is the subject of `" + ev.modality_cue + "`"});
+        break;
+      }
+    }
+    // Postposed speaker: "..., she said."
+    if (!ev.reported_by) {
+      for (const Cue& q : cues) {
+        if (q.kind != CueKind::kReport || q.first_token < m.end) continue;
+        auto who = sv.SubjectBefore(q.first_token);
+        if (!who.empty() && doc.mentions[static_cast<size_t>(who[0])].first_token > m.end) {
+          ev.reported_by = doc.mentions[static_cast<size_t>(who[0])].actor;
+          break;
+        }
+      }
+    }
+    if (ev.modality != Modality::kAsserted) return;
+    // A slogan: a sentence that ends with "!" and does not open with an actor ("Stop the shooting!",
+    // "Down with the dictatorship!") demands what it names.
+    if (sv.word(sv.end() - 1) == "!") {
+      uint32_t first = sv.begin();
+      while (first < sv.end() && (doc.tokens[first].flags & kTokPunct)) ++first;
+      if (first < sv.end() && sv.ActorAt(first) < 0 && s.mention_at[first] < 0) {
+        ev.modality = Modality::kRequested;
+        ev.modality_cue = "!";
+        if (s.options->explain) ev.explain.push_back({"modality", "slogan: an exclamation that does not open with an actor"});
+        return;
+      }
+    }
+    // Imperative: the bare form of a verb trigger opening the sentence or a quotation ("Free the
+    // prisoners!", "“Resign!” the crowd shouted").
+    if (!c->noun) {
+      const bool opens = m.begin == sv.begin() ||
+                         ((doc.tokens[m.begin - 1].flags & kTokPunct) && sv.boundary(m.begin - 1) != extract::Boundary::kNone &&
+                          sv.word(m.begin - 1) != ",");
+      const std::string_view w = sv.word(m.begin);
+      if (opens && s.lang->terms[doc.tokens[m.begin].stem_id] == "s:" + std::string(w) && w.size() > 2 &&
+          w.substr(w.size() - 2) != "ed" && sv.SubjectBefore(m.begin).empty()) {
+        ev.modality = Modality::kRequested;
+        ev.modality_cue = "imperative";
+        if (s.options->explain) ev.explain.push_back({"modality", "imperative: the bare verb opens the sentence or quotation"});
+      }
+    }
+  }
+
   void Sentence(Doc& doc, Scratch& s, uint32_t si) const {
     extract::SentenceView sv(doc, s, si);
     const tocsin::Sentence& sent = doc.sentences[si];
@@ -135,29 +440,19 @@ class EventsComponent final : public Component {
     bool sentence_has_count = false;
     for (const Quantity& q : s.quantities)
       if (q.sentence == si && !q.year_like && q.value >= 2) sentence_has_count = true;
-    // Cues of this sentence: cue entries, and triggers that govern a complement ("urged ... to").
-    std::vector<Cue> cues;
-    std::vector<internal::Match> triggers;
+    const std::vector<Cue> cues = Cues(doc, s, sv, si);
+
     for (uint32_t k = s.sentence_matches[si]; k < s.sentence_matches[si + 1]; ++k) {
       const internal::Match& m = s.matches[k];
       const Entry& e = s.entry(m);
-      if (e.kind == EntryKind::kCue || (e.kind == EntryKind::kTrigger && e.cue)) {
-        Cue c;
-        c.sentence = si;
-        c.first_token = m.begin;
-        c.end_token = m.end;
-        c.kind = static_cast<CueKind>(e.cue);
-        c.scope = static_cast<CueScope>(e.scope);
-        c.entry = m.entry;
-        cues.push_back(c);
+      if (e.kind != EntryKind::kTrigger || (e.flags & internal::kTrigIgnore)) continue;
+      // Part of an actor's name: "riot police", "strike committee", "protest organisers".
+      if (const int32_t a = s.mention_at[m.begin]; a >= 0 && s.mention_at[m.end - 1] == a) {
+        const Mention& am = doc.mentions[static_cast<size_t>(a)];
+        if (am.kind != MentionKind::kPlace && am.kind != MentionKind::kPronoun &&
+            (am.first_token < m.begin || am.end_token > m.end))
+          continue;
       }
-      if (e.kind == EntryKind::kTrigger) triggers.push_back(m);
-    }
-    std::sort(cues.begin(), cues.end(), [](const Cue& a, const Cue& b) { return a.end_token > b.end_token; });
-
-    for (const internal::Match& m : triggers) {
-      const Entry& e = s.entry(m);
-      if (e.flags & internal::kTrigIgnore) continue;
       // Part of a name: "Orange Revolution", "Gross National Product", "Tulip revolution".
       if (InName(doc, s, sv, m)) continue;
       // A participle used as an adjective: "an intimidating force" codes nothing, but "the striking
@@ -169,23 +464,26 @@ class EventsComponent final : public Component {
         const bool before_det = m.begin == sv.begin() || sv.fn(m.begin - 1) == Fn::kDet ||
                                 (doc.tokens[m.begin - 1].flags & kTokPunct);
         if (ing && before_det && sv.fn(m.end) == Fn::kNone && (doc.tokens[m.end].flags & kTokWord)) {
-          participle_agent = sv.ActorAt(m.end);
-          if (participle_agent < 0 || doc.mentions[static_cast<size_t>(participle_agent)].first_token != m.end) continue;
+          // "striking workers", "striking textile workers", "the striking crane operators"
+          for (uint32_t u = m.end; u < sv.end() && u < m.end + 3 && participle_agent < 0; ++u) {
+            participle_agent = sv.ActorAt(u);
+            if (sv.fn(u) != Fn::kNone || (doc.tokens[u].flags & kTokPunct)) break;
+          }
+          if (participle_agent < 0) continue;
         }
       }
-      Event ev;
+
+      Candidate c;
+      Event& ev = c.ev;
       ev.doc = doc.input.id;
       ev.lang = doc.lang;
       ev.type = static_cast<EventType>(e.type);
       ev.mode = e.mode;
-      if (!e.text.empty()) {
-        size_t start = 0;
-        while (start <= e.text.size()) {
-          size_t comma = e.text.find(',', start);
-          ev.context.push_back(e.text.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
-          if (comma == std::string::npos) break;
-          start = comma + 1;
-        }
+      for (size_t start = 0; !e.text.empty() && start <= e.text.size();) {
+        const size_t comma = e.text.find(',', start);
+        ev.context.push_back(e.text.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+        if (comma == std::string::npos) break;
+        start = comma + 1;
       }
       ev.trigger = {doc.tokens[m.begin].span.begin, doc.tokens[m.end - 1].span.end};
       ev.trigger_text = std::string(doc.text_of(ev.trigger));
@@ -194,232 +492,44 @@ class EventsComponent final : public Component {
       if (s.options->explain)
         ev.explain.push_back({"trigger", Rule(s, e) + " " + std::string(EventTypeName(ev.type)) +
                                              (e.mode.empty() ? "" : "/" + e.mode)});
+      Arguments(doc, s, sv, m, e, si, sentence_has_count, speaker, participle_agent, &c);
+      bool suppressed = false;
+      Modality(doc, s, sv, m, cues, &c, &suppressed);
+      if (suppressed) continue;
 
-      // Arguments.
-      std::vector<int32_t> src, tgt;
-      // A verb form after a determiner or possessive is a noun: "Akayev’s remaining support", "the fight".
-      bool noun = e.flags & internal::kTrigNoun;
-      for (uint32_t t = m.begin; !noun && t-- > sv.begin() && m.begin - t <= 2;) {
-        const std::string_view w = sv.word(t);
-        if (sv.fn(t) == Fn::kDet || w == "'s" || w == "\xE2\x80\x99s") noun = true;
-        else if (sv.fn(t) != Fn::kNone || s.mention_at[t] >= 0 || (doc.tokens[t].flags & kTokPunct)) break;
+      // What was called for, promised, threatened or refused is done by the party the cue names:
+      // the addressee of a request ("urged the army to return"), else the cue's subject ("X refused to
+      // sign", "X offered to meet").
+      if (c.src.empty() && c.governing && c.governing->scope == CueScope::kComplement) {
+        const Cue& g = *c.governing;
+        std::vector<int32_t> who;
+        if (g.kind == CueKind::kRequest) who = sv.ObjectAfter(g.end_token, true);
+        if (who.empty()) who = sv.SubjectBefore(g.first_token);
+        c.src = who;
       }
-      std::string how;
-      if (noun) {
-        auto between = sv.AfterPreposition(m.end, Fn::kBetween, 3);
-        if (between.size() == 1) {
-          // "between pro-government forces, dressed in civilian clothing, and opposition protesters"
-          const uint32_t after = doc.mentions[static_cast<size_t>(between[0])].end_token;
-          auto other = sv.AfterPreposition(after, Fn::kAnd, 16);
-          between.insert(between.end(), other.begin(), other.end());
-        }
-        if (!between.empty()) {
-          src = {between[0]};
-          tgt.assign(between.begin() + 1, between.end());
-          how = "between X and Y";
-        }
-        if (src.empty()) {
-          src = sv.AfterPreposition(m.end, Fn::kBy, 4);
-          if (!src.empty()) how = "by-phrase";
-        }
-        if (tgt.empty() && (ev.type == EventType::kConsult || ev.type == EventType::kCooperate)) {
-          tgt = sv.AfterPreposition(m.end, Fn::kWith, 3);  // "talks with X", "a call with X"
-          if (!tgt.empty()) how = "with-phrase";
-        }
-        if (src.empty() && ev.type == EventType::kProtest) {
-          // "The uprising has been under way since 2 January, with the oil workers in Zhanaozen"
-          src = sv.AfterPreposition(m.end, Fn::kWith, 12);
-          if (!src.empty()) how = "with-phrase (participants)";
-        }
-        // "repression of X", "demonstrations of workers": the of-phrase right after the noun.
-        if (auto of = m.end < sv.end() && sv.fn(m.end) == Fn::kOf ? sv.AfterPreposition(m.end, Fn::kOf, 1)
-                                                                    : std::vector<int32_t>{};
-            !of.empty()) {
-          if (ev.type == EventType::kProtest && src.empty()) { src = of; how = "X of Y (participants)"; }
-          else if (tgt.empty() && ev.type != EventType::kProtest) { tgt = of; how += how.empty() ? "X of Y (target)" : ""; }
-        }
-        if (src.empty() && m.begin > sv.begin()) {
-          const int32_t mod = sv.ActorAt(m.begin - 1);
-          if (mod >= 0 && !sv.InPrepositionalPhrase(doc.mentions[static_cast<size_t>(mod)])) {
-            src = {mod};
-            how = "modifier";
-          }
-        }
-        // A nominal trigger is an event only when the text anchors it: its own participants, a place
-        // right after it, an explicit date or a figure. "The uprising" alone refers back to a happening
-        // already coded; "giving rise to protests" states none. An episode noun ("uprising",
-        // "revolution") needs a date, or a place when it is not definite ("mass unrest in the country").
-        const bool episode = e.flags & internal::kTrigEpisode;
-        bool definite = false;
-        for (uint32_t t = m.begin; t-- > sv.begin() && m.begin - t <= 3;) {
-          if (sv.fn(t) == Fn::kDet) { definite = sv.word(t) != "a" && sv.word(t) != "an"; break; }
-          if (sv.fn(t) != Fn::kNone || (doc.tokens[t].flags & kTokPunct)) break;
-        }
-        bool dated = false, placed = false;
-        for (const DateMention& d : s.dates)
-          if (d.sentence == si && d.date.basis == "explicit") dated = true;
-        if (m.end < sv.end() && sv.fn(m.end) == Fn::kLoc) {
-          for (uint32_t u = m.end + 1; u < sv.end() && u < m.end + 1 + config::kNounPlaceReach; ++u) {
-            if (sv.boundary(u) >= extract::Boundary::kClause) break;
-            const int32_t mi = s.mention_at[u];
-            if (mi < 0) continue;
-            const Mention& pm = doc.mentions[static_cast<size_t>(mi)];
-            placed = pm.kind == MentionKind::kPlace || pm.kind == MentionKind::kCapital || pm.kind == MentionKind::kCountry;
-            break;
-          }
-        }
-        const bool anchored = episode ? (dated || (placed && !definite))
-                                      : (!src.empty() || !tgt.empty() || sentence_has_count || dated || placed);
-        if (!anchored) continue;
-        // Once anchored, the clause subject of a light verb is the source: "protesters staged a march",
-        // "X held talks with Y"; a subjectless clause after "X wrote:" is X's.
-        if (src.empty()) {
-          auto subj = sv.SubjectBefore(m.begin);
-          if (!subj.empty() && m.begin - doc.mentions[static_cast<size_t>(subj[0])].end_token <= config::kNounSubjectReach) {
-            src = subj;
-            how += how.empty() ? "clause subject" : "; clause subject";
-          } else if (subj.empty() && speaker && sv.Between(sv.begin(), m.begin) <= extract::Boundary::kComma) {
-            src = {*speaker};
-            how += "; speaker introduced by a colon";
-          }
-        }
-        if (Relational(ev.type) && (src.empty() || tgt.empty())) continue;
-      } else {
-        const bool passive = (e.flags & internal::kTrigPassive) || sv.IsPassive(m.begin);
-        if (passive) {
-          tgt = sv.SubjectBefore(m.begin);
-          src = sv.AfterPreposition(m.end, Fn::kBy, 8);
-          how = "passive";
-          // "The troops must be withdrawn", "3,000 troops have been sent in": without a by-phrase the
-          // subject of a withdrawal, deployment or resignation is the party that moves.
-          if (src.empty() && (ev.type == EventType::kRetreat || ev.type == EventType::kMobilize ||
-                              ev.type == EventType::kConcede)) {
-            src.swap(tgt);
-            how = "passive, subject moves";
-          }
-        } else {
-          src = sv.SubjectBefore(m.begin);
-          if (!(e.flags & internal::kTrigIntrans)) tgt = sv.ObjectAfter(m.end, true);
-          how = "active";
-        }
+
+      // Keep it? An asserted event must be well founded; a labelled one needs only its cue.
+      const std::vector<int32_t>& src = c.src;
+      const std::vector<int32_t>& tgt = c.tgt;
+      if (ev.modality == Modality::kAsserted) {
+        if (c.noun && !c.anchored) continue;
+        if ((e.flags & internal::kTrigWeak) && src.empty() && tgt.empty()) continue;
+        if (c.noun && Relational(ev.type) && (src.empty() || tgt.empty())) continue;
+        // Who acted must be known for relational categories; a violent one needs a party or a figure.
+        if (!c.noun && Relational(ev.type) && src.empty()) continue;
+        // Support, consultation, cooperation, aid, accusation and sanctions are always towards someone.
+        const bool transitive = ev.type == EventType::kSupport || ev.type == EventType::kConsult ||
+                                ev.type == EventType::kCooperate || ev.type == EventType::kAid ||
+                                ev.type == EventType::kAccuse || ev.type == EventType::kSanction;
+        if (!c.noun && transitive && tgt.empty()) continue;
+        const bool counted = sentence_has_count && (ev.type == EventType::kAssault || ev.type == EventType::kProtest ||
+                                                    ev.type == EventType::kMobilize || ev.mode == "arrest");
+        if (!c.noun && !Relational(ev.type) && src.empty() && tgt.empty() && !counted) continue;
+      } else if (c.noun && !c.anchored && !c.governing) {
+        continue;  // an unanchored noun in a slogan or imperative
       }
-      if (participle_agent >= 0) {
-        src = {participle_agent};
-        tgt.clear();
-        how = "participle before its agent";
-      }
-      // "Union negotiators and the port authority held talks": one side meets the other.
-      if (tgt.empty() && src.size() >= 2 &&
-          (ev.type == EventType::kConsult || ev.type == EventType::kCooperate || ev.type == EventType::kAgree)) {
-        tgt.assign(src.begin() + 1, src.end());
-        src.resize(1);
-      }
-      // The same actor is never both sides.
-      tgt.erase(std::remove_if(tgt.begin(), tgt.end(),
-                               [&](int32_t t) { return std::find(src.begin(), src.end(), t) != src.end(); }),
-                tgt.end());
-      // A subjectless clause opening the paragraph after "X wrote:" is X's.
-      if (!noun && src.empty() && speaker && sv.SubjectBefore(m.begin).empty() &&
-          sv.Between(sv.begin(), m.begin) <= extract::Boundary::kComma) {
-        src = {*speaker};
-        how += "; speaker introduced by a colon";
-      }
-      if ((e.flags & internal::kTrigWeak) && src.empty() && tgt.empty()) continue;
-      // Who acted must be known for relational categories; a violent one needs a party or a figure.
-      if (!noun && Relational(ev.type) && src.empty()) continue;
-      // Support, consultation, cooperation, aid, accusation and sanctions are always towards someone.
-      const bool transitive = ev.type == EventType::kSupport || ev.type == EventType::kConsult ||
-                              ev.type == EventType::kCooperate || ev.type == EventType::kAid ||
-                              ev.type == EventType::kAccuse || ev.type == EventType::kSanction;
-      if (!noun && transitive && tgt.empty()) continue;
-      const bool counted = sentence_has_count && (ev.type == EventType::kAssault || ev.type == EventType::kProtest ||
-                                                  ev.type == EventType::kMobilize || ev.mode == "arrest");
-      if (!noun && !Relational(ev.type) && src.empty() && tgt.empty() && !counted) continue;
       for (int32_t i : src) ev.source.push_back(doc.mentions[static_cast<size_t>(i)].actor);
       for (int32_t i : tgt) ev.target.push_back(doc.mentions[static_cast<size_t>(i)].actor);
-      if (s.options->explain && !how.empty()) ev.explain.push_back({"arguments", how});
-
-      // Modality.
-      bool suppressed = false;
-      for (const Cue& c : cues) {
-        if (c.end_token > m.begin) continue;
-        const uint32_t dist = m.begin - c.end_token;
-        bool in_scope = false;
-        switch (c.scope) {
-          case CueScope::kNext:
-            in_scope = dist <= config::kNextScope && sv.Between(c.end_token - 1, m.begin) == extract::Boundary::kNone;
-            break;
-          case CueScope::kClause: {
-            const bool modal = c.kind == CueKind::kPrediction || c.kind == CueKind::kHypothetical;
-            in_scope = (modal || dist <= config::kClauseScope) &&
-                       sv.Between(c.end_token - 1, m.begin) <= extract::Boundary::kComma &&
-                       !sv.SubBetween(c.end_token - 1, m.begin);
-            break;
-          }
-          case CueScope::kComplement:
-            in_scope = dist <= config::kComplementScope && !sv.SubBetween(c.end_token - 1, m.begin);
-            break;
-        }
-        if (!in_scope) continue;
-        const Entry& ce = s.lang->entries[c.entry];
-        if (c.kind == CueKind::kReport) {
-          if (!ev.reported_by) {
-            auto who = sv.SubjectBefore(c.first_token);
-            if (who.empty()) who = sv.ObjectAfter(c.end_token, false);  // "according to X"
-            if (!who.empty()) ev.reported_by = doc.mentions[static_cast<size_t>(who[0])].actor;
-            if (s.options->explain) ev.explain.push_back({"reported", Rule(s, ce) + " report"});
-          }
-          continue;
-        }
-        if (c.kind == CueKind::kAllege) {
-          suppressed = true;
-          break;
-        }
-        if (auto mod = ModalityOf(c.kind)) {
-          ev.modality = *mod;
-          ev.modality_cue = std::string(doc.text_of({doc.tokens[c.first_token].span.begin, doc.tokens[c.end_token - 1].span.end}));
-          if (s.options->explain)
-            ev.explain.push_back({"modality", Rule(s, ce) + " " + std::string(CueName(c.kind)) + " over " +
-                                                  (c.scope == CueScope::kNext ? "next words"
-                                                   : c.scope == CueScope::kClause ? "its clause" : "its complement")});
-          break;
-        }
-      }
-      if (suppressed) continue;
-      // Postposed speaker: "..., she said."
-      if (!ev.reported_by) {
-        for (const Cue& c : cues) {
-          if (c.kind != CueKind::kReport || c.first_token < m.end) continue;
-          auto who = sv.SubjectBefore(c.first_token);
-          if (!who.empty() && doc.mentions[static_cast<size_t>(who[0])].first_token > m.end) {
-            ev.reported_by = doc.mentions[static_cast<size_t>(who[0])].actor;
-            break;
-          }
-        }
-      }
-      // A slogan: a sentence that ends with "!" and does not open with an actor ("Stop the shooting!",
-      // "Down with the dictatorship!") demands what it names.
-      if (ev.modality == Modality::kAsserted && sv.word(sv.end() - 1) == "!") {
-        uint32_t first = sv.begin();
-        while (first < sv.end() && (doc.tokens[first].flags & kTokPunct)) ++first;
-        if (first < sv.end() && sv.ActorAt(first) < 0 && s.mention_at[first] < 0) {
-          ev.modality = Modality::kRequested;
-          ev.modality_cue = "!";
-          if (s.options->explain) ev.explain.push_back({"modality", "slogan: an exclamation that does not open with an actor"});
-        }
-      }
-      // Imperative: a sentence that opens with the bare form of a verb trigger.
-      if (ev.modality == Modality::kAsserted && !noun) {
-        uint32_t first = sv.begin();
-        while (first < sv.end() && (doc.tokens[first].flags & kTokPunct)) ++first;
-        const std::string_view w = sv.word(m.begin);
-        if (first == m.begin && s.lang->terms[doc.tokens[m.begin].stem_id] == "s:" + std::string(w) &&
-            sv.SubjectBefore(m.begin).empty() && w.size() > 2 && w.substr(w.size() - 2) != "ed") {
-          ev.modality = Modality::kRequested;
-          ev.modality_cue = "imperative";
-          if (s.options->explain) ev.explain.push_back({"modality", "imperative: the sentence opens with the verb"});
-        }
-      }
       ev.confidence = 0.5 + (ev.source.empty() ? 0 : 0.2) + (ev.target.empty() ? 0 : 0.1) +
                       ((e.flags & internal::kTrigWeak) ? 0 : 0.1);
       doc.events.push_back(std::move(ev));

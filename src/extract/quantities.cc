@@ -227,6 +227,7 @@ void FindDates(const Doc& doc, Scratch& s, uint32_t si) {
         continue;
       }
       add(t, dend, value, precision, "relative-to-published");
+      s.dates.back().anchors = n != 0 && (unit == 'd' || unit == 'w');  // "this year" dates nothing
       t = dend - 1;
     }
   }

@@ -34,6 +34,7 @@ struct DateMention {
   uint32_t sentence = 0;
   uint32_t first_token = 0, end_token = 0;
   DateValue date;
+  bool anchors = true;  // false for "now", "today": they date a report, not a happening
 };
 
 // A modality cue found in a sentence (from cues.tsv, or a trigger tagged cue=KIND).
