@@ -82,16 +82,19 @@ class EventsComponent final : public Component {
  private:
   // True when the trigger is inside a name: a capitalised trigger word preceded by a capitalised word
   // ("Orange Revolution"), or covered by an unknown-name mention.
-  static bool InName(const Doc& doc, const Scratch& s, const extract::SentenceView& sv, const internal::Match& m) {
+  static bool InName(const Doc& doc, const Scratch& s, const extract::SentenceView& sv, const internal::Match& m,
+                     const Entry& e) {
     for (uint32_t t = m.begin; t < m.end; ++t) {
       const int32_t mi = s.mention_at[t];
       if (mi >= 0 && doc.mentions[static_cast<size_t>(mi)].kind == MentionKind::kName) return true;
     }
-    // "the ‘Tulip revolution’": a name right before the trigger word.
-    for (uint32_t t = m.begin; t-- > sv.begin() && m.begin - t <= 2;) {
-      const int32_t mi = s.mention_at[t];
-      if (mi >= 0 && doc.mentions[static_cast<size_t>(mi)].kind == MentionKind::kName) return true;
-      if (!(doc.tokens[t].flags & kTokPunct)) break;
+    // "the ‘Tulip revolution’": a name right before a nominal trigger, perhaps inside quotation marks.
+    if (e.flags & internal::kTrigNoun) {
+      for (uint32_t t = m.begin; t-- > sv.begin() && m.begin - t <= 2;) {
+        const int32_t mi = s.mention_at[t];
+        if (mi >= 0 && doc.mentions[static_cast<size_t>(mi)].kind == MentionKind::kName) return true;
+        if (!(doc.tokens[t].flags & kTokPunct) || sv.word(t) == "," || sv.word(t) == ".") break;
+      }
     }
     const Token& first = doc.tokens[m.begin];
     if ((first.flags & kTokUpper) && m.begin > sv.begin() + 1) {
@@ -169,8 +172,15 @@ class EventsComponent final : public Component {
         return (modal || dist <= config::kClauseScope) &&
                sv.Between(c.end_token - 1, trigger) <= extract::Boundary::kComma && !sv.SubBetween(c.end_token - 1, trigger);
       }
-      case CueScope::kComplement:
+      case CueScope::kComplement: {
+        // "mothers demanding higher benefits and detained its organisers": a participle cue governs its
+        // own phrase only.
+        const std::string_view w = sv.word(c.first_token);
+        if (w.size() > 4 && w.substr(w.size() - 3) == "ing")
+          for (uint32_t t = c.end_token; t < trigger; ++t)
+            if (sv.fn(t) == Fn::kAnd || sv.boundary(t) != extract::Boundary::kNone) return false;
         return dist <= config::kComplementScope && !sv.SubBetween(c.end_token - 1, trigger);
+      }
     }
     return false;
   }
@@ -205,6 +215,14 @@ class EventsComponent final : public Component {
       if (src.empty()) {
         src = sv.AfterPreposition(m.end, Fn::kBy, 4);
         if (!src.empty()) how = "by-phrase";
+      }
+      if (tgt.empty() && m.end < sv.end() && (sv.word(m.end) == "against" || sv.word(m.end) == "into" || sv.word(m.end) == "on")) {
+        // "an investigation into two police commanders", "a crackdown on protesters", "protests against X"
+        for (uint32_t u = m.end + 1; u < sv.end() && u < m.end + 5 && tgt.empty(); ++u) {
+          if (sv.boundary(u) != extract::Boundary::kNone) break;
+          if (const int32_t a = sv.ActorAt(u); a >= 0) tgt = sv.Coordinated(a);
+        }
+        if (!tgt.empty()) how = "against/into/on-phrase";
       }
       if (tgt.empty() && (ev.type == EventType::kConsult || ev.type == EventType::kCooperate)) {
         tgt = sv.AfterPreposition(m.end, Fn::kWith, 3);  // "talks with X", "a call with X"
@@ -246,10 +264,18 @@ class EventsComponent final : public Component {
         if (sv.fn(t) != Fn::kNone || (doc.tokens[t].flags & kTokPunct)) break;
       }
       bool dated = false, placed = false;
-      for (const DateMention& d : s.dates)
-        if (d.sentence == si && d.anchors && (!episode || d.date.basis == "explicit")) dated = true;
-      if (m.end < sv.end() && sv.fn(m.end) == Fn::kLoc) {
-        for (uint32_t u = m.end + 1; u < sv.end() && u < m.end + 1 + config::kNounPlaceReach; ++u) {
+      for (const DateMention& d : s.dates) {
+        if (d.sentence != si || !d.anchors || (episode && d.date.basis != "explicit")) continue;
+        const uint32_t lo = std::min(d.first_token, m.begin), hi = std::max(d.first_token, m.begin);
+        if (!definite || sv.Between(lo, hi) < extract::Boundary::kClause) dated = true;
+      }
+      // "protests in Atyrau", "protests spread from Atyrau": a locative right after the noun or its verb.
+      uint32_t loc = m.end;
+      while (loc < sv.end() && loc < m.end + 3 && sv.fn(loc) != Fn::kLoc && sv.fn(loc) != Fn::kFrom &&
+             sv.boundary(loc) == extract::Boundary::kNone && s.mention_at[loc] < 0)
+        ++loc;
+      if (loc < sv.end() && (sv.fn(loc) == Fn::kLoc || (sv.fn(loc) == Fn::kFrom && loc > m.end))) {
+        for (uint32_t u = loc + 1; u < sv.end() && u < loc + 1 + config::kNounPlaceReach; ++u) {
           if (sv.boundary(u) >= extract::Boundary::kClause) break;
           const int32_t mi = s.mention_at[u];
           if (mi < 0) continue;
@@ -289,6 +315,18 @@ class EventsComponent final : public Component {
         src = sv.SubjectBefore(m.begin);
         if (!(e.flags & internal::kTrigIntrans)) tgt = sv.ObjectAfter(m.end, true);
         how = "active";
+        // ", accusing them of ...": a participle clause after a comma shares the sentence's subject.
+        const std::string_view w = sv.word(m.begin);
+        if (m.begin > sv.begin() && sv.word(m.begin - 1) == "," && w.size() > 4 && w.substr(w.size() - 3) == "ing") {
+          for (uint32_t t = sv.begin(); t < m.begin; ++t) {
+            const int32_t a = sv.ActorAt(t);
+            if (a >= 0 && !sv.InPrepositionalPhrase(doc.mentions[static_cast<size_t>(a)])) {
+              src = sv.Coordinated(a);
+              how = "participle clause: the sentence's subject";
+              break;
+            }
+          }
+        }
       }
       // A subjectless clause opening the paragraph after "X wrote:" is X's.
       if (src.empty() && speaker && sv.SubjectBefore(m.begin).empty() &&
@@ -420,8 +458,9 @@ class EventsComponent final : public Component {
                          ((doc.tokens[m.begin - 1].flags & kTokPunct) && sv.boundary(m.begin - 1) != extract::Boundary::kNone &&
                           sv.word(m.begin - 1) != ",");
       const std::string_view w = sv.word(m.begin);
-      if (opens && s.lang->terms[doc.tokens[m.begin].stem_id] == "s:" + std::string(w) && w.size() > 2 &&
-          w.substr(w.size() - 2) != "ed" && sv.SubjectBefore(m.begin).empty()) {
+      const bool inflected = w.size() > 3 && (w.substr(w.size() - 2) == "ed" || w.substr(w.size() - 3) == "ing" ||
+                                              (w.back() == 's' && w[w.size() - 2] != 's'));
+      if (opens && !inflected && (doc.tokens[m.begin].flags & kTokWord) && sv.SubjectBefore(m.begin).empty()) {
         ev.modality = Modality::kRequested;
         ev.modality_cue = "imperative";
         if (s.options->explain) ev.explain.push_back({"modality", "imperative: the bare verb opens the sentence or quotation"});
@@ -437,9 +476,18 @@ class EventsComponent final : public Component {
     // a headline restates the story, it is not a report of its own.
     if (!TerminalPunctuation(sv.word(sv.end() - 1))) return;
     const std::optional<int32_t> speaker = ColonSpeaker(doc, s, si);
+    // A figure that counts people (a count word near it: "40 protesters", "killing 12") ties events
+    // of the sentence to the text; "two planeloads of tents" does not.
     bool sentence_has_count = false;
-    for (const Quantity& q : s.quantities)
-      if (q.sentence == si && !q.year_like && q.value >= 2) sentence_has_count = true;
+    for (const Quantity& q : s.quantities) {
+      if (q.sentence != si || q.year_like || q.value < 2) continue;
+      for (uint32_t k = s.sentence_matches[si]; k < s.sentence_matches[si + 1]; ++k) {
+        const internal::Match& cm = s.matches[k];
+        if (s.entry(cm).kind != EntryKind::kCount) continue;
+        const uint32_t gap = cm.begin >= q.end_token ? cm.begin - q.end_token : q.first_token - std::min(q.first_token, cm.end);
+        if (gap <= 5) sentence_has_count = true;
+      }
+    }
     const std::vector<Cue> cues = Cues(doc, s, sv, si);
 
     for (uint32_t k = s.sentence_matches[si]; k < s.sentence_matches[si + 1]; ++k) {
@@ -454,7 +502,7 @@ class EventsComponent final : public Component {
           continue;
       }
       // Part of a name: "Orange Revolution", "Gross National Product", "Tulip revolution".
-      if (InName(doc, s, sv, m)) continue;
+      if (InName(doc, s, sv, m, e)) continue;
       // A participle used as an adjective: "an intimidating force" codes nothing, but "the striking
       // teachers" say the teachers are on strike: the agent after the participle is the source.
       int32_t participle_agent = -1;
@@ -473,6 +521,14 @@ class EventsComponent final : public Component {
         }
       }
 
+      // A past participle before a noun describes a state left by an earlier event: "the jailed
+      // opposition leader", "120 detained protesters", "families displaced by".
+      if (m.end == m.begin + 1 && m.begin > sv.begin() && m.end < sv.end() && !(e.flags & internal::kTrigNoun)) {
+        const std::string_view w = sv.word(m.begin);
+        const bool ed = w.size() > 3 && w.substr(w.size() - 2) == "ed";
+        const bool after = sv.fn(m.begin - 1) == Fn::kDet || s.used[m.begin - 1] == kUsedByNumber;
+        if (ed && after && sv.fn(m.end) == Fn::kNone && (doc.tokens[m.end].flags & kTokWord)) continue;
+      }
       Candidate c;
       Event& ev = c.ev;
       ev.doc = doc.input.id;

@@ -62,6 +62,24 @@ class MergeComponent final : public Component {
           continue;
         }
       }
+      // "rallied outside the administration to demand shelters", "a rally of mothers demanding higher
+      // benefits": the demand is what the protest is about, not a second happening.
+      if (evs[i].type == EventType::kRequest && evs[i].modality == Modality::kAsserted) {
+        const std::string& w = evs[i].trigger_text;
+        const size_t b = evs[i].trigger.begin;
+        const std::string_view before = b >= 3 ? std::string_view(doc.text).substr(b - 3, 3) : std::string_view();
+        const bool purpose = before == "to " || (w.size() > 4 && w.compare(w.size() - 3, 3, "ing") == 0);
+        size_t into = SIZE_MAX;
+        for (size_t j = 0; j < evs.size() && purpose; ++j)
+          if (j != i && !dead[j] && evs[j].sentence_index == evs[i].sentence_index && evs[j].type == EventType::kProtest &&
+              evs[j].trigger.begin < b)
+            into = j;
+        if (into != SIZE_MAX) {
+          Absorb(evs[into], std::move(evs[i]));
+          dead[i] = 1;
+          continue;
+        }
+      }
       for (size_t j = i + 1; j < evs.size(); ++j) {
         if (dead[j] || evs[j].sentence_index != evs[i].sentence_index) continue;
         if (evs[j].type != evs[i].type || evs[j].modality != evs[i].modality) continue;
