@@ -60,9 +60,12 @@ void Score(const json& c, const Doc& doc, Figures* f) {
       continue;
     }
     ++f->expected_asserted;
+    // The expected category first, then an acceptable alternative (as the reference scorer does).
     const Event* hit = nullptr;
     for (const Event& e : doc.events)
-      if (!used.count(&e) && e.modality == Modality::kAsserted && TypeOk(want, e)) { hit = &e; break; }
+      if (!hit && !used.count(&e) && e.modality == Modality::kAsserted && EventTypeName(e.type) == want.value("type", "")) hit = &e;
+    for (const Event& e : doc.events)
+      if (!hit && !used.count(&e) && e.modality == Modality::kAsserted && TypeOk(want, e)) hit = &e;
     if (!hit) {
       f->notes.push_back(c["id"].get<std::string>() + ": missed " + want["type"].get<std::string>() + " in: " + c["text"].get<std::string>());
       continue;

@@ -10,7 +10,8 @@
 //               ("urged X to", "ruled out", "said that")
 // A `report` cue does not change modality; it records the speaker in `reported_by` and the search goes on
 // outwards. An `allege` cue ("accused X of orchestrating protests") keeps the content from being coded as
-// a deed: no event is emitted for it. A sentence that opens with a bare verb trigger ("Stop the
+// a deed: no event is emitted for it; a `background` cue ("amid", "recent") does the same for nominal
+// triggers, which it names as circumstances. A sentence that opens with a bare verb trigger ("Stop the
 // shooting!") is an imperative: requested.
 #include <algorithm>
 
@@ -52,7 +53,7 @@ std::optional<Modality> ModalityOf(CueKind k) {
 std::string_view CueName(CueKind k) {
   static constexpr std::string_view kNames[] = {"none",       "negation",     "request", "promise",
                                                 "threat",     "prediction",   "hypothetical", "deontic",
-                                                "report",     "allege",       "exhort",  "past", "concessive"};
+                                                "report",     "allege",       "exhort",  "past", "concessive", "background"};
   return kNames[static_cast<size_t>(k)];
 }
 
@@ -342,7 +343,8 @@ class EventsComponent final : public Component {
     }
     // "Union negotiators and the port authority held talks": one side meets the other.
     if (tgt.empty() && src.size() >= 2 &&
-        (ev.type == EventType::kConsult || ev.type == EventType::kCooperate || ev.type == EventType::kAgree)) {
+        (ev.type == EventType::kConsult || ev.type == EventType::kCooperate || ev.type == EventType::kAgree ||
+         ev.type == EventType::kSupport)) {
       tgt.assign(src.begin() + 1, src.end());
       src.resize(1);
     }
@@ -381,6 +383,14 @@ class EventsComponent final : public Component {
       if (q.kind == CueKind::kAllege) {
         *suppressed = true;
         return;
+      }
+      // "amid protests", "recent rallies": a nominal trigger named as background, not reported.
+      if (q.kind == CueKind::kBackground) {
+        if (c->noun) {
+          *suppressed = true;
+          return;
+        }
+        continue;
       }
       auto mod = ModalityOf(q.kind);
       if (!mod) continue;
@@ -510,7 +520,7 @@ class EventsComponent final : public Component {
         const std::string_view w = sv.word(m.begin);
         const bool ing = w.size() > 4 && w.substr(w.size() - 3) == "ing";
         const bool before_det = m.begin == sv.begin() || sv.fn(m.begin - 1) == Fn::kDet ||
-                                (doc.tokens[m.begin - 1].flags & kTokPunct);
+                                ((doc.tokens[m.begin - 1].flags & kTokPunct) && sv.word(m.begin - 1) != ",");
         if (ing && before_det && sv.fn(m.end) == Fn::kNone && (doc.tokens[m.end].flags & kTokWord)) {
           // "striking workers", "striking textile workers", "the striking crane operators"
           for (uint32_t u = m.end; u < sv.end() && u < m.end + 3 && participle_agent < 0; ++u) {

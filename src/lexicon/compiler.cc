@@ -94,7 +94,8 @@ std::optional<CueKind> ParseCue(const std::string& s) {
       {"negation", CueKind::kNegation}, {"request", CueKind::kRequest},       {"promise", CueKind::kPromise},
       {"threat", CueKind::kThreat},     {"prediction", CueKind::kPrediction}, {"hypothetical", CueKind::kHypothetical},
       {"deontic", CueKind::kDeontic},   {"report", CueKind::kReport},         {"allege", CueKind::kAllege},
-      {"exhort", CueKind::kExhort},     {"past", CueKind::kPast},             {"concessive", CueKind::kConcessive}};
+      {"exhort", CueKind::kExhort},     {"past", CueKind::kPast},             {"concessive", CueKind::kConcessive},
+      {"background", CueKind::kBackground}};
   auto it = kCues.find(s);
   if (it == kCues.end()) return std::nullopt;
   return it->second;

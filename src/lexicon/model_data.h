@@ -52,7 +52,7 @@ inline constexpr int kLayerCount = 7;
 // Persisted: do not renumber.
 enum class CueKind : uint8_t {
   kNone = 0, kNegation, kRequest, kPromise, kThreat, kPrediction, kHypothetical, kDeontic, kReport, kAllege,
-  kExhort, kPast, kConcessive,
+  kExhort, kPast, kConcessive, kBackground,
 };
 enum class CueScope : uint8_t { kClause = 0, kComplement = 1, kNext = 2 };
 

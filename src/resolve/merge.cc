@@ -32,6 +32,15 @@ void Absorb(Event& keep, Event&& gone) {
   keep.confidence = std::min(1.0, std::max(keep.confidence, gone.confidence) + 0.05);
 }
 
+// Two argument lists can describe one happening when either is empty or they share an actor.
+bool Compatible(const std::vector<Actor>& a, const std::vector<Actor>& b) {
+  if (a.empty() || b.empty()) return true;
+  for (const Actor& x : a)
+    for (const Actor& y : b)
+      if (x.name == y.name || x.span.begin == y.span.begin) return true;
+  return false;
+}
+
 bool Violent(EventType t) { return t == EventType::kAssault || t == EventType::kProtest; }
 
 class MergeComponent final : public Component {
@@ -83,6 +92,8 @@ class MergeComponent final : public Component {
       for (size_t j = i + 1; j < evs.size(); ++j) {
         if (dead[j] || evs[j].sentence_index != evs[i].sentence_index) continue;
         if (evs[j].type != evs[i].type || evs[j].modality != evs[i].modality) continue;
+        // "dispersed a rally of mothers ... and detained its two organisers": different victims, two events.
+        if (!Compatible(evs[i].target, evs[j].target) || !Compatible(evs[i].source, evs[j].source)) continue;
         Absorb(evs[i], std::move(evs[j]));
         dead[j] = 1;
       }
