@@ -171,6 +171,7 @@ void CodeCorpus(benchmark::State& state, const std::string& file, size_t stages)
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * static_cast<int64_t>(corpus.sentences));
   state.counters["docs"] = static_cast<double>(corpus.inputs.size());
   state.counters["sentences"] = static_cast<double>(corpus.sentences);
+  state.counters["text_MB"] = static_cast<double>(corpus.text_bytes) / 1e6;
   state.counters["sentences/s"] =
       benchmark::Counter(passes * static_cast<double>(corpus.sentences), benchmark::Counter::kIsRate);
   state.counters["MB/s"] =

@@ -40,6 +40,7 @@ enum TokenFlag : uint16_t {
   kTokUpper = 1 << 3,     // starts with an upper-case letter
   kTokAllUpper = 1 << 4,  // every letter upper case ("USSR", "THE")
   kTokParaStart = 1 << 5, // first token of a paragraph
+  kTokJoiner = 1 << 6,    // a hyphen inside a compound ("water-sharing", "pro-government")
 };
 
 struct Token {

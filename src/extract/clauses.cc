@@ -125,6 +125,7 @@ std::vector<int32_t> SentenceView::SubjectBefore(uint32_t t) const {
     // The first of a coordination: walk back to it.
     int32_t first = a;
     for (uint32_t v = m.first_token; v > b_ + 1;) {
+      while (v > b_ + 1 && s_.fn[v - 1] == Fn::kDet) --v;  // "X and the Y"
       const uint32_t c = v - 1;
       if (!(s_.fn[c] == Fn::kAnd || word(c) == ",")) break;
       const int32_t p = ActorAt(c - 1);

@@ -251,6 +251,23 @@ class EntitiesComponent final : public Component {
           changed = true;
           continue;
         }
+        // "the Uzbek and Tajik governments": the first demonym shares the head of the second.
+        if (a.kind == MentionKind::kDemonym && between == "and" &&
+            (c.kind == MentionKind::kAgent || c.kind == MentionKind::kTitle) && !c.actor.country.empty() &&
+            c.actor.country != a.actor.country) {
+          const std::string country = a.actor.country;
+          const uint32_t first = a.first_token, end = a.end_token;
+          const Span span = a.actor.span;
+          const std::string text = a.actor.text;
+          a = c;
+          a.first_token = first;
+          a.end_token = end;
+          a.actor.country = country;
+          a.actor.span = span;
+          a.actor.text = text;
+          changed = true;
+          continue;
+        }
         // title + name/person, optionally with a comma: "President Askar Akayev", "Foreign Minister, X"
         if (a.kind == MentionKind::kTitle && (c.kind == MentionKind::kName || c.kind == MentionKind::kPerson) &&
             (gap == 0 || between == ",")) {

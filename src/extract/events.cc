@@ -180,6 +180,11 @@ class EventsComponent final : public Component {
         if (w.size() > 4 && w.substr(w.size() - 3) == "ing")
           for (uint32_t t = c.end_token; t < trigger; ++t)
             if (sv.fn(t) == Fn::kAnd || sv.boundary(t) != extract::Boundary::kNone) return false;
+        // ", calling its members criminals": a participle clause after a comma is not the complement.
+        for (uint32_t t = c.end_token; t + 1 < trigger; ++t) {
+          const std::string_view n = sv.word(t + 1);
+          if (sv.word(t) == "," && n.size() > 4 && n.substr(n.size() - 3) == "ing") return false;
+        }
         return dist <= config::kComplementScope && !sv.SubBetween(c.end_token - 1, trigger);
       }
     }
@@ -291,7 +296,7 @@ class EventsComponent final : public Component {
       // "X held talks with Y"; a subjectless clause after "X wrote:" is X's.
       if (src.empty()) {
         auto subj = sv.SubjectBefore(m.begin);
-        if (!subj.empty() && m.begin - doc.mentions[static_cast<size_t>(subj[0])].end_token <= config::kNounSubjectReach) {
+        if (!subj.empty() && m.begin - doc.mentions[static_cast<size_t>(subj.back())].end_token <= config::kNounSubjectReach) {
           src = subj;
           how += how.empty() ? "clause subject" : "; clause subject";
         } else if (subj.empty() && speaker && sv.Between(sv.begin(), m.begin) <= extract::Boundary::kComma) {
@@ -339,6 +344,7 @@ class EventsComponent final : public Component {
     if (participle_agent >= 0) {
       src = {participle_agent};
       tgt.clear();
+      c->anchored = true;
       how = "participle before its agent";
     }
     // "Union negotiators and the port authority held talks": one side meets the other.
@@ -516,7 +522,7 @@ class EventsComponent final : public Component {
       // A participle used as an adjective: "an intimidating force" codes nothing, but "the striking
       // teachers" say the teachers are on strike: the agent after the participle is the source.
       int32_t participle_agent = -1;
-      if (m.end == m.begin + 1 && m.end < sv.end() && !(e.flags & internal::kTrigNoun)) {
+      if (m.end == m.begin + 1 && m.end < sv.end()) {
         const std::string_view w = sv.word(m.begin);
         const bool ing = w.size() > 4 && w.substr(w.size() - 3) == "ing";
         const bool before_det = m.begin == sv.begin() || sv.fn(m.begin - 1) == Fn::kDet ||
@@ -583,10 +589,10 @@ class EventsComponent final : public Component {
         if (c.noun && Relational(ev.type) && (src.empty() || tgt.empty())) continue;
         // Who acted must be known for relational categories; a violent one needs a party or a figure.
         if (!c.noun && Relational(ev.type) && src.empty()) continue;
-        // Support, consultation, cooperation, aid, accusation and sanctions are always towards someone.
+        // Support, consultation, cooperation, aid and accusation are always towards someone.
         const bool transitive = ev.type == EventType::kSupport || ev.type == EventType::kConsult ||
                                 ev.type == EventType::kCooperate || ev.type == EventType::kAid ||
-                                ev.type == EventType::kAccuse || ev.type == EventType::kSanction;
+                                ev.type == EventType::kAccuse;
         if (!c.noun && transitive && tgt.empty()) continue;
         const bool counted = sentence_has_count && (ev.type == EventType::kAssault || ev.type == EventType::kProtest ||
                                                     ev.type == EventType::kMobilize || ev.mode == "arrest");

@@ -22,9 +22,8 @@ void Walk(const LangData& lang, const std::vector<Token>& tokens, uint32_t start
     // A gap skips 0..kMaxGap tokens, then the next pattern word must match.
     for (uint32_t p = pos; p < end && p <= pos + kMaxGap; ++p) {
       const Token& t = tokens[p];
-      if (t.flags & kTokPunct) {
-        if (p > pos) break;  // gaps do not cross punctuation
-      }
+      // Gaps do not cross punctuation, except the hyphen of a compound ("a water-sharing agreement").
+      if ((t.flags & kTokPunct) && p > pos && !(t.flags & kTokJoiner)) break;
       if (t.stem_id)
         if (uint32_t c = trie.Child(n.gap, t.stem_id)) Walk(lang, tokens, start, c, p + 1, end, out);
       if (t.exact_id)

@@ -102,6 +102,8 @@ void Segmenter::Segment(Doc* doc, size_t max_tokens) {
     t.span = {b, e};
     std::string_view w(text.data() + b, e - b);
     t.flags = Shape(w, rule);
+    if (w == "-" && !doc->tokens.empty() && doc->tokens.back().span.end == b && e < text.size() && text[e] != ' ')
+      t.flags |= kTokJoiner;
     t.folded_begin = static_cast<uint32_t>(doc->folded.size());
     FoldCase(w, &doc->folded);
     t.folded_len = static_cast<uint32_t>(doc->folded.size() - t.folded_begin);
