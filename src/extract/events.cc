@@ -462,7 +462,7 @@ class EventsComponent final : public Component {
       while (first < sv.end() && (doc.tokens[first].flags & kTokPunct)) ++first;
       if (first < sv.end() && sv.ActorAt(first) < 0 && s.mention_at[first] < 0) {
         ev.modality = Modality::kRequested;
-        ev.modality_cue = "!";
+        ev.modality_cue.assign(1, '!');  // (assigning the literal trips GCC 12's -Wrestrict at -O3)
         if (s.options->explain) ev.explain.push_back({"modality", "slogan: an exclamation that does not open with an actor"});
         return;
       }
@@ -478,7 +478,7 @@ class EventsComponent final : public Component {
                                               (w.back() == 's' && w[w.size() - 2] != 's'));
       if (opens && !inflected && (doc.tokens[m.begin].flags & kTokWord) && sv.SubjectBefore(m.begin).empty()) {
         ev.modality = Modality::kRequested;
-        ev.modality_cue = "imperative";
+        ev.modality_cue.assign("imperative");
         if (s.options->explain) ev.explain.push_back({"modality", "imperative: the bare verb opens the sentence or quotation"});
       }
     }

@@ -43,18 +43,24 @@ class MatchComponent final : public Component {
       stemmer = text::Stemmer::Create(lang.stemmer);
       if (!stemmer) return Status::Internal("no Snowball stemmer `" + lang.stemmer + "` in this libstemmer");
     }
-    // Term ids: one stem and one exact-form lookup per token.
+    // Term ids: one stem and one exact-form lookup per distinct word, cached across documents.
+    auto& cache = s.term_cache[lang.iso];
+    if (cache.size() > Scratch::kTermCacheLimit) cache.clear();
     for (Token& t : doc.tokens) {
       const std::string_view folded = doc.folded_of(t);
-      auto ex = lang.exact_ids.find(folded);
-      t.exact_id = ex == lang.exact_ids.end() ? 0 : ex->second;
-      if (t.flags & kTokPunct && folded.size() == 1) {
-        auto st = lang.stem_ids.find(folded);
-        t.stem_id = st == lang.stem_ids.end() ? 0 : st->second;
-        continue;
+      auto hit = cache.find(folded);
+      if (hit == cache.end()) {
+        Scratch::TermIds ids;
+        auto ex = lang.exact_ids.find(folded);
+        ids.exact = ex == lang.exact_ids.end() ? 0 : ex->second;
+        // Single punctuation marks are their own stem.
+        auto st = (t.flags & kTokPunct) && folded.size() == 1 ? lang.stem_ids.find(folded)
+                                                              : lang.stem_ids.find(stemmer->Stem(folded));
+        ids.stem = st == lang.stem_ids.end() ? 0 : st->second;
+        hit = cache.emplace(std::string(folded), ids).first;
       }
-      auto st = lang.stem_ids.find(stemmer->Stem(folded));
-      t.stem_id = st == lang.stem_ids.end() ? 0 : st->second;
+      t.stem_id = hit->second.stem;
+      t.exact_id = hit->second.exact;
     }
     std::vector<internal::Match> local;
     for (size_t i = 0; i < doc.sentences.size(); ++i) {

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "lexicon/matcher.h"
@@ -61,6 +62,13 @@ struct Scratch {
 
   std::map<std::string, std::unique_ptr<text::Segmenter>> segmenters;
   std::map<std::string, std::unique_ptr<text::Stemmer>> stemmers;
+  // Per language: folded word -> (stem term id, exact term id). Words repeat, so most tokens are looked up
+  // here once instead of being stemmed; the cache is dropped when it grows past kTermCacheLimit.
+  struct TermIds {
+    uint32_t stem = 0, exact = 0;
+  };
+  static constexpr size_t kTermCacheLimit = 1u << 18;
+  std::map<std::string, std::unordered_map<std::string, TermIds, internal::StringHash, std::equal_to<>>> term_cache;
 
   // Per document:
   std::vector<internal::Match> matches;          // selected matches, all sentences, by start token

@@ -1,7 +1,8 @@
 // `tocsin code`: read inputs on one thread, code them on N workers, write in input order.
 //
-// Memory stays bounded: the reader stops when kInFlightPerThread documents per worker are read but not yet
+// Memory stays bounded: the reader stops when kInFlightPerThread batches per worker are read but not yet
 // written. A document that fails is reported on stderr (file, line, id, reason) and the others go on.
+// With one thread everything runs inline on the calling thread.
 #include <unistd.h>
 
 #include <algorithm>
@@ -24,62 +25,88 @@ namespace tocsin::cli {
 namespace {
 
 namespace config {
-constexpr size_t kInFlightPerThread = 16;
+constexpr size_t kInFlightPerThread = 4;          // batches per worker read ahead
+constexpr size_t kBatchDocuments = 64;            // records per batch
+constexpr size_t kBatchBytes = 1u << 20;          // or this much text, whichever comes first
 constexpr auto kProgressEvery = std::chrono::milliseconds(500);
 }  // namespace config
 
+// A batch of input records: threads hand over batches, not documents, so that short inputs (one
+// sentence per record) do not pay a thread hand-over each.
 struct Job {
   uint64_t seq = 0;
-  Input input;
-  Status read_error;
+  std::vector<Input> inputs;
+  std::vector<Status> read_errors;  // parallel to inputs
 };
 
 struct Done {
   std::string events, docs;
-  Status status;
-  std::vector<std::string> warnings;
-  size_t sentences = 0;
+  std::vector<std::string> errors, warnings;  // messages, in input order
+  size_t documents = 0, failed = 0, warned = 0, sentences = 0, events_count = 0, dead = 0;
   std::array<size_t, kEventTypeCount> by_type{};
   std::array<size_t, 7> by_modality{};
-  size_t events_count = 0;
-  size_t dead = 0;
-  std::string lang;
+  std::map<std::string, size_t> langs;
 };
 
 struct Shared {
   std::mutex mu;
-  std::condition_variable cv;
+  std::condition_variable work_ready, done_ready, room;
   std::queue<Job> jobs;
   bool reading_done = false;
   std::map<uint64_t, Done> done;
-  size_t in_flight = 0;
+  size_t in_flight = 0;  // batches read but not yet written
 };
 
-Done CodeOne(Worker& worker, Job& job, const CodeArgs& args, Doc& doc) {
-  Done d;
-  if (!job.read_error.ok()) {
-    d.status = job.read_error;
-    return d;
+void CodeBatch(Worker& worker, Job& job, const CodeArgs& args, Doc& doc, Done* d) {
+  for (size_t i = 0; i < job.inputs.size(); ++i) {
+    const Input& in = job.inputs[i];
+    ++d->documents;
+    if (!job.read_errors[i].ok()) {
+      ++d->failed;
+      d->errors.push_back(job.read_errors[i].message());
+      continue;
+    }
+    Status st = worker.Code(in, &doc);
+    if (!st.ok()) {
+      ++d->failed;
+      d->errors.push_back(st.message());
+    } else if (!doc.errors.empty()) {
+      ++d->warned;
+      for (const std::string& w : doc.errors)
+        d->warnings.push_back((in.origin.empty() ? in.id : in.origin) + " (id " + in.id + "): " + w);
+    }
+    if (!doc.lang.empty()) ++d->langs[doc.lang];
+    d->sentences += doc.sentences.size();
+    for (const Event& e : doc.events) {
+      AppendEventJson(e, doc.text_of(e.sentence), args.explain, &d->events);
+      d->events.push_back('\n');
+      ++d->by_type[static_cast<size_t>(e.type)];
+      ++d->by_modality[static_cast<size_t>(e.modality)];
+      if (e.dead && e.modality == Modality::kAsserted) d->dead += static_cast<size_t>(e.dead->value);
+    }
+    d->events_count += doc.events.size();
+    if (!args.docs.empty()) {
+      AppendDocJson(doc, &d->docs);
+      d->docs.push_back('\n');
+    }
   }
-  d.status = worker.Code(job.input, &doc);
-  d.lang = doc.lang;
-  d.sentences = doc.sentences.size();
-  if (d.status.ok())
-    for (const std::string& w : doc.errors)
-      d.warnings.push_back((job.input.origin.empty() ? job.input.id : job.input.origin) + " (id " + job.input.id + "): " + w);
-  for (const Event& e : doc.events) {
-    AppendEventJson(e, doc.text_of(e.sentence), args.explain, &d.events);
-    d.events.push_back('\n');
-    ++d.by_type[static_cast<size_t>(e.type)];
-    ++d.by_modality[static_cast<size_t>(e.modality)];
-    if (e.dead && e.modality == Modality::kAsserted) d.dead += static_cast<size_t>(e.dead->value);
+}
+
+// Reads the next batch; false at the end of the input.
+bool ReadBatch(ingest::InputStream& in, const CodeArgs& args, Job* job) {
+  job->inputs.clear();
+  job->read_errors.clear();
+  size_t bytes = 0;
+  while (job->inputs.size() < config::kBatchDocuments && bytes < config::kBatchBytes) {
+    Input input;
+    Status err;
+    if (!in.Next(&input, &err)) break;
+    if (!args.lang.empty()) input.lang = args.lang;
+    bytes += input.text.size();
+    job->inputs.push_back(std::move(input));
+    job->read_errors.push_back(std::move(err));
   }
-  d.events_count = doc.events.size();
-  if (!args.docs.empty()) {
-    AppendDocJson(doc, &d.docs);
-    d.docs.push_back('\n');
-  }
-  return d;
+  return !job->inputs.empty();
 }
 
 Result<std::shared_ptr<const Model>> LoadModel(const CodeArgs& args, const std::string& exe_dir) {
@@ -138,97 +165,103 @@ int Code(const CodeArgs& args, const std::string& exe_dir) {
   }
   std::ios::sync_with_stdio(false);
 
-  Shared sh;
   const size_t threads = static_cast<size_t>(std::max(1, args.threads));
-  const size_t max_in_flight = threads * config::kInFlightPerThread;
   ingest::InputStream& in = **stream;
-
-  std::thread reader([&] {
-    uint64_t seq = 0;
-    while (true) {
-      Job job;
-      if (!in.Next(&job.input, &job.read_error)) break;
-      if (!args.lang.empty()) job.input.lang = args.lang;
-      job.seq = seq++;
-      std::unique_lock<std::mutex> lock(sh.mu);
-      sh.cv.wait(lock, [&] { return sh.in_flight < max_in_flight; });
-      ++sh.in_flight;
-      sh.jobs.push(std::move(job));
-      sh.cv.notify_all();
-    }
-    std::lock_guard<std::mutex> lock(sh.mu);
-    sh.reading_done = true;
-    sh.cv.notify_all();
-  });
-
-  std::vector<std::thread> workers;
-  for (size_t i = 0; i < threads; ++i) {
-    workers.emplace_back([&] {
-      Worker worker = (*pipeline)->NewWorker();
-      Doc doc;
-      while (true) {
-        Job job;
-        {
-          std::unique_lock<std::mutex> lock(sh.mu);
-          sh.cv.wait(lock, [&] { return !sh.jobs.empty() || sh.reading_done; });
-          if (sh.jobs.empty()) return;
-          job = std::move(sh.jobs.front());
-          sh.jobs.pop();
-        }
-        Done d = CodeOne(worker, job, args, doc);
-        std::lock_guard<std::mutex> lock(sh.mu);
-        sh.done.emplace(job.seq, std::move(d));
-        sh.cv.notify_all();
-      }
-    });
-  }
-
-  // Writer: this thread, in input order.
   const bool progress = args.progress == "always" || (args.progress == "auto" && isatty(STDERR_FILENO));
   auto last_progress = std::chrono::steady_clock::now();
-  uint64_t next = 0;
-  size_t docs = 0, failed = 0, warned = 0, sentences = 0, events = 0, dead = 0;
-  std::array<size_t, kEventTypeCount> by_type{};
-  std::array<size_t, 7> by_modality{};
-  std::map<std::string, size_t> langs;
-  while (true) {
-    Done d;
-    {
-      std::unique_lock<std::mutex> lock(sh.mu);
-      sh.cv.wait(lock, [&] {
-        return sh.done.count(next) || (sh.reading_done && sh.jobs.empty() && sh.in_flight == 0);
-      });
-      auto it = sh.done.find(next);
-      if (it == sh.done.end()) break;
-      d = std::move(it->second);
-      sh.done.erase(it);
-      --sh.in_flight;
-      sh.cv.notify_all();
-    }
-    ++next;
-    ++docs;
-    if (!d.status.ok()) {
-      ++failed;
-      std::cerr << "tocsin code: " << d.status.message() << "\n";
-    }
+  Done total;
+  // Writes one finished batch: events, document records, messages; accumulates the summary.
+  auto write = [&](Done& d) {
+    for (const std::string& e : d.errors) std::cerr << "tocsin code: " << e << "\n";
     for (const std::string& w : d.warnings) std::cerr << "tocsin code: warning: " << w << "\n";
-    if (!d.warnings.empty()) ++warned;
     out->write(d.events.data(), static_cast<std::streamsize>(d.events.size()));
     if (docs_file.is_open()) docs_file.write(d.docs.data(), static_cast<std::streamsize>(d.docs.size()));
-    sentences += d.sentences;
-    events += d.events_count;
-    dead += d.dead;
-    for (size_t i = 0; i < by_type.size(); ++i) by_type[i] += d.by_type[i];
-    for (size_t i = 0; i < by_modality.size(); ++i) by_modality[i] += d.by_modality[i];
-    if (!d.lang.empty()) ++langs[d.lang];
+    total.documents += d.documents;
+    total.failed += d.failed;
+    total.warned += d.warned;
+    total.sentences += d.sentences;
+    total.events_count += d.events_count;
+    total.dead += d.dead;
+    for (size_t i = 0; i < total.by_type.size(); ++i) total.by_type[i] += d.by_type[i];
+    for (size_t i = 0; i < total.by_modality.size(); ++i) total.by_modality[i] += d.by_modality[i];
+    for (const auto& [l, n] : d.langs) total.langs[l] += n;
     if (progress && std::chrono::steady_clock::now() - last_progress > config::kProgressEvery) {
       last_progress = std::chrono::steady_clock::now();
-      std::fprintf(stderr, "\r%zu documents, %zu events, %.1f / %.1f MB read   ", docs, events,
+      std::fprintf(stderr, "\r%zu documents, %zu events, %.1f / %.1f MB read   ", total.documents, total.events_count,
                    static_cast<double>(in.bytes_read()) / 1e6, static_cast<double>(in.bytes_total()) / 1e6);
     }
+  };
+
+  if (threads == 1) {
+    // One worker: read, code and write on this thread, with no hand-over at all.
+    Worker worker = (*pipeline)->NewWorker();
+    Doc doc;
+    Job job;
+    while (ReadBatch(in, args, &job)) {
+      Done d;
+      CodeBatch(worker, job, args, doc, &d);
+      write(d);
+    }
+  } else {
+    Shared sh;
+    const size_t max_in_flight = threads * config::kInFlightPerThread;
+    std::thread reader([&] {
+      uint64_t seq = 0;
+      while (true) {
+        Job job;
+        if (!ReadBatch(in, args, &job)) break;
+        job.seq = seq++;
+        std::unique_lock<std::mutex> lock(sh.mu);
+        sh.room.wait(lock, [&] { return sh.in_flight < max_in_flight; });
+        ++sh.in_flight;
+        sh.jobs.push(std::move(job));
+        sh.work_ready.notify_one();
+      }
+      std::lock_guard<std::mutex> lock(sh.mu);
+      sh.reading_done = true;
+      sh.work_ready.notify_all();
+      sh.done_ready.notify_one();
+    });
+    std::vector<std::thread> workers;
+    for (size_t i = 0; i < threads; ++i) {
+      workers.emplace_back([&] {
+        Worker worker = (*pipeline)->NewWorker();
+        Doc doc;
+        while (true) {
+          Job job;
+          {
+            std::unique_lock<std::mutex> lock(sh.mu);
+            sh.work_ready.wait(lock, [&] { return !sh.jobs.empty() || sh.reading_done; });
+            if (sh.jobs.empty()) return;
+            job = std::move(sh.jobs.front());
+            sh.jobs.pop();
+          }
+          Done d;
+          CodeBatch(worker, job, args, doc, &d);
+          std::lock_guard<std::mutex> lock(sh.mu);
+          sh.done.emplace(job.seq, std::move(d));
+          sh.done_ready.notify_one();
+        }
+      });
+    }
+    // Writer: this thread, in input order.
+    for (uint64_t next = 0;; ++next) {
+      Done d;
+      {
+        std::unique_lock<std::mutex> lock(sh.mu);
+        sh.done_ready.wait(lock, [&] { return sh.done.count(next) || (sh.reading_done && sh.in_flight == 0); });
+        auto it = sh.done.find(next);
+        if (it == sh.done.end()) break;
+        d = std::move(it->second);
+        sh.done.erase(it);
+        --sh.in_flight;
+        sh.room.notify_one();
+      }
+      write(d);
+    }
+    reader.join();
+    for (auto& w : workers) w.join();
   }
-  reader.join();
-  for (auto& w : workers) w.join();
   out->flush();
   if (progress) std::fprintf(stderr, "\r%60s\r", "");
 
@@ -236,28 +269,28 @@ int Code(const CodeArgs& args, const std::string& exe_dir) {
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_model).count();
     const double load = std::chrono::duration<double>(t_model - t0).count();
     std::fprintf(stderr, "\nTocsin coded %zu document(s), %zu sentence(s), in %.2f s (model loaded in %.3f s).\n",
-                 docs - failed, sentences, secs, load);
-    if (failed) std::fprintf(stderr, "  %zu document(s) could not be coded (see messages above).\n", failed);
+                 total.documents - total.failed, total.sentences, secs, load);
+    if (total.failed) std::fprintf(stderr, "  %zu document(s) could not be coded (see messages above).\n", total.failed);
     std::string lang_list;
-    for (const auto& [l, n] : langs) lang_list += (lang_list.empty() ? "" : ", ") + l + " " + std::to_string(n);
+    for (const auto& [l, n] : total.langs) lang_list += (lang_list.empty() ? "" : ", ") + l + " " + std::to_string(n);
     if (!lang_list.empty()) std::fprintf(stderr, "  languages: %s\n", lang_list.c_str());
     std::fprintf(stderr, "  %zu event(s): %zu happened, %zu requested, %zu negated, %zu promised, %zu threatened, "
                          "%zu predicted, %zu hypothetical.\n",
-                 events, by_modality[0], by_modality[2], by_modality[1], by_modality[3], by_modality[4],
-                 by_modality[5], by_modality[6]);
+                 total.events_count, total.by_modality[0], total.by_modality[2], total.by_modality[1], total.by_modality[3],
+                 total.by_modality[4], total.by_modality[5], total.by_modality[6]);
     std::string cats;
     std::vector<std::pair<size_t, size_t>> order;
-    for (size_t i = 0; i < by_type.size(); ++i)
-      if (by_type[i]) order.emplace_back(by_type[i], i);
+    for (size_t i = 0; i < total.by_type.size(); ++i)
+      if (total.by_type[i]) order.emplace_back(total.by_type[i], i);
     std::sort(order.rbegin(), order.rend());
     for (const auto& [n, i] : order)
       cats += (cats.empty() ? "" : ", ") + std::string(EventTypeName(static_cast<EventType>(i))) + " " + std::to_string(n);
     if (!cats.empty()) std::fprintf(stderr, "  by category: %s\n", cats.c_str());
-    if (dead) std::fprintf(stderr, "  deaths stated in events that happened: %zu (highest figure per event)\n", dead);
+    if (total.dead) std::fprintf(stderr, "  deaths stated in events that happened: %zu (highest figure per event)\n", total.dead);
     if (!args.output.empty()) std::fprintf(stderr, "  events written to %s\n", args.output.c_str());
     if (!args.docs.empty()) std::fprintf(stderr, "  document records written to %s\n", args.docs.c_str());
   }
-  return failed || warned ? kExitSomeFailed : kExitOk;
+  return total.failed || total.warned ? kExitSomeFailed : kExitOk;
 }
 
 }  // namespace tocsin::cli
