@@ -51,23 +51,30 @@ void Score(const json& c, const Doc& doc, Figures* f) {
       bool wrong = false, right = false;
       for (const Event& e : doc.events) {
         if (!TypeOk(want, e)) continue;
-        if (ModalityName(e.modality) == modality) right = true;
-        else if (e.modality == Modality::kAsserted) wrong = true;
+        if (ModalityName(e.modality) == modality)
+          right = true;
+        else if (e.modality == Modality::kAsserted)
+          wrong = true;
       }
       f->modality_errors += wrong && !right;
       f->other_right += right;
-      if (wrong && !right) f->notes.push_back(c["id"].get<std::string>() + ": " + want["type"].get<std::string>() + " should be " + modality + ", came out asserted");
+      if (wrong && !right)
+        f->notes.push_back(c["id"].get<std::string>() + ": " + want["type"].get<std::string>() + " should be " +
+                           modality + ", came out asserted");
       continue;
     }
     ++f->expected_asserted;
     // The expected category first, then an acceptable alternative (as the reference scorer does).
     const Event* hit = nullptr;
     for (const Event& e : doc.events)
-      if (!hit && !used.count(&e) && e.modality == Modality::kAsserted && EventTypeName(e.type) == want.value("type", "")) hit = &e;
+      if (!hit && !used.count(&e) && e.modality == Modality::kAsserted &&
+          EventTypeName(e.type) == want.value("type", ""))
+        hit = &e;
     for (const Event& e : doc.events)
       if (!hit && !used.count(&e) && e.modality == Modality::kAsserted && TypeOk(want, e)) hit = &e;
     if (!hit) {
-      f->notes.push_back(c["id"].get<std::string>() + ": missed " + want["type"].get<std::string>() + " in: " + c["text"].get<std::string>());
+      f->notes.push_back(c["id"].get<std::string>() + ": missed " + want["type"].get<std::string>() +
+                         " in: " + c["text"].get<std::string>());
       continue;
     }
     used.insert(hit);
@@ -89,15 +96,18 @@ void Score(const json& c, const Doc& doc, Figures* f) {
     for (const char* k : {"dead", "injured", "arrested", "size"}) {
       if (!want.contains(k)) continue;
       ++f->count_n;
-      const std::optional<Count>& got = k == std::string("dead") ? hit->dead : k == std::string("injured") ? hit->injured
-                                        : k == std::string("arrested") ? hit->arrested : hit->size;
+      const std::optional<Count>& got = k == std::string("dead")       ? hit->dead
+                                        : k == std::string("injured")  ? hit->injured
+                                        : k == std::string("arrested") ? hit->arrested
+                                                                       : hit->size;
       f->count += got && got->value == want[k].get<int64_t>();
     }
   }
   f->system_asserted_matched += static_cast<int>(used.size());
   for (const Event& e : doc.events)
     if (e.modality == Modality::kAsserted && !used.count(&e))
-      f->notes.push_back(c["id"].get<std::string>() + ": extra " + std::string(EventTypeName(e.type)) + " `" + e.trigger_text + "`");
+      f->notes.push_back(c["id"].get<std::string>() + ": extra " + std::string(EventTypeName(e.type)) + " `" +
+                         e.trigger_text + "`");
 }
 
 std::vector<std::string> Languages() {
@@ -130,11 +140,12 @@ TEST_P(LanguageCases, MeetsTheBars) {
   const double recall = static_cast<double>(f.found_asserted) / std::max(1, f.expected_asserted);
   const double precision = static_cast<double>(f.system_asserted_matched) / std::max(1, f.system_asserted);
   const double modality = static_cast<double>(f.other_right) / std::max(1, f.expected_other);
-  std::cout << iso << ": " << cases << " cases; recall " << recall << " (" << f.found_asserted << "/" << f.expected_asserted
-            << "), precision " << precision << ", non-asserted events with the right modality " << modality << " ("
-            << f.other_right << "/" << f.expected_other << "), modality errors " << f.modality_errors << ", source country "
-            << f.source_country << "/" << f.source_country_n << ", place " << f.place << "/" << f.place_n << ", date "
-            << f.date << "/" << f.date_n << ", counts " << f.count << "/" << f.count_n << "\n";
+  std::cout << iso << ": " << cases << " cases; recall " << recall << " (" << f.found_asserted << "/"
+            << f.expected_asserted << "), precision " << precision << ", non-asserted events with the right modality "
+            << modality << " (" << f.other_right << "/" << f.expected_other << "), modality errors "
+            << f.modality_errors << ", source country " << f.source_country << "/" << f.source_country_n << ", place "
+            << f.place << "/" << f.place_n << ", date " << f.date << "/" << f.date_n << ", counts " << f.count << "/"
+            << f.count_n << "\n";
   EXPECT_GE(recall, 0.85);
   EXPECT_GE(precision, 0.80);
   EXPECT_EQ(f.modality_errors, 0);

@@ -65,7 +65,16 @@ TEST(Worker, BinaryInputIsRefusedWithAClearMessage) {
   ASSERT_TRUE(p.ok());
   Worker w = (*p)->NewWorker();
   Doc doc;
-  Input bin{"bin", std::string("\x7f" "ELF\x02\x01\x01\0\0\0\0\0", 12), "", "", "", "", "", ""};
+  Input bin{"bin",
+            std::string("\x7f"
+                        "ELF\x02\x01\x01\0\0\0\0\0",
+                        12),
+            "",
+            "",
+            "",
+            "",
+            "",
+            ""};
   Status s = w.Code(bin, &doc);
   EXPECT_FALSE(s.ok());
   EXPECT_NE(s.message().find("binary"), std::string::npos);

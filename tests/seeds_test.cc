@@ -61,7 +61,8 @@ TEST(Seeds, EnglishReportsMeetTheBars) {
   if (shared.empty()) GTEST_SKIP() << "../shared/seeds is absent: the golden seed test needs it beside the checkout";
   const std::string tmp = ::testing::TempDir();
   CodeSeeds(shared, tmp + "/seed_events.jsonl");
-  const std::string gold = FilterGold(shared + "/seeds/gold/events.jsonl", {"000_", "001_", "003_"}, tmp + "/gold_en.jsonl");
+  const std::string gold =
+      FilterGold(shared + "/seeds/gold/events.jsonl", {"000_", "001_", "003_"}, tmp + "/gold_en.jsonl");
   auto score = eval::ScoreFiles(gold, tmp + "/seed_events.jsonl");
   ASSERT_TRUE(score.ok()) << score.status().ToString();
   std::cout << eval::FormatText(*score);

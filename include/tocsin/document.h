@@ -23,7 +23,7 @@ struct Input {
   std::string published;  // "YYYY-MM-DD" or ISO 8601; empty when unknown
   std::string lang;       // when set, language identification is skipped
   std::string url, source, title;
-  std::string origin;     // where it came from, for messages: "seeds.jsonl:3", "notes/a.txt"
+  std::string origin;  // where it came from, for messages: "seeds.jsonl:3", "notes/a.txt"
 };
 
 struct Sentence {
@@ -34,27 +34,37 @@ struct Sentence {
 
 // Token flags (bit set).
 enum TokenFlag : uint16_t {
-  kTokWord = 1 << 0,      // letters (ICU word status letter/ideo/kana)
-  kTokNumber = 1 << 1,    // digits, possibly with separators ("3,000", "20.000")
-  kTokPunct = 1 << 2,     // anything else that is not whitespace
-  kTokUpper = 1 << 3,     // starts with an upper-case letter
-  kTokAllUpper = 1 << 4,  // every letter upper case ("USSR", "THE")
-  kTokParaStart = 1 << 5, // first token of a paragraph
-  kTokJoiner = 1 << 6,    // a hyphen inside a compound ("water-sharing", "pro-government")
+  kTokWord = 1 << 0,       // letters (ICU word status letter/ideo/kana)
+  kTokNumber = 1 << 1,     // digits, possibly with separators ("3,000", "20.000")
+  kTokPunct = 1 << 2,      // anything else that is not whitespace
+  kTokUpper = 1 << 3,      // starts with an upper-case letter
+  kTokAllUpper = 1 << 4,   // every letter upper case ("USSR", "THE")
+  kTokParaStart = 1 << 5,  // first token of a paragraph
+  kTokJoiner = 1 << 6,     // a hyphen inside a compound ("water-sharing", "pro-government")
 };
 
 struct Token {
   Span span;                  // in Doc::text
   uint32_t folded_begin = 0;  // case-folded form: Doc::folded.substr(folded_begin, folded_len)
   uint32_t folded_len = 0;
-  uint32_t stem_id = 0;       // lexicon term id of the Snowball stem; 0 = not in any lexicon
-  uint32_t exact_id = 0;      // lexicon term id of the exact folded form; 0 = none
+  uint32_t stem_id = 0;   // lexicon term id of the Snowball stem; 0 = not in any lexicon
+  uint32_t exact_id = 0;  // lexicon term id of the exact folded form; 0 = none
   uint16_t flags = 0;
 };
 
 // What a mention refers to. Persisted in model files: do not renumber.
 enum class MentionKind : uint8_t {
-  kAgent, kPerson, kCountry, kDemonym, kCapital, kSeat, kOrganisation, kPlace, kPronoun, kTitle, kName,
+  kAgent,
+  kPerson,
+  kCountry,
+  kDemonym,
+  kCapital,
+  kSeat,
+  kOrganisation,
+  kPlace,
+  kPronoun,
+  kTitle,
+  kName,
 };
 
 // A recognised entity in the text: an actor, a place or a pronoun.
@@ -62,19 +72,19 @@ struct Mention {
   uint32_t sentence = 0;
   uint32_t first_token = 0, end_token = 0;  // token range [first, end) in Doc::tokens
   MentionKind kind = MentionKind::kAgent;
-  Actor actor;               // for actor-like mentions (country/sector may be filled by later stages)
-  int32_t place = -1;        // index into the model's places for kPlace/kCapital, else -1
-  int32_t antecedent = -1;   // coreference: index of the mention this one refers to, else -1
+  Actor actor;              // for actor-like mentions (country/sector may be filled by later stages)
+  int32_t place = -1;       // index into the model's places for kPlace/kCapital, else -1
+  int32_t antecedent = -1;  // coreference: index of the mention this one refers to, else -1
   bool plural = false;
 };
 
 struct Doc {
-  Input input;           // provenance as read (input.text is released after cleaning)
-  std::string text;      // the coded text: NFC, whitespace hygiene, boilerplate removed
-  std::string folded;    // arena of case-folded token forms
-  std::string lang;      // "en"
+  Input input;         // provenance as read (input.text is released after cleaning)
+  std::string text;    // the coded text: NFC, whitespace hygiene, boilerplate removed
+  std::string folded;  // arena of case-folded token forms
+  std::string lang;    // "en"
   double lang_confidence = 0;
-  std::string lang_basis;  // "input", "detected", "default"
+  std::string lang_basis;     // "input", "detected", "default"
   std::vector<Span> removed;  // byte ranges of the input left out as page furniture (input offsets)
   std::vector<Sentence> sentences;
   std::vector<Token> tokens;

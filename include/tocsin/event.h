@@ -23,17 +23,37 @@ struct Span {
 
 // The 16 PLOVER categories. Persisted in model files: do not renumber.
 enum class EventType : uint8_t {
-  kAgree, kConsult, kSupport, kConcede, kCooperate, kAid, kRetreat, kRequest,
-  kAccuse, kReject, kThreaten, kProtest, kSanction, kMobilize, kCoerce, kAssault,
+  kAgree,
+  kConsult,
+  kSupport,
+  kConcede,
+  kCooperate,
+  kAid,
+  kRetreat,
+  kRequest,
+  kAccuse,
+  kReject,
+  kThreaten,
+  kProtest,
+  kSanction,
+  kMobilize,
+  kCoerce,
+  kAssault,
 };
 inline constexpr int kEventTypeCount = 16;
-std::string_view EventTypeName(EventType t);                    // "ASSAULT"
+std::string_view EventTypeName(EventType t);                     // "ASSAULT"
 std::optional<EventType> ParseEventType(std::string_view name);  // "assault" or "ASSAULT"
 
 // How sure the text is that the event happened. Only kAsserted events are deeds.
 // Persisted in model files: do not renumber.
 enum class Modality : uint8_t {
-  kAsserted, kNegated, kRequested, kPromised, kThreatened, kPredicted, kHypothetical,
+  kAsserted,
+  kNegated,
+  kRequested,
+  kPromised,
+  kThreatened,
+  kPredicted,
+  kHypothetical,
 };
 std::string_view ModalityName(Modality m);  // "asserted"
 
@@ -43,13 +63,13 @@ struct Actor {
   std::string country;  // ISO 3166-1 alpha-3, or an IGO code ("CSTO"); empty when unknown
   std::string sector;   // PLOVER/CAMEO sector (GOV, COP, PRO, ...); empty when unknown
   Span span;
-  std::string via;      // how it was found: "lexicon", "coref:pronoun", "coref:name", "title", ...
+  std::string via;  // how it was found: "lexicon", "coref:pronoun", "coref:name", "title", ...
 };
 
 struct Place {
-  std::string text;       // as written ("the capital")
-  std::string name;       // resolved name ("Bishkek")
-  std::string country;    // ISO3
+  std::string text;     // as written ("the capital")
+  std::string name;     // resolved name ("Bishkek")
+  std::string country;  // ISO3
   std::string admin1;
   double lat = 0, lon = 0;
   bool has_coordinates = false;
@@ -67,7 +87,7 @@ struct DateValue {
 
 struct Count {
   int64_t value = 0;
-  std::string qualifier;  // "exact", "at_least", "at_most", "about", "range"
+  std::string qualifier;     // "exact", "at_least", "at_most", "about", "range"
   int64_t min = 0, max = 0;  // for "range"
   std::string text;
 };
@@ -79,14 +99,14 @@ struct Explanation {
 };
 
 struct Event {
-  std::string id;   // "<doc>#<n>"
+  std::string id;  // "<doc>#<n>"
   std::string doc;
   std::string lang;
   EventType type = EventType::kAssault;
   std::string mode;                  // PLOVER mode or empty
   std::vector<std::string> context;  // PLOVER contexts
   Modality modality = Modality::kAsserted;
-  std::string modality_cue;          // the word that set a non-asserted modality
+  std::string modality_cue;  // the word that set a non-asserted modality
   std::vector<Actor> source, target;
   std::optional<Actor> reported_by;  // the speaker of reported speech
   std::optional<Place> place;

@@ -25,9 +25,9 @@ struct ModelData;  // src/lexicon/model_data.h
 // What `Model::Build` compiled, for the build log and `tocsin model build`.
 struct ModelBuildReport {
   std::vector<std::string> languages;
-  size_t entries = 0;        // lexicon records over all languages
-  size_t terms = 0;          // distinct stems and forms
-  size_t bytes = 0;          // model file size
+  size_t entries = 0;                 // lexicon records over all languages
+  size_t terms = 0;                   // distinct stems and forms
+  size_t bytes = 0;                   // model file size
   std::vector<std::string> warnings;  // recoverable oddities in data/ (duplicate rows, unknown codes)
 };
 

@@ -30,14 +30,14 @@ struct PipelineOptions {
   // Behaviour.
   std::vector<std::string> components = {"clean",    "language", "segment", "match",
                                          "entities", "events",   "attach",  "merge"};
-  std::vector<std::string> disabled = {};    // names to switch off (their dependants must be off too)
-  std::string default_lang = "en";           // when detection is unsure and the input gives none
-  bool explain = false;                      // fill Event::explain with the rules behind each event
-  bool emit_non_asserted = true;             // keep requested/negated/... events (they are labelled)
+  std::vector<std::string> disabled = {};  // names to switch off (their dependants must be off too)
+  std::string default_lang = "en";         // when detection is unsure and the input gives none
+  bool explain = false;                    // fill Event::explain with the rules behind each event
+  bool emit_non_asserted = true;           // keep requested/negated/... events (they are labelled)
 
   // Limits: a document over a limit is refused with kTooLarge, naming the limit and the option.
-  size_t max_document_bytes = 16u << 20;     // 16 MiB of text per document
-  size_t max_sentence_tokens = 400;          // longer "sentences" (tables, lists) are split
+  size_t max_document_bytes = 16u << 20;  // 16 MiB of text per document
+  size_t max_sentence_tokens = 400;       // longer "sentences" (tables, lists) are split
 };
 
 struct Scratch;  // per-worker reusable state (src/pipeline/scratch.h)
@@ -48,7 +48,7 @@ class Component {
   virtual ~Component() = default;
   virtual std::string_view name() const = 0;
   virtual std::vector<std::string_view> needs() const = 0;     // facts required ("sentences", ...)
-  virtual std::vector<std::string_view> provides() const = 0;   // facts added
+  virtual std::vector<std::string_view> provides() const = 0;  // facts added
   // Processes one document. An error fails this document only.
   virtual Status Process(Doc& doc, Scratch& scratch) const = 0;
 };
@@ -73,8 +73,7 @@ class Worker {
 
 class Pipeline {
  public:
-  static Result<std::shared_ptr<const Pipeline>> Create(std::shared_ptr<const Model> model,
-                                                        PipelineOptions options);
+  static Result<std::shared_ptr<const Pipeline>> Create(std::shared_ptr<const Model> model, PipelineOptions options);
   Worker NewWorker() const;
   const PipelineOptions& options() const { return options_; }
   const Model& model() const { return *model_; }

@@ -57,8 +57,8 @@ class Status {
 template <typename T>
 class Result {
  public:
-  Result(T value) : v_(std::move(value)) {}                    // NOLINT: implicit by design
-  Result(Status status) : v_(std::move(status)) {}             // NOLINT: must not be OK
+  Result(T value) : v_(std::move(value)) {}         // NOLINT: implicit by design
+  Result(Status status) : v_(std::move(status)) {}  // NOLINT: must not be OK
   bool ok() const { return std::holds_alternative<T>(v_); }
   const Status& status() const {
     static const Status kOk;
@@ -77,8 +77,8 @@ class Result {
 
 }  // namespace tocsin
 
-#define TOCSIN_RETURN_IF_ERROR(expr)              \
-  do {                                            \
-    ::tocsin::Status _tocsin_status = (expr);     \
+#define TOCSIN_RETURN_IF_ERROR(expr)                 \
+  do {                                               \
+    ::tocsin::Status _tocsin_status = (expr);        \
     if (!_tocsin_status.ok()) return _tocsin_status; \
   } while (0)

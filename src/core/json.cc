@@ -15,11 +15,21 @@ void AppendString(std::string_view s, std::string* out) {
     out->append(s.data() + run, i - run);
     run = i + 1;
     switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
       default:
         out->append("\\u00");
         out->push_back(kHex[c >> 4]);
@@ -31,7 +41,10 @@ void AppendString(std::string_view s, std::string* out) {
 }
 
 void AppendNumber(double v, std::string* out) {
-  if (!std::isfinite(v)) { out->append("null"); return; }
+  if (!std::isfinite(v)) {
+    out->append("null");
+    return;
+  }
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.6g", v);
   out->append(buf);

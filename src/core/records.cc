@@ -32,9 +32,15 @@ void ActorJson(const Actor& a, bool explain, std::string* out) {
   Key("name", out);
   json::AppendString(a.name, out);
   Key("country", out);
-  if (a.country.empty()) out->append("null"); else json::AppendString(a.country, out);
+  if (a.country.empty())
+    out->append("null");
+  else
+    json::AppendString(a.country, out);
   Key("sector", out);
-  if (a.sector.empty()) out->append("null"); else json::AppendString(a.sector, out);
+  if (a.sector.empty())
+    out->append("null");
+  else
+    json::AppendString(a.sector, out);
   Key("span", out);
   SpanJson(a.span, out);
   if (explain && !a.via.empty()) {
@@ -55,28 +61,49 @@ void ActorsJson(const std::vector<Actor>& v, bool explain, std::string* out) {
 
 void PlaceJson(const Place& p, std::string* out) {
   out->append("{\"text\":");
-  if (p.text.empty()) out->append("null"); else json::AppendString(p.text, out);
+  if (p.text.empty())
+    out->append("null");
+  else
+    json::AppendString(p.text, out);
   Key("name", out);
   json::AppendString(p.name, out);
   Key("country", out);
   json::AppendString(p.country, out);
   Key("admin1", out);
-  if (p.admin1.empty()) out->append("null"); else json::AppendString(p.admin1, out);
+  if (p.admin1.empty())
+    out->append("null");
+  else
+    json::AppendString(p.admin1, out);
   Key("lat", out);
-  if (p.has_coordinates) json::AppendNumber(p.lat, out); else out->append("null");
+  if (p.has_coordinates)
+    json::AppendNumber(p.lat, out);
+  else
+    out->append("null");
   Key("lon", out);
-  if (p.has_coordinates) json::AppendNumber(p.lon, out); else out->append("null");
+  if (p.has_coordinates)
+    json::AppendNumber(p.lon, out);
+  else
+    out->append("null");
   Key("geonames", out);
-  if (p.geonames) json::AppendInt(p.geonames, out); else out->append("null");
+  if (p.geonames)
+    json::AppendInt(p.geonames, out);
+  else
+    out->append("null");
   Key("precision", out);
   json::AppendString(p.precision, out);
   Key("span", out);
-  if (p.span.empty()) out->append("null"); else SpanJson(p.span, out);
+  if (p.span.empty())
+    out->append("null");
+  else
+    SpanJson(p.span, out);
   out->push_back('}');
 }
 
 void CountJson(const std::optional<Count>& c, std::string* out) {
-  if (!c) { out->append("null"); return; }
+  if (!c) {
+    out->append("null");
+    return;
+  }
   out->append("{\"value\":");
   json::AppendInt(c->value, out);
   Key("qualifier", out);
@@ -125,7 +152,10 @@ void AppendEventJson(const Event& e, std::string_view sentence_text, bool with_e
   Key("type", out);
   json::AppendString(EventTypeName(e.type), out);
   Key("mode", out);
-  if (e.mode.empty()) out->append("null"); else json::AppendString(e.mode, out);
+  if (e.mode.empty())
+    out->append("null");
+  else
+    json::AppendString(e.mode, out);
   Key("context", out);
   out->push_back('[');
   for (size_t i = 0; i < e.context.size(); ++i) {
@@ -144,9 +174,15 @@ void AppendEventJson(const Event& e, std::string_view sentence_text, bool with_e
   Key("target", out);
   ActorsJson(e.target, with_explain, out);
   Key("reported_by", out);
-  if (e.reported_by) ActorJson(*e.reported_by, with_explain, out); else out->append("null");
+  if (e.reported_by)
+    ActorJson(*e.reported_by, with_explain, out);
+  else
+    out->append("null");
   Key("place", out);
-  if (e.place) PlaceJson(*e.place, out); else out->append("null");
+  if (e.place)
+    PlaceJson(*e.place, out);
+  else
+    out->append("null");
   Key("date", out);
   if (e.date) {
     out->append("{\"value\":");
@@ -154,7 +190,10 @@ void AppendEventJson(const Event& e, std::string_view sentence_text, bool with_e
     Key("precision", out);
     json::AppendString(e.date->precision, out);
     Key("text", out);
-    if (e.date->text.empty()) out->append("null"); else json::AppendString(e.date->text, out);
+    if (e.date->text.empty())
+      out->append("null");
+    else
+      json::AppendString(e.date->text, out);
     Key("basis", out);
     json::AppendString(e.date->basis, out);
     out->push_back('}');
@@ -190,7 +229,10 @@ void AppendEventJson(const Event& e, std::string_view sentence_text, bool with_e
     json::AppendString(e.story, out);
   }
   Key("cameo", out);
-  if (e.cameo.empty()) out->append("null"); else json::AppendString(e.cameo, out);
+  if (e.cameo.empty())
+    out->append("null");
+  else
+    json::AppendString(e.cameo, out);
   Key("acled", out);
   if (e.acled_type.empty()) {
     out->append("null");
@@ -228,10 +270,17 @@ void AppendDocJson(const Doc& d, std::string* out) {
   Key("lang_confidence", out);
   json::AppendNumber(d.lang_confidence, out);
   Key("published", out);
-  if (d.input.published.empty()) out->append("null"); else json::AppendString(d.input.published, out);
+  if (d.input.published.empty())
+    out->append("null");
+  else
+    json::AppendString(d.input.published, out);
   Key("title", out);
-  if (d.input.title.empty()) out->append("null"); else json::AppendString(d.input.title, out);
-  for (const auto& [k, v] : {std::pair<const char*, const std::string*>{"url", &d.input.url}, {"source", &d.input.source}}) {
+  if (d.input.title.empty())
+    out->append("null");
+  else
+    json::AppendString(d.input.title, out);
+  for (const auto& [k, v] :
+       {std::pair<const char*, const std::string*>{"url", &d.input.url}, {"source", &d.input.source}}) {
     if (v->empty()) continue;
     Key(k, out);
     json::AppendString(*v, out);
@@ -250,7 +299,10 @@ void AppendDocJson(const Doc& d, std::string* out) {
   Key("events", out);
   json::AppendInt(static_cast<int64_t>(d.events.size()), out);
   Key("focus_country", out);
-  if (d.focus_country.empty()) out->append("null"); else json::AppendString(d.focus_country, out);
+  if (d.focus_country.empty())
+    out->append("null");
+  else
+    json::AppendString(d.focus_country, out);
   Key("places", out);
   out->push_back('[');
   for (size_t i = 0; i < d.places.size(); ++i) {

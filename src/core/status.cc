@@ -3,8 +3,8 @@
 namespace tocsin {
 
 std::string Status::ToString() const {
-  static constexpr const char* kNames[] = {"OK",          "invalid argument", "not found", "corrupt",
-                                           "too large",   "I/O error",        "unsupported", "internal error"};
+  static constexpr const char* kNames[] = {"OK",        "invalid argument", "not found",   "corrupt",
+                                           "too large", "I/O error",        "unsupported", "internal error"};
   if (ok()) return "OK";
   return std::string(kNames[static_cast<int>(code_)]) + ": " + message_;
 }

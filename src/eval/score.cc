@@ -1,8 +1,8 @@
 #include "eval/score.h"
 
+#include <unicode/locid.h>
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
-#include <unicode/locid.h>
 #include <unicode/unistr.h>
 
 #include <algorithm>
@@ -90,7 +90,8 @@ int ActorOk(const json& gold, const json& sys_actors, const char* key) {
   if (!gold.is_object() || !gold.contains(key) || gold[key].is_null()) return -1;
   std::set<std::string> want;
   if (gold[key].is_array()) {
-    for (const auto& v : gold[key]) if (v.is_string()) want.insert(v.get<std::string>());
+    for (const auto& v : gold[key])
+      if (v.is_string()) want.insert(v.get<std::string>());
   } else if (gold[key].is_string()) {
     want.insert(gold[key].get<std::string>());
   }
@@ -169,9 +170,8 @@ Result<Score> ScoreFiles(const std::string& gold_path, const std::string& system
   auto order = [](const std::string& st) { return st == "required" ? 0 : st == "optional" ? 1 : 2; };
   std::vector<size_t> gi(gold.size());
   for (size_t i = 0; i < gi.size(); ++i) gi[i] = i;
-  std::stable_sort(gi.begin(), gi.end(), [&](size_t a, size_t b) {
-    return order(Str(gold[a], "status")) < order(Str(gold[b], "status"));
-  });
+  std::stable_sort(gi.begin(), gi.end(),
+                   [&](size_t a, size_t b) { return order(Str(gold[a], "status")) < order(Str(gold[b], "status")); });
   std::map<std::string, size_t> matched;
   std::set<size_t> used;
   auto modality = [&](const json& s) {
@@ -183,7 +183,8 @@ Result<Score> ScoreFiles(const std::string& gold_path, const std::string& system
     const std::string status = Str(g, "status");
     std::set<std::string> types{Str(g, "type")};
     if (g.contains("type_alt") && g["type_alt"].is_array())
-      for (const auto& t : g["type_alt"]) if (t.is_string()) types.insert(t.get<std::string>());
+      for (const auto& t : g["type_alt"])
+        if (t.is_string()) types.insert(t.get<std::string>());
     bool have = false;
     std::tuple<bool, int, double> best_key;
     size_t best = 0;
@@ -201,7 +202,11 @@ Result<Score> ScoreFiles(const std::string& gold_path, const std::string& system
       }
       agree += PlaceOk(g.contains("place") ? g["place"] : json(), s.contains("place") ? s["place"] : json()) == 1;
       std::tuple<bool, int, double> key{Str(s, "type") == Str(g, "type"), agree, Round3(ov)};
-      if (!have || key > best_key) { best_key = key; best = si; have = true; }
+      if (!have || key > best_key) {
+        best_key = key;
+        best = si;
+        have = true;
+      }
     }
     if (have) {
       matched[Str(g, "id")] = best;
@@ -220,8 +225,10 @@ Result<Score> ScoreFiles(const std::string& gold_path, const std::string& system
     const std::string status = Str(g, "status");
     if (status == "required") {
       ++out.required;
-      if (matched.count(Str(g, "id"))) ++out.matched;
-      else out.missed.push_back(Str(g, "id"));
+      if (matched.count(Str(g, "id")))
+        ++out.matched;
+      else
+        out.missed.push_back(Str(g, "id"));
     } else if (status == "negative" && matched.count(Str(g, "id"))) {
       out.modality_errors.push_back(Str(g, "id"));
     }
@@ -243,7 +250,8 @@ Result<Score> ScoreFiles(const std::string& gold_path, const std::string& system
         {"size", CountOk(get(g, "size"), get(s, "size"))},
         {"arrested", CountOk(get(g, "arrested"), get(s, "arrested"))},
         {"mode", g.contains("mode") && g["mode"].is_string() && !g["mode"].get<std::string>().empty()
-                     ? (Str(s, "mode") == Str(g, "mode") ? 1 : 0) : -1},
+                     ? (Str(s, "mode") == Str(g, "mode") ? 1 : 0)
+                     : -1},
     };
     for (const auto& [k, v] : checks) {
       if (v < 0) continue;

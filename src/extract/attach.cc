@@ -57,7 +57,10 @@ class AttachComponent final : public Component {
       uint32_t para = UINT32_MAX;
       size_t di = 0;
       for (uint32_t si = 0; si < doc.sentences.size(); ++si) {
-        if (doc.sentences[si].paragraph != para) { current.reset(); para = doc.sentences[si].paragraph; }
+        if (doc.sentences[si].paragraph != para) {
+          current.reset();
+          para = doc.sentences[si].paragraph;
+        }
         para_date[si] = current;  // what a sentence without a date of its own inherits
         for (; di < s.dates.size() && s.dates[di].sentence <= si; ++di)
           if (s.dates[di].sentence == si) current = s.dates[di].date;
@@ -115,7 +118,8 @@ class AttachComponent final : public Component {
     const internal::ModelData& model = *s.model;
     std::optional<Place> p;
     if (m.kind == MentionKind::kPlace) {
-      if (m.place >= 0) p = FromRow(model.places[static_cast<size_t>(m.place)]);
+      if (m.place >= 0)
+        p = FromRow(model.places[static_cast<size_t>(m.place)]);
       else if (const internal::Country* c = model.CountryOf(m.actor.country))
         p = m.place == -1 ? Capital(*c) : CountryPlace(*c);
     } else if (m.kind == MentionKind::kCapital) {
@@ -157,7 +161,10 @@ class AttachComponent final : public Component {
       int score = -dist;
       if (p->precision != "country") score += 100;
       if (locative && m.first_token > trig && sv.Between(trig, m.first_token) <= extract::Boundary::kComma) score += 20;
-      if (score > best_score) { best_score = score; best = std::move(p); }
+      if (score > best_score) {
+        best_score = score;
+        best = std::move(p);
+      }
     }
     if (best) {
       if (best->precision != "country") sentence_place[si] = best;
@@ -184,7 +191,10 @@ class AttachComponent final : public Component {
       const uint32_t at = doc.tokens[d.first_token].span.begin;
       const int dist = static_cast<int>(at > ev.trigger.begin ? at - ev.trigger.begin : ev.trigger.begin - at);
       const int score = (d.date.basis == "explicit" ? 100000 : 0) + (d.date.precision == "day" ? 50000 : 0) - dist;
-      if (score > best_score) { best_score = score; best = &d; }
+      if (score > best_score) {
+        best_score = score;
+        best = &d;
+      }
     }
     if (best) return best->date;
     if (inherited) {
@@ -288,7 +298,10 @@ class AttachComponent final : public Component {
     const internal::OntologyRow* row = nullptr;
     for (const internal::OntologyRow& o : s.model->ontology) {
       if (o.type != static_cast<uint8_t>(ev->type)) continue;
-      if (o.mode == ev->mode) { row = &o; break; }
+      if (o.mode == ev->mode) {
+        row = &o;
+        break;
+      }
       if (o.mode == "*" && !row) row = &o;
     }
     if (!row) return;

@@ -16,10 +16,11 @@ SentenceView::SentenceView(const Doc& doc, const Scratch& s, uint32_t sentence) 
         w == "!" || w == "?" || s.fn[t] == Fn::kStrong)
       bd = Boundary::kStrong;
     // "since 2 January", "after 13 March": a conjunction that introduces a date is a preposition.
-    else if ((s.fn[t] == Fn::kRel || s.fn[t] == Fn::kComp || s.fn[t] == Fn::kSub) && !(t + 1 < e_ && s.used[t + 1] == kUsedByDate))
+    else if ((s.fn[t] == Fn::kRel || s.fn[t] == Fn::kComp || s.fn[t] == Fn::kSub) &&
+             !(t + 1 < e_ && s.used[t + 1] == kUsedByDate))
       bd = Boundary::kClause;
-    else if (w == "," || w == "\"" || w == "\xE2\x80\x9C" || w == "\xE2\x80\x9D" || w == "\xE2\x80\x98" ||
-             w == "'" || w == "\xE2\x80\x99")
+    else if (w == "," || w == "\"" || w == "\xE2\x80\x9C" || w == "\xE2\x80\x9D" || w == "\xE2\x80\x98" || w == "'" ||
+             w == "\xE2\x80\x99")
       bd = Boundary::kComma;
     bound_[t - b_] = bd;
   }
@@ -49,10 +50,12 @@ int32_t SentenceView::ActorAt(uint32_t t) const {
   if (i < 0) return -1;
   const Mention& m = doc_.mentions[static_cast<size_t>(i)];
   switch (m.kind) {
-    case MentionKind::kPlace: return -1;
+    case MentionKind::kPlace:
+      return -1;
     case MentionKind::kPronoun:
       return m.antecedent >= 0 ? i : -1;
-    default: return i;
+    default:
+      return i;
   }
 }
 
@@ -61,7 +64,10 @@ Fn SentenceView::PrepositionBefore(const Mention& m) const {
   uint32_t t = m.first_token;
   for (int steps = 0; t > b_ && steps < 3; ++steps) {
     const Fn f = s_.fn[t - 1];
-    if (f == Fn::kDet || f == Fn::kAdv) { --t; continue; }
+    if (f == Fn::kDet || f == Fn::kAdv) {
+      --t;
+      continue;
+    }
     return f;
   }
   return Fn::kNone;
@@ -179,7 +185,10 @@ bool SentenceView::IsPassive(uint32_t trigger_first) const {
   if (w.size() > 3 && w.substr(w.size() - 3) == "ing") return false;
   for (int steps = 0; t > b_ && steps < 3; ++steps) {
     const Fn f = s_.fn[t - 1];
-    if (f == Fn::kAdv) { --t; continue; }
+    if (f == Fn::kAdv) {
+      --t;
+      continue;
+    }
     return f == Fn::kBe;
   }
   return false;

@@ -36,7 +36,7 @@ class SentenceView {
   Fn PrepositionBefore(const Mention& m) const;
 
   // Argument search. Each returns mention indices (several when coordinated: "Kyrgyz and Uzbeks").
-  std::vector<int32_t> SubjectBefore(uint32_t t) const;   // nearest actor to the left of token t
+  std::vector<int32_t> SubjectBefore(uint32_t t) const;                 // nearest actor to the left of token t
   std::vector<int32_t> ObjectAfter(uint32_t t, bool stop_at_by) const;  // first actor right of t
   std::vector<int32_t> AfterPreposition(uint32_t t, Fn prep, uint32_t max_distance) const;
   std::vector<int32_t> Coordinated(int32_t mention) const;

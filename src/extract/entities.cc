@@ -195,8 +195,12 @@ class EntitiesComponent final : public Component {
              s.fn[u] == Fn::kNone)
         ++u;
       const bool at_start = t == b || (t == b + 1 && (doc.tokens[b].flags & kTokPunct));
-      const bool all_caps_heading = (doc.tokens[t].flags & kTokAllUpper) && u - t == 1 && doc.folded_of(doc.tokens[t]).size() > 4;
-      if ((at_start && u - t < 2) || all_caps_heading) { t = u; continue; }
+      const bool all_caps_heading =
+          (doc.tokens[t].flags & kTokAllUpper) && u - t == 1 && doc.folded_of(doc.tokens[t]).size() > 4;
+      if ((at_start && u - t < 2) || all_caps_heading) {
+        t = u;
+        continue;
+      }
       Mention mn;
       mn.sentence = si;
       mn.first_token = t;
@@ -208,7 +212,8 @@ class EntitiesComponent final : public Component {
       out.push_back(std::move(mn));
       t = u;
     }
-    std::sort(out.begin(), out.end(), [](const Mention& a, const Mention& b2) { return a.first_token < b2.first_token; });
+    std::sort(out.begin(), out.end(),
+              [](const Mention& a, const Mention& b2) { return a.first_token < b2.first_token; });
     Compose(doc, s, &out);
     for (Mention& m : out) doc.mentions.push_back(std::move(m));
   }
@@ -280,7 +285,8 @@ class EntitiesComponent final : public Component {
             c.actor.country = a.actor.country;
           }
           if (c.actor.sector.empty()) c.actor.sector = a.actor.sector;
-          c.actor.name = std::string(doc.text_of({doc.tokens[c.first_token].span.begin, doc.tokens[c.end_token - 1].span.end}));
+          c.actor.name =
+              std::string(doc.text_of({doc.tokens[c.first_token].span.begin, doc.tokens[c.end_token - 1].span.end}));
           if (c.kind == MentionKind::kPerson && c.actor.via == "title") c.actor.via = "title:" + a.actor.name;
           merge_into(c, a);
           // Keep the comma-closed apposition tidy: "Prime Minister, Vladimir Putin," ends at the name.
@@ -325,8 +331,7 @@ class EntitiesComponent final : public Component {
         if ((a.kind == MentionKind::kAgent || a.kind == MentionKind::kTitle) && a.actor.country.empty() &&
             (c.kind == MentionKind::kCountry || c.kind == MentionKind::kOrganisation ||
              c.kind == MentionKind::kDemonym) &&
-            (between == "of" || between == "of the" || between == "from" || between == "from the" ||
-             between == "in")) {
+            (between == "of" || between == "of the" || between == "from" || between == "from the" || between == "in")) {
           a.actor.country = c.actor.country;
           // The organisation stays a mention of its own (it is an actor too); a country after "of" is
           // absorbed: "the people of Kyrgyzstan" is one actor.
@@ -359,7 +364,10 @@ class EntitiesComponent final : public Component {
     }
     double best = 0;
     for (const auto& [c, v] : score)
-      if (v > best) { best = v; doc.focus_country = c; }
+      if (v > best) {
+        best = v;
+        doc.focus_country = c;
+      }
   }
 
   // "the capital" and "the country" name the country in context: a demonym or country right before
@@ -399,10 +407,10 @@ class EntitiesComponent final : public Component {
 
 Fn ParseFn(std::string_view role) {
   static const std::pair<std::string_view, Fn> kRoles[] = {
-      {"be", Fn::kBe},   {"have", Fn::kHave}, {"by", Fn::kBy},   {"of", Fn::kOf},   {"from", Fn::kFrom},
-      {"with", Fn::kWith}, {"between", Fn::kBetween}, {"and", Fn::kAnd}, {"loc", Fn::kLoc}, {"to", Fn::kTo},
-      {"rel", Fn::kRel}, {"comp", Fn::kComp}, {"sub", Fn::kSub}, {"strong", Fn::kStrong}, {"det", Fn::kDet},
-      {"adv", Fn::kAdv}};
+      {"be", Fn::kBe},     {"have", Fn::kHave},     {"by", Fn::kBy},           {"of", Fn::kOf},
+      {"from", Fn::kFrom}, {"with", Fn::kWith},     {"between", Fn::kBetween}, {"and", Fn::kAnd},
+      {"loc", Fn::kLoc},   {"to", Fn::kTo},         {"rel", Fn::kRel},         {"comp", Fn::kComp},
+      {"sub", Fn::kSub},   {"strong", Fn::kStrong}, {"det", Fn::kDet},         {"adv", Fn::kAdv}};
   for (const auto& [name, fn] : kRoles)
     if (role == name) return fn;
   return Fn::kNone;

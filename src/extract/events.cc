@@ -37,30 +37,39 @@ constexpr uint32_t kNounSubjectReach = 5;  // "protesters staged a march": subje
 
 std::optional<Modality> ModalityOf(CueKind k) {
   switch (k) {
-    case CueKind::kNegation: return Modality::kNegated;
+    case CueKind::kNegation:
+      return Modality::kNegated;
     case CueKind::kRequest:
     case CueKind::kDeontic:
-    case CueKind::kExhort: return Modality::kRequested;
-    case CueKind::kPromise: return Modality::kPromised;
-    case CueKind::kThreat: return Modality::kThreatened;
-    case CueKind::kPrediction: return Modality::kPredicted;
-    case CueKind::kHypothetical: return Modality::kHypothetical;
-    case CueKind::kPast: return Modality::kAsserted;
-    default: return std::nullopt;
+    case CueKind::kExhort:
+      return Modality::kRequested;
+    case CueKind::kPromise:
+      return Modality::kPromised;
+    case CueKind::kThreat:
+      return Modality::kThreatened;
+    case CueKind::kPrediction:
+      return Modality::kPredicted;
+    case CueKind::kHypothetical:
+      return Modality::kHypothetical;
+    case CueKind::kPast:
+      return Modality::kAsserted;
+    default:
+      return std::nullopt;
   }
 }
 
 std::string_view CueName(CueKind k) {
-  static constexpr std::string_view kNames[] = {"none",       "negation",     "request", "promise",
-                                                "threat",     "prediction",   "hypothetical", "deontic",
-                                                "report",     "allege",       "exhort",  "past", "concessive", "background"};
+  static constexpr std::string_view kNames[] = {"none",       "negation",     "request",    "promise",   "threat",
+                                                "prediction", "hypothetical", "deontic",    "report",    "allege",
+                                                "exhort",     "past",         "concessive", "background"};
   return kNames[static_cast<size_t>(k)];
 }
 
 // Categories that relate two parties (a promise, a meeting, a demand): coded only with the party that
 // acts. Violent and mass categories can be coded from a passive with a victim, a count or a place alone.
 bool Relational(EventType t) {
-  return !(t == EventType::kProtest || t == EventType::kAssault || t == EventType::kCoerce || t == EventType::kMobilize);
+  return !(t == EventType::kProtest || t == EventType::kAssault || t == EventType::kCoerce ||
+           t == EventType::kMobilize);
 }
 
 bool TerminalPunctuation(std::string_view w) {
@@ -133,8 +142,8 @@ class EventsComponent final : public Component {
     Event ev;
     std::vector<int32_t> src, tgt;  // mention indices
     bool noun = false;
-    bool anchored = true;           // a nominal trigger tied to participants, a place, a date or a figure
-    const Cue* governing = nullptr; // the cue that set a non-asserted modality
+    bool anchored = true;            // a nominal trigger tied to participants, a place, a date or a figure
+    const Cue* governing = nullptr;  // the cue that set a non-asserted modality
   };
 
   // Cues of sentence `si`: cue entries, and triggers that govern a complement ("urged ... to"). Sorted
@@ -171,7 +180,8 @@ class EventsComponent final : public Component {
       case CueScope::kClause: {
         const bool modal = c.kind == CueKind::kPrediction || c.kind == CueKind::kHypothetical;
         return (modal || dist <= config::kClauseScope) &&
-               sv.Between(c.end_token - 1, trigger) <= extract::Boundary::kComma && !sv.SubBetween(c.end_token - 1, trigger);
+               sv.Between(c.end_token - 1, trigger) <= extract::Boundary::kComma &&
+               !sv.SubBetween(c.end_token - 1, trigger);
       }
       case CueScope::kComplement: {
         // "mothers demanding higher benefits and detained its organisers": a participle cue governs its
@@ -202,8 +212,10 @@ class EventsComponent final : public Component {
     c->noun = e.flags & internal::kTrigNoun;
     for (uint32_t t = m.begin; !c->noun && t-- > sv.begin() && m.begin - t <= 2;) {
       const std::string_view w = sv.word(t);
-      if (sv.fn(t) == Fn::kDet || w == "'s" || w == "\xE2\x80\x99s") c->noun = true;
-      else if (sv.fn(t) != Fn::kNone || s.mention_at[t] >= 0 || (doc.tokens[t].flags & kTokPunct)) break;
+      if (sv.fn(t) == Fn::kDet || w == "'s" || w == "\xE2\x80\x99s")
+        c->noun = true;
+      else if (sv.fn(t) != Fn::kNone || s.mention_at[t] >= 0 || (doc.tokens[t].flags & kTokPunct))
+        break;
     }
     if (c->noun) {
       auto between = sv.AfterPreposition(m.end, Fn::kBetween, 3);
@@ -222,7 +234,8 @@ class EventsComponent final : public Component {
         src = sv.AfterPreposition(m.end, Fn::kBy, 4);
         if (!src.empty()) how = "by-phrase";
       }
-      if (tgt.empty() && m.end < sv.end() && (sv.word(m.end) == "against" || sv.word(m.end) == "into" || sv.word(m.end) == "on")) {
+      if (tgt.empty() && m.end < sv.end() &&
+          (sv.word(m.end) == "against" || sv.word(m.end) == "into" || sv.word(m.end) == "on")) {
         // "an investigation into two police commanders", "a crackdown on protesters", "protests against X"
         for (uint32_t u = m.end + 1; u < sv.end() && u < m.end + 5 && tgt.empty(); ++u) {
           if (sv.boundary(u) != extract::Boundary::kNone) break;
@@ -245,8 +258,13 @@ class EventsComponent final : public Component {
         auto of = sv.AfterPreposition(m.end, Fn::kOf, 1);
         const bool actor_of = ev.type == EventType::kProtest || ev.type == EventType::kConcede ||
                               ev.type == EventType::kRetreat || ev.type == EventType::kMobilize;
-        if (!of.empty() && actor_of && src.empty()) { src = of; how = "X of Y (participants)"; }
-        else if (!of.empty() && !actor_of && tgt.empty()) { tgt = of; how = "X of Y (target)"; }
+        if (!of.empty() && actor_of && src.empty()) {
+          src = of;
+          how = "X of Y (participants)";
+        } else if (!of.empty() && !actor_of && tgt.empty()) {
+          tgt = of;
+          how = "X of Y (target)";
+        }
       }
       if (src.empty() && m.begin > sv.begin()) {
         // "the opposition rally", "the oil workers' sit-in", "Kyrgyzstan's protests"
@@ -266,7 +284,10 @@ class EventsComponent final : public Component {
       const bool episode = e.flags & internal::kTrigEpisode;
       bool definite = false;
       for (uint32_t t = m.begin; t-- > sv.begin() && m.begin - t <= 3;) {
-        if (sv.fn(t) == Fn::kDet) { definite = sv.word(t) != "a" && sv.word(t) != "an"; break; }
+        if (sv.fn(t) == Fn::kDet) {
+          definite = sv.word(t) != "a" && sv.word(t) != "an";
+          break;
+        }
         if (sv.fn(t) != Fn::kNone || (doc.tokens[t].flags & kTokPunct)) break;
       }
       bool dated = false, placed = false;
@@ -286,7 +307,8 @@ class EventsComponent final : public Component {
           const int32_t mi = s.mention_at[u];
           if (mi < 0) continue;
           const Mention& pm = doc.mentions[static_cast<size_t>(mi)];
-          placed = pm.kind == MentionKind::kPlace || pm.kind == MentionKind::kCapital || pm.kind == MentionKind::kCountry;
+          placed =
+              pm.kind == MentionKind::kPlace || pm.kind == MentionKind::kCapital || pm.kind == MentionKind::kCountry;
           if (placed) break;
         }
       }
@@ -296,7 +318,8 @@ class EventsComponent final : public Component {
       // "X held talks with Y"; a subjectless clause after "X wrote:" is X's.
       if (src.empty()) {
         auto subj = sv.SubjectBefore(m.begin);
-        if (!subj.empty() && m.begin - doc.mentions[static_cast<size_t>(subj.back())].end_token <= config::kNounSubjectReach) {
+        if (!subj.empty() &&
+            m.begin - doc.mentions[static_cast<size_t>(subj.back())].end_token <= config::kNounSubjectReach) {
           src = subj;
           how += how.empty() ? "clause subject" : "; clause subject";
         } else if (subj.empty() && speaker && sv.Between(sv.begin(), m.begin) <= extract::Boundary::kComma) {
@@ -312,8 +335,8 @@ class EventsComponent final : public Component {
         how = "passive";
         // "The troops must be withdrawn", "3,000 troops have been sent in": without a by-phrase the
         // subject of a withdrawal, deployment or resignation is the party that moves.
-        if (src.empty() && (ev.type == EventType::kRetreat || ev.type == EventType::kMobilize ||
-                            ev.type == EventType::kConcede)) {
+        if (src.empty() &&
+            (ev.type == EventType::kRetreat || ev.type == EventType::kMobilize || ev.type == EventType::kConcede)) {
           src.swap(tgt);
           how = "passive, subject moves";
         }
@@ -372,8 +395,9 @@ class EventsComponent final : public Component {
       if (!s.options->explain) return;
       const Entry& ce = s.lang->entries[q.entry];
       ev.explain.push_back({what, Rule(s, ce) + " " + std::string(CueName(q.kind)) + " over " +
-                                      (q.scope == CueScope::kNext ? "next words"
-                                       : q.scope == CueScope::kClause ? "its clause" : "its complement")});
+                                      (q.scope == CueScope::kNext     ? "next words"
+                                       : q.scope == CueScope::kClause ? "its clause"
+                                                                      : "its complement")});
     };
     for (const Cue& q : cues) {
       if (!InScope(sv, q, m.begin)) continue;
@@ -405,7 +429,8 @@ class EventsComponent final : public Component {
       // request says when, the outer cue says what kind of statement it is.
       if (q.kind == CueKind::kPrediction || q.kind == CueKind::kHypothetical) {
         for (const Cue& outer : cues) {
-          if (outer.end_token > q.first_token || outer.scope != CueScope::kComplement || !InScope(sv, outer, m.begin)) continue;
+          if (outer.end_token > q.first_token || outer.scope != CueScope::kComplement || !InScope(sv, outer, m.begin))
+            continue;
           if (outer.kind == CueKind::kPromise || outer.kind == CueKind::kThreat || outer.kind == CueKind::kRequest) {
             chosen = &outer;
             mod = ModalityOf(outer.kind);
@@ -435,11 +460,13 @@ class EventsComponent final : public Component {
         const Cue& q = *it;
         if (q.scope != CueScope::kClause || q.first_token < m.end) continue;
         if (sv.Between(m.end - 1, q.first_token) >= extract::Boundary::kClause) break;
-        if (q.kind != CueKind::kPrediction && q.kind != CueKind::kHypothetical && q.kind != CueKind::kNegation) continue;
+        if (q.kind != CueKind::kPrediction && q.kind != CueKind::kHypothetical && q.kind != CueKind::kNegation)
+          continue;
         ev.modality = *ModalityOf(q.kind);
         ev.modality_cue = cue_text(q);
         c->governing = &q;
-        if (s.options->explain) ev.explain.push_back({"modality", "the nominal trigger is the subject of `" + ev.modality_cue + "`"});
+        if (s.options->explain)
+          ev.explain.push_back({"modality", "the nominal trigger is the subject of `" + ev.modality_cue + "`"});
         break;
       }
     }
@@ -463,7 +490,8 @@ class EventsComponent final : public Component {
       if (first < sv.end() && sv.ActorAt(first) < 0 && s.mention_at[first] < 0) {
         ev.modality = Modality::kRequested;
         ev.modality_cue.assign(1, '!');  // (assigning the literal trips GCC 12's -Wrestrict at -O3)
-        if (s.options->explain) ev.explain.push_back({"modality", "slogan: an exclamation that does not open with an actor"});
+        if (s.options->explain)
+          ev.explain.push_back({"modality", "slogan: an exclamation that does not open with an actor"});
         return;
       }
     }
@@ -471,15 +499,16 @@ class EventsComponent final : public Component {
     // prisoners!", "“Resign!” the crowd shouted").
     if (!c->noun) {
       const bool opens = m.begin == sv.begin() ||
-                         ((doc.tokens[m.begin - 1].flags & kTokPunct) && sv.boundary(m.begin - 1) != extract::Boundary::kNone &&
-                          sv.word(m.begin - 1) != ",");
+                         ((doc.tokens[m.begin - 1].flags & kTokPunct) &&
+                          sv.boundary(m.begin - 1) != extract::Boundary::kNone && sv.word(m.begin - 1) != ",");
       const std::string_view w = sv.word(m.begin);
       const bool inflected = w.size() > 3 && (w.substr(w.size() - 2) == "ed" || w.substr(w.size() - 3) == "ing" ||
                                               (w.back() == 's' && w[w.size() - 2] != 's'));
       if (opens && !inflected && (doc.tokens[m.begin].flags & kTokWord) && sv.SubjectBefore(m.begin).empty()) {
         ev.modality = Modality::kRequested;
         ev.modality_cue.assign("imperative");
-        if (s.options->explain) ev.explain.push_back({"modality", "imperative: the bare verb opens the sentence or quotation"});
+        if (s.options->explain)
+          ev.explain.push_back({"modality", "imperative: the bare verb opens the sentence or quotation"});
       }
     }
   }
@@ -500,7 +529,8 @@ class EventsComponent final : public Component {
       for (uint32_t k = s.sentence_matches[si]; k < s.sentence_matches[si + 1]; ++k) {
         const internal::Match& cm = s.matches[k];
         if (s.entry(cm).kind != EntryKind::kCount) continue;
-        const uint32_t gap = cm.begin >= q.end_token ? cm.begin - q.end_token : q.first_token - std::min(q.first_token, cm.end);
+        const uint32_t gap =
+            cm.begin >= q.end_token ? cm.begin - q.end_token : q.first_token - std::min(q.first_token, cm.end);
         if (gap <= 5) sentence_has_count = true;
       }
     }
@@ -562,8 +592,8 @@ class EventsComponent final : public Component {
       ev.sentence_index = si;
       ev.sentence = sent.span;
       if (s.options->explain)
-        ev.explain.push_back({"trigger", Rule(s, e) + " " + std::string(EventTypeName(ev.type)) +
-                                             (e.mode.empty() ? "" : "/" + e.mode)});
+        ev.explain.push_back(
+            {"trigger", Rule(s, e) + " " + std::string(EventTypeName(ev.type)) + (e.mode.empty() ? "" : "/" + e.mode)});
       Arguments(doc, s, sv, m, e, si, sentence_has_count, speaker, participle_agent, &c);
       bool suppressed = false;
       Modality(doc, s, sv, m, cues, &c, &suppressed);

@@ -38,9 +38,12 @@ TEST(Counts, WordsDigitsQualifiersAndVagueWords) {
   };
   EXPECT_EQ(dead("Soldiers opened fire on the crowd in Osh, killing over a hundred people."),
             std::make_pair(int64_t{100}, std::string("at_least")));
-  EXPECT_EQ(dead("A total of 168 people were killed in the fighting in Osh."), std::make_pair(int64_t{168}, std::string("exact")));
-  EXPECT_EQ(dead("Police shot dead dozens of protesters in Andijan."), std::make_pair(int64_t{12}, std::string("at_least")));
-  EXPECT_EQ(dead("Gunmen killed twenty-five villagers near Aleppo."), std::make_pair(int64_t{25}, std::string("exact")));
+  EXPECT_EQ(dead("A total of 168 people were killed in the fighting in Osh."),
+            std::make_pair(int64_t{168}, std::string("exact")));
+  EXPECT_EQ(dead("Police shot dead dozens of protesters in Andijan."),
+            std::make_pair(int64_t{12}, std::string("at_least")));
+  EXPECT_EQ(dead("Gunmen killed twenty-five villagers near Aleppo."),
+            std::make_pair(int64_t{25}, std::string("exact")));
 }
 
 TEST(Counts, SizesOfCrowdsAndDeployments) {
@@ -55,7 +58,8 @@ TEST(Counts, SizesOfCrowdsAndDeployments) {
 }
 
 TEST(Counts, MoneyPercentagesAndYearsAreNotCounts) {
-  Doc d = CodeText("Police arrested 100% of the 2019 organisers, who had raised $400 for the march in Minsk.", "2020-08-20");
+  Doc d = CodeText("Police arrested 100% of the 2019 organisers, who had raised $400 for the march in Minsk.",
+                   "2020-08-20");
   for (const Event& e : d.events) {
     EXPECT_FALSE(e.arrested && (e.arrested->value == 100 || e.arrested->value == 2019 || e.arrested->value == 400));
   }
@@ -65,12 +69,14 @@ TEST(Dates, ExplicitAndRelativeToPublication) {
   auto date = [](const std::string& text, const std::string& published) {
     Doc d = CodeText(text, published);
     EXPECT_FALSE(d.events.empty()) << text;
-    return d.events.empty() || !d.events[0].date ? std::string() : d.events[0].date->value + "/" + d.events[0].date->basis;
+    return d.events.empty() || !d.events[0].date ? std::string()
+                                                 : d.events[0].date->value + "/" + d.events[0].date->basis;
   };
   EXPECT_EQ(date("Protesters stormed the parliament in Bishkek on 24 March.", "2005-03-25"), "2005-03-24/explicit");
   EXPECT_EQ(date("In September 2003, the government agreed to allow Russian troops to deploy at Kant.", "2005-03-25"),
             "2003-09/explicit");
-  EXPECT_EQ(date("Riot police detained 40 students in Tbilisi on Thursday.", "2010-04-09"), "2010-04-08/relative-to-published");
+  EXPECT_EQ(date("Riot police detained 40 students in Tbilisi on Thursday.", "2010-04-09"),
+            "2010-04-08/relative-to-published");
   EXPECT_EQ(date("Bloody clashes between Kyrgyz and Uzbeks took place in Osh in 1990.", "2005-03-25"), "1990/explicit");
   EXPECT_EQ(date("The strike has been under way since 2 January in Zhanaozen, workers said.", "2022-01-07"),
             "2022-01-02/explicit");
@@ -123,9 +129,10 @@ TEST(Arguments, CapitalAsGovernmentAndTitles) {
 }
 
 TEST(Coreference, SurnamesAndPronouns) {
-  Doc d = CodeText("Roza Otunbayeva took charge of the interim government. Later Otunbayeva urged the army to return to "
-                   "barracks. She also called for calm.",
-                   "2010-04-09");
+  Doc d = CodeText(
+      "Roza Otunbayeva took charge of the interim government. Later Otunbayeva urged the army to return to "
+      "barracks. She also called for calm.",
+      "2010-04-09");
   auto requests = EventsOf(d, EventType::kRequest);
   ASSERT_GE(requests.size(), 2u);
   for (const Event* e : requests) {
@@ -215,7 +222,8 @@ TEST(Modality, PredictionWill) {
 }
 
 TEST(Modality, HypotheticalWould) {
-  Doc d = CodeText("A socialist government in Kyrgyzstan would appeal to the workers of Russia to overthrow their rulers.");
+  Doc d =
+      CodeText("A socialist government in Kyrgyzstan would appeal to the workers of Russia to overthrow their rulers.");
   EXPECT_FALSE(Has(d, EventType::kRequest, Modality::kAsserted));
 }
 
@@ -247,7 +255,8 @@ TEST(Modality, ExplainNamesTheCue) {
 
 // Regression: a definite episode noun ("the uprising") that only refers back is not a new event.
 TEST(Regression, AnaphoricUprisingIsNotANewEvent) {
-  Doc d = CodeText("In that context, she said what we need is solidarity with the uprising in Kazakhstan.", "2022-01-07");
+  Doc d =
+      CodeText("In that context, she said what we need is solidarity with the uprising in Kazakhstan.", "2022-01-07");
   EXPECT_TRUE(EventsOf(d, EventType::kProtest).empty());
 }
 

@@ -30,9 +30,12 @@ void CivilFromDays(int64_t z, int* y, unsigned* m, unsigned* d) {
 
 std::string FormatDate(int y, unsigned m, unsigned d) {
   char buf[48];
-  if (d) std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, d);
-  else if (m) std::snprintf(buf, sizeof buf, "%04d-%02u", y, m);
-  else std::snprintf(buf, sizeof buf, "%04d", y);
+  if (d)
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, d);
+  else if (m)
+    std::snprintf(buf, sizeof buf, "%04d-%02u", y, m);
+  else
+    std::snprintf(buf, sizeof buf, "%04d", y);
   return buf;
 }
 
@@ -67,11 +70,17 @@ bool ParseDigits(std::string_view w, double* out) {
     const char c = w[i];
     if (c >= '0' && c <= '9') {
       any = true;
-      if (decimal) { scale /= 10; frac += (c - '0') * scale; }
-      else v = v * 10 + (c - '0');
+      if (decimal) {
+        scale /= 10;
+        frac += (c - '0') * scale;
+      } else
+        v = v * 10 + (c - '0');
     } else if (c == ',' || c == '.') {
       size_t j = i + 1, n = 0;
-      while (j < w.size() && w[j] >= '0' && w[j] <= '9') { ++j; ++n; }
+      while (j < w.size() && w[j] >= '0' && w[j] <= '9') {
+        ++j;
+        ++n;
+      }
       if (n == 3 && !decimal) continue;  // thousands separator
       if (decimal) return false;
       decimal = true;
@@ -99,8 +108,14 @@ void FindDates(const Doc& doc, Scratch& s, uint32_t si) {
   for (uint32_t k = s.sentence_matches[si]; k < s.sentence_matches[si + 1]; ++k) {
     const internal::Match& m = s.matches[k];
     const internal::Entry& en = s.entry(m);
-    if (en.kind == EntryKind::kDate) { at[m.begin - b].date = &en; at[m.begin - b].date_end = m.end; }
-    if (en.kind == EntryKind::kNumber) { at[m.begin - b].number = &en; at[m.begin - b].number_end = m.end; }
+    if (en.kind == EntryKind::kDate) {
+      at[m.begin - b].date = &en;
+      at[m.begin - b].date_end = m.end;
+    }
+    if (en.kind == EntryKind::kNumber) {
+      at[m.begin - b].number = &en;
+      at[m.begin - b].number_end = m.end;
+    }
   }
   int py = 0;
   unsigned pm = 0, pd = 0;
@@ -166,8 +181,13 @@ void FindDates(const Doc& doc, Scratch& s, uint32_t si) {
       if (int64_t day = int_at(n); day >= 1 && day <= 31 && !year_at(n)) {
         uint32_t end = n + 1;
         int y = 0;
-        if (end < e && doc.folded_of(doc.tokens[end]) == "," && year_at(end + 1)) { y = year_at(end + 1); end += 2; }
-        else if (year_at(end)) { y = year_at(end); end += 1; }
+        if (end < e && doc.folded_of(doc.tokens[end]) == "," && year_at(end + 1)) {
+          y = year_at(end + 1);
+          end += 2;
+        } else if (year_at(end)) {
+          y = year_at(end);
+          end += 1;
+        }
         if (!y) y = infer_year(static_cast<unsigned>(mo), static_cast<unsigned>(day));
         if (y) add(t, end, FormatDate(y, static_cast<unsigned>(mo), static_cast<unsigned>(day)), "day", "explicit");
         t = end - 1;
@@ -240,7 +260,10 @@ void FindQuantities(const Doc& doc, Scratch& s, uint32_t si) {
   for (uint32_t k = s.sentence_matches[si]; k < s.sentence_matches[si + 1]; ++k) {
     const internal::Match& m = s.matches[k];
     const internal::Entry& en = s.entry(m);
-    if (en.kind == EntryKind::kNumber) { at[m.begin - b].number = &en; at[m.begin - b].number_end = m.end; }
+    if (en.kind == EntryKind::kNumber) {
+      at[m.begin - b].number = &en;
+      at[m.begin - b].number_end = m.end;
+    }
   }
   auto num = [&](uint32_t t) -> const internal::Entry* { return t < e ? at[t - b].number : nullptr; };
   auto word = [&](uint32_t t) { return t < e ? doc.folded_of(doc.tokens[t]) : std::string_view(); };
@@ -280,8 +303,11 @@ void FindQuantities(const Doc& doc, Scratch& s, uint32_t si) {
         const double mult = static_cast<double>(n->value);
         if (n->mode == "vague") vague = true;
         if (current == 0) current = 1;
-        if (mult >= 1000) { value += current * mult; current = 0; }
-        else current *= mult;
+        if (mult >= 1000) {
+          value += current * mult;
+          current = 0;
+        } else
+          current *= mult;
         any = true;
         end = at[u - b].number_end;
         u = end - 1;

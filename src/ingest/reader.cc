@@ -117,7 +117,8 @@ Status InputStream::ParseJsonLine(const std::string& line, Input* in) {
   if (in->id.empty()) return Status::InvalidArgument("record has no `id`: every input record needs one (FORMAT.md)");
   if (in->text.empty()) {
     if (!Field(j, "html").empty())
-      return Status::Unsupported("record has only `html`: this build codes plain `text` (HTML extraction is not built yet)");
+      return Status::Unsupported(
+          "record has only `html`: this build codes plain `text` (HTML extraction is not built yet)");
     return Status::InvalidArgument("record has no `text`");
   }
   return Status::Ok();
@@ -171,8 +172,10 @@ bool InputStream::Next(Input* in, Status* error) {
       got = static_cast<bool>(std::getline(src, line));
     }
     if (!got) {
-      if (stdin_) stdin_ = false;
-      else file_.close();
+      if (stdin_)
+        stdin_ = false;
+      else
+        file_.close();
       continue;
     }
     ++line_;

@@ -39,13 +39,13 @@ class InputStream {
   Status ParseJsonLine(const std::string& line, Input* in);
 
   std::deque<std::string> files_;
-  std::string current_;       // file being read
+  std::string current_;  // file being read
   bool jsonl_ = false;
   bool stdin_ = false;
   std::ifstream file_;
   uint64_t line_ = 0;
   uint64_t bytes_read_ = 0, bytes_total_ = 0;
-  std::string pending_;       // stdin: the first line read while sniffing the format
+  std::string pending_;  // stdin: the first line read while sniffing the format
   bool has_pending_ = false;
 };
 

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <sstream>
 
@@ -63,9 +64,9 @@ Result<std::vector<Row>> ReadTsv(const fs::path& path, size_t min_fields, const 
     if (first == std::string::npos || line[first] == '#') continue;
     Row r{n, SplitTabs(line)};
     if (r.fields.size() < min_fields)
-      return Status::Corrupt(display + ":" + std::to_string(n) + ": expected at least " +
-                             std::to_string(min_fields) + " tab-separated fields, found " +
-                             std::to_string(r.fields.size()) + " (is a TAB written as spaces?)");
+      return Status::Corrupt(display + ":" + std::to_string(n) + ": expected at least " + std::to_string(min_fields) +
+                             " tab-separated fields, found " + std::to_string(r.fields.size()) +
+                             " (is a TAB written as spaces?)");
     rows.push_back(std::move(r));
   }
   return rows;
@@ -90,12 +91,19 @@ double ToDouble(const std::string& s) { return s.empty() || s == "-" ? 0 : std::
 int64_t ToInt(const std::string& s) { return s.empty() || s == "-" ? 0 : std::strtoll(s.c_str(), nullptr, 10); }
 
 std::optional<CueKind> ParseCue(const std::string& s) {
-  static const std::map<std::string, CueKind> kCues = {
-      {"negation", CueKind::kNegation}, {"request", CueKind::kRequest},       {"promise", CueKind::kPromise},
-      {"threat", CueKind::kThreat},     {"prediction", CueKind::kPrediction}, {"hypothetical", CueKind::kHypothetical},
-      {"deontic", CueKind::kDeontic},   {"report", CueKind::kReport},         {"allege", CueKind::kAllege},
-      {"exhort", CueKind::kExhort},     {"past", CueKind::kPast},             {"concessive", CueKind::kConcessive},
-      {"background", CueKind::kBackground}};
+  static const std::map<std::string, CueKind> kCues = {{"negation", CueKind::kNegation},
+                                                       {"request", CueKind::kRequest},
+                                                       {"promise", CueKind::kPromise},
+                                                       {"threat", CueKind::kThreat},
+                                                       {"prediction", CueKind::kPrediction},
+                                                       {"hypothetical", CueKind::kHypothetical},
+                                                       {"deontic", CueKind::kDeontic},
+                                                       {"report", CueKind::kReport},
+                                                       {"allege", CueKind::kAllege},
+                                                       {"exhort", CueKind::kExhort},
+                                                       {"past", CueKind::kPast},
+                                                       {"concessive", CueKind::kConcessive},
+                                                       {"background", CueKind::kBackground}};
   auto it = kCues.find(s);
   if (it == kCues.end()) return std::nullopt;
   return it->second;
@@ -118,12 +126,10 @@ std::string Display(const std::string& pattern) {
   return out;
 }
 
-const std::vector<std::string> kSectors = {"GOV", "MIL", "COP", "SEC", "JUD", "LEG", "OPP", "PTY",
-                                           "REB", "CVL", "PRO", "LAB", "BUS", "MED", "EDU", "REL",
-                                           "ELI", "NGO", "IGO", "CRM", "REF", "HLH", "UAF", "AGR", "SPY"};
-bool ValidSector(const std::string& s) {
-  return std::find(kSectors.begin(), kSectors.end(), s) != kSectors.end();
-}
+const std::vector<std::string> kSectors = {"GOV", "MIL", "COP", "SEC", "JUD", "LEG", "OPP", "PTY", "REB",
+                                           "CVL", "PRO", "LAB", "BUS", "MED", "EDU", "REL", "ELI", "NGO",
+                                           "IGO", "CRM", "REF", "HLH", "UAF", "AGR", "SPY"};
+bool ValidSector(const std::string& s) { return std::find(kSectors.begin(), kSectors.end(), s) != kSectors.end(); }
 
 // Compiles the patterns of one language.
 class LangCompiler {
@@ -137,7 +143,8 @@ class LangCompiler {
   void SetPluralRules(const std::string& rules) {
     for (const std::string& r : Split(rules, ',')) {
       const size_t gt = r.find('>');
-      plural_.emplace_back(gt == std::string::npos ? r : r.substr(0, gt), gt == std::string::npos ? "" : r.substr(gt + 1));
+      plural_.emplace_back(gt == std::string::npos ? r : r.substr(0, gt),
+                           gt == std::string::npos ? "" : r.substr(gt + 1));
     }
   }
 
@@ -149,10 +156,14 @@ class LangCompiler {
     const std::string last = sp == std::string::npos ? pattern : pattern.substr(sp + 1);
     if (last.empty() || last[0] == '=' || last == "...") return out;
     auto ends = [&](const std::string& suf) {
-      return !suf.empty() && last.size() > suf.size() + 1 && last.compare(last.size() - suf.size(), suf.size(), suf) == 0;
+      return !suf.empty() && last.size() > suf.size() + 1 &&
+             last.compare(last.size() - suf.size(), suf.size(), suf) == 0;
     };
     for (const auto& [pl, sg] : plural_) {
-      if (ends(pl)) { out.push_back(head + last.substr(0, last.size() - pl.size()) + sg); break; }
+      if (ends(pl)) {
+        out.push_back(head + last.substr(0, last.size() - pl.size()) + sg);
+        break;
+      }
       if (sg.empty() || ends(sg)) {
         out.push_back(head + last.substr(0, last.size() - sg.size()) + pl);
         if (!sg.empty()) break;
@@ -220,8 +231,10 @@ class LangCompiler {
       const bool marked = piece.size() > 1 && piece[0] == '=';
       const bool exact = marked || exact_default;
       for (const std::string& w : seg_->Words(marked ? piece.substr(1) : piece)) {
-        if (exact) terms->push_back(Intern("x:" + w));
-        else terms->push_back(Intern("s:" + std::string(stem_->Stem(w))));
+        if (exact)
+          terms->push_back(Intern("x:" + w));
+        else
+          terms->push_back(Intern("s:" + std::string(stem_->Stem(w))));
       }
     }
     if (!terms->empty() && terms->back() == kGapTerm)
@@ -244,9 +257,12 @@ Status CompileLanguage(const fs::path& dir, ModelData* m, ModelBuildReport* repo
   auto meta = ReadTsv(dir / "lang.tsv", 2, rel + "lang.tsv");
   if (!meta.ok()) return meta.status();
   for (const Row& r : *meta) {
-    if (r.fields[0] == "name") lang.name = r.fields[1];
-    else if (r.fields[0] == "stemmer") lang.stemmer = r.fields[1];
-    else if (r.fields[0] == "script") lang.script = r.fields[1];
+    if (r.fields[0] == "name")
+      lang.name = r.fields[1];
+    else if (r.fields[0] == "stemmer")
+      lang.stemmer = r.fields[1];
+    else if (r.fields[0] == "script")
+      lang.script = r.fields[1];
   }
   std::string plural_rules;
   for (const Row& r : *meta)
@@ -270,13 +286,19 @@ Status CompileLanguage(const fs::path& dir, ModelData* m, ModelBuildReport* repo
   auto bad = [&](const std::string& file, uint32_t line, const std::string& what) {
     return Status::Corrupt(rel + file + ":" + std::to_string(line) + ": " + what);
   };
+  // Reads one lexicon file of this language and hands each row, with the file's index, to `fn`.
+  auto EachRow = [&](const std::string& f, size_t min_fields,
+                     const std::function<Status(const Row&, uint32_t)>& fn) -> Status {
+    auto rows = ReadTsv(dir / f, min_fields, rel + f);
+    if (!rows.ok()) return rows.status();
+    const uint32_t fi = file_index(f);
+    for (const Row& r : *rows) TOCSIN_RETURN_IF_ERROR(fn(r, fi));
+    return Status::Ok();
+  };
 
   {  // triggers.tsv: pattern type mode tags
     const std::string f = "triggers.tsv";
-    auto rows = ReadTsv(dir / f, 2, rel + f);
-    if (!rows.ok()) return rows.status();
-    uint32_t fi = file_index(f);
-    for (const Row& r : *rows) {
+    TOCSIN_RETURN_IF_ERROR(EachRow(f, 2, [&](const Row& r, uint32_t fi) -> Status {
       Entry e;
       e.kind = EntryKind::kTrigger;
       e.file = fi;
@@ -286,15 +308,24 @@ Status CompileLanguage(const fs::path& dir, ModelData* m, ModelBuildReport* repo
       if (r.fields.size() > 2) e.mode = r.fields[2];
       if (r.fields.size() > 3) {
         for (const std::string& tag : Split(r.fields[3], ',')) {
-          if (tag == "noun") e.flags |= kTrigNoun;
-          else if (tag == "intrans") e.flags |= kTrigIntrans;
-          else if (tag == "passive") e.flags |= kTrigPassive;
-          else if (tag == "weak") e.flags |= kTrigWeak;
-          else if (tag == "casualty") e.flags |= kTrigCasualty;
-          else if (tag == "ignore") e.flags |= kTrigIgnore;
-          else if (tag == "episode") e.flags |= kTrigEpisode;
-          else if (tag.rfind("ctx=", 0) == 0) e.text += (e.text.empty() ? "" : ",") + tag.substr(4);
-          else if (tag.rfind("target_after=", 0) == 0) e.text2 = tag.substr(13);
+          if (tag == "noun")
+            e.flags |= kTrigNoun;
+          else if (tag == "intrans")
+            e.flags |= kTrigIntrans;
+          else if (tag == "passive")
+            e.flags |= kTrigPassive;
+          else if (tag == "weak")
+            e.flags |= kTrigWeak;
+          else if (tag == "casualty")
+            e.flags |= kTrigCasualty;
+          else if (tag == "ignore")
+            e.flags |= kTrigIgnore;
+          else if (tag == "episode")
+            e.flags |= kTrigEpisode;
+          else if (tag.rfind("ctx=", 0) == 0)
+            e.text += (e.text.empty() ? "" : ",") + tag.substr(4);
+          else if (tag.rfind("target_after=", 0) == 0)
+            e.text2 = tag.substr(13);
           else if (tag.rfind("cue=", 0) == 0) {
             auto c = ParseCue(tag.substr(4));
             if (!c) return bad(f, r.line, "unknown cue `" + tag.substr(4) + "`");
@@ -306,14 +337,12 @@ Status CompileLanguage(const fs::path& dir, ModelData* m, ModelBuildReport* repo
         }
       }
       TOCSIN_RETURN_IF_ERROR(lc.Add(r.fields[0], e, rel + f, r.line));
-    }
+      return Status::Ok();
+    }));
   }
   {  // agents.tsv: pattern sector name
     const std::string f = "agents.tsv";
-    auto rows = ReadTsv(dir / f, 2, rel + f);
-    if (!rows.ok()) return rows.status();
-    uint32_t fi = file_index(f);
-    for (const Row& r : *rows) {
+    TOCSIN_RETURN_IF_ERROR(EachRow(f, 2, [&](const Row& r, uint32_t fi) -> Status {
       if (!ValidSector(r.fields[1])) return bad(f, r.line, "unknown sector `" + r.fields[1] + "`");
       Entry e;
       e.kind = EntryKind::kAgent;
@@ -325,14 +354,12 @@ Status CompileLanguage(const fs::path& dir, ModelData* m, ModelBuildReport* repo
         if (one.name.empty()) one.name = Display(p);
         TOCSIN_RETURN_IF_ERROR(lc.Add(p, one, rel + f, r.line));
       }
-    }
+      return Status::Ok();
+    }));
   }
   {  // titles.tsv: pattern sector flags
     const std::string f = "titles.tsv";
-    auto rows = ReadTsv(dir / f, 2, rel + f);
-    if (!rows.ok()) return rows.status();
-    uint32_t fi = file_index(f);
-    for (const Row& r : *rows) {
+    TOCSIN_RETURN_IF_ERROR(EachRow(f, 2, [&](const Row& r, uint32_t fi) -> Status {
       if (!ValidSector(r.fields[1])) return bad(f, r.line, "unknown sector `" + r.fields[1] + "`");
       Entry e;
       e.kind = EntryKind::kTitle;
@@ -344,27 +371,23 @@ Status CompileLanguage(const fs::path& dir, ModelData* m, ModelBuildReport* repo
         one.name = Display(p);
         TOCSIN_RETURN_IF_ERROR(lc.Add(p, one, rel + f, r.line));
       }
-    }
+      return Status::Ok();
+    }));
   }
   {  // pronouns.tsv: pattern kind
     const std::string f = "pronouns.tsv";
-    auto rows = ReadTsv(dir / f, 2, rel + f);
-    if (!rows.ok()) return rows.status();
-    uint32_t fi = file_index(f);
-    for (const Row& r : *rows) {
+    TOCSIN_RETURN_IF_ERROR(EachRow(f, 2, [&](const Row& r, uint32_t fi) -> Status {
       Entry e;
       e.kind = EntryKind::kPronoun;
       e.file = fi;
       e.mode = r.fields[1];
       TOCSIN_RETURN_IF_ERROR(lc.Add(r.fields[0], e, rel + f, r.line));
-    }
+      return Status::Ok();
+    }));
   }
   {  // cues.tsv: pattern cue scope
     const std::string f = "cues.tsv";
-    auto rows = ReadTsv(dir / f, 2, rel + f);
-    if (!rows.ok()) return rows.status();
-    uint32_t fi = file_index(f);
-    for (const Row& r : *rows) {
+    TOCSIN_RETURN_IF_ERROR(EachRow(f, 2, [&](const Row& r, uint32_t fi) -> Status {
       Entry e;
       e.kind = EntryKind::kCue;
       e.file = fi;
@@ -375,14 +398,12 @@ Status CompileLanguage(const fs::path& dir, ModelData* m, ModelBuildReport* repo
       e.cue = static_cast<uint8_t>(*c);
       e.scope = static_cast<uint8_t>(*s);
       TOCSIN_RETURN_IF_ERROR(lc.Add(r.fields[0], e, rel + f, r.line));
-    }
+      return Status::Ok();
+    }));
   }
   {  // numbers.tsv: word value kind
     const std::string f = "numbers.tsv";
-    auto rows = ReadTsv(dir / f, 3, rel + f);
-    if (!rows.ok()) return rows.status();
-    uint32_t fi = file_index(f);
-    for (const Row& r : *rows) {
+    TOCSIN_RETURN_IF_ERROR(EachRow(f, 3, [&](const Row& r, uint32_t fi) -> Status {
       Entry e;
       e.kind = EntryKind::kNumber;
       e.file = fi;
@@ -390,17 +411,17 @@ Status CompileLanguage(const fs::path& dir, ModelData* m, ModelBuildReport* repo
       static const std::vector<std::string> kKinds = {"unit", "tens", "mult", "vague", "qual", "article"};
       if (std::find(kKinds.begin(), kKinds.end(), e.mode) == kKinds.end())
         return bad(f, r.line, "unknown number kind `" + e.mode + "`");
-      if (e.mode == "qual") e.text = r.fields[1];
-      else e.value = ToInt(r.fields[1]);
+      if (e.mode == "qual")
+        e.text = r.fields[1];
+      else
+        e.value = ToInt(r.fields[1]);
       TOCSIN_RETURN_IF_ERROR(lc.Add(r.fields[0], e, rel + f, r.line));
-    }
+      return Status::Ok();
+    }));
   }
   {  // counts.tsv: pattern count role
     const std::string f = "counts.tsv";
-    auto rows = ReadTsv(dir / f, 2, rel + f);
-    if (!rows.ok()) return rows.status();
-    uint32_t fi = file_index(f);
-    for (const Row& r : *rows) {
+    TOCSIN_RETURN_IF_ERROR(EachRow(f, 2, [&](const Row& r, uint32_t fi) -> Status {
       Entry e;
       e.kind = EntryKind::kCount;
       e.file = fi;
@@ -409,14 +430,12 @@ Status CompileLanguage(const fs::path& dir, ModelData* m, ModelBuildReport* repo
         return bad(f, r.line, "unknown count `" + e.mode + "`");
       e.text = r.fields.size() > 2 ? r.fields[2] : "verb";
       TOCSIN_RETURN_IF_ERROR(lc.Add(r.fields[0], e, rel + f, r.line));
-    }
+      return Status::Ok();
+    }));
   }
   {  // dates.tsv: pattern kind value
     const std::string f = "dates.tsv";
-    auto rows = ReadTsv(dir / f, 2, rel + f);
-    if (!rows.ok()) return rows.status();
-    uint32_t fi = file_index(f);
-    for (const Row& r : *rows) {
+    TOCSIN_RETURN_IF_ERROR(EachRow(f, 2, [&](const Row& r, uint32_t fi) -> Status {
       Entry e;
       e.kind = EntryKind::kDate;
       e.file = fi;
@@ -424,16 +443,15 @@ Status CompileLanguage(const fs::path& dir, ModelData* m, ModelBuildReport* repo
       e.text = r.fields.size() > 2 ? r.fields[2] : "";
       if (e.mode == "month" || e.mode == "weekday") e.value = ToInt(e.text);
       TOCSIN_RETURN_IF_ERROR(lc.Add(r.fields[0], e, rel + f, r.line));
-    }
+      return Status::Ok();
+    }));
   }
   {  // countries.tsv: iso3 role pattern
     const std::string f = "countries.tsv";
-    auto rows = ReadTsv(dir / f, 3, rel + f);
-    if (!rows.ok()) return rows.status();
-    uint32_t fi = file_index(f);
-    for (const Row& r : *rows) {
+    TOCSIN_RETURN_IF_ERROR(EachRow(f, 3, [&](const Row& r, uint32_t fi) -> Status {
       auto it = m->country_index.find(r.fields[0]);
-      if (it == m->country_index.end()) return bad(f, r.line, "country `" + r.fields[0] + "` is not in world/countries.tsv");
+      if (it == m->country_index.end())
+        return bad(f, r.line, "country `" + r.fields[0] + "` is not in world/countries.tsv");
       const std::string& role = r.fields[1];
       if (role != "name" && role != "demonym" && role != "capital" && role != "seat")
         return bad(f, r.line, "unknown role `" + role + "`");
@@ -443,16 +461,14 @@ Status CompileLanguage(const fs::path& dir, ModelData* m, ModelBuildReport* repo
       e.value = it->second;
       e.mode = role;
       TOCSIN_RETURN_IF_ERROR(lc.Add(r.fields[2], e, rel + f, r.line));
-    }
+      return Status::Ok();
+    }));
   }
   {  // places.tsv: id pattern
     const std::string f = "places.tsv";
-    auto rows = ReadTsv(dir / f, 2, rel + f);
-    if (!rows.ok()) return rows.status();
-    uint32_t fi = file_index(f);
     std::unordered_map<std::string, int64_t> ids;
     for (size_t i = 0; i < m->places.size(); ++i) ids[m->places[i].id] = static_cast<int64_t>(i);
-    for (const Row& r : *rows) {
+    TOCSIN_RETURN_IF_ERROR(EachRow(f, 2, [&](const Row& r, uint32_t fi) -> Status {
       Entry e;
       e.kind = EntryKind::kPlace;
       e.file = fi;
@@ -464,16 +480,14 @@ Status CompileLanguage(const fs::path& dir, ModelData* m, ModelBuildReport* repo
         e.value = it->second;
       }
       TOCSIN_RETURN_IF_ERROR(lc.Add(r.fields[1], e, rel + f, r.line));
-    }
+      return Status::Ok();
+    }));
   }
   {  // organisations.tsv: code pattern
     const std::string f = "organisations.tsv";
-    auto rows = ReadTsv(dir / f, 2, rel + f);
-    if (!rows.ok()) return rows.status();
-    uint32_t fi = file_index(f);
     std::unordered_map<std::string, int64_t> ids;
     for (size_t i = 0; i < m->organisations.size(); ++i) ids[m->organisations[i].code] = static_cast<int64_t>(i);
-    for (const Row& r : *rows) {
+    TOCSIN_RETURN_IF_ERROR(EachRow(f, 2, [&](const Row& r, uint32_t fi) -> Status {
       auto it = ids.find(r.fields[0]);
       if (it == ids.end())
         return bad(f, r.line, "organisation `" + r.fields[0] + "` is not in actors/organisations.tsv");
@@ -482,17 +496,14 @@ Status CompileLanguage(const fs::path& dir, ModelData* m, ModelBuildReport* repo
       e.file = fi;
       e.value = it->second;
       TOCSIN_RETURN_IF_ERROR(lc.Add(r.fields[1], e, rel + f, r.line));
-    }
+      return Status::Ok();
+    }));
   }
   {  // function.tsv: pattern role
     const std::string f = "function.tsv";
-    auto rows = ReadTsv(dir / f, 2, rel + f);
-    if (!rows.ok()) return rows.status();
-    uint32_t fi = file_index(f);
-    static const std::vector<std::string> kRoles = {"be",  "have", "by",  "of",     "from", "with",
-                                                    "between", "and", "loc", "to", "rel", "comp",
-                                                    "sub", "strong", "det", "adv"};
-    for (const Row& r : *rows) {
+    static const std::vector<std::string> kRoles = {"be",  "have", "by",  "of",   "from", "with",   "between", "and",
+                                                    "loc", "to",   "rel", "comp", "sub",  "strong", "det",     "adv"};
+    TOCSIN_RETURN_IF_ERROR(EachRow(f, 2, [&](const Row& r, uint32_t fi) -> Status {
       if (std::find(kRoles.begin(), kRoles.end(), r.fields[1]) == kRoles.end())
         return bad(f, r.line, "unknown function role `" + r.fields[1] + "`");
       Entry e;
@@ -500,7 +511,8 @@ Status CompileLanguage(const fs::path& dir, ModelData* m, ModelBuildReport* repo
       e.file = fi;
       e.mode = r.fields[1];
       TOCSIN_RETURN_IF_ERROR(lc.Add(r.fields[0], e, rel + f, r.line));
-    }
+      return Status::Ok();
+    }));
   }
   {  // People are language-neutral: every alias is matched in every language.
     uint32_t fi = 0;
@@ -511,8 +523,7 @@ Status CompileLanguage(const fs::path& dir, ModelData* m, ModelBuildReport* repo
       e.kind = EntryKind::kPerson;
       e.file = fi;
       e.value = static_cast<int64_t>(i);
-      for (const std::string& a : m->people[i].aliases)
-        TOCSIN_RETURN_IF_ERROR(lc.Add(a, e, "actors/people.tsv", 0));
+      for (const std::string& a : m->people[i].aliases) TOCSIN_RETURN_IF_ERROR(lc.Add(a, e, "actors/people.tsv", 0));
     }
   }
   {  // Lint: an agent or title that matches exactly like a trigger makes one word both actor and event.
@@ -557,7 +568,10 @@ Result<std::unique_ptr<ModelData>> CompileData(const std::string& data_dir, Mode
       c.iso2 = r.fields[1];
       c.name = r.fields[2];
       if (r.fields.size() > 3) c.capital = r.fields[3];
-      if (r.fields.size() > 5) { c.lat = ToDouble(r.fields[4]); c.lon = ToDouble(r.fields[5]); }
+      if (r.fields.size() > 5) {
+        c.lat = ToDouble(r.fields[4]);
+        c.lon = ToDouble(r.fields[5]);
+      }
       if (r.fields.size() > 6) c.geonames = ToInt(r.fields[6]);
       if (m->country_index.count(c.iso3)) {
         report->warnings.push_back("world/countries.tsv:" + std::to_string(r.line) + ": duplicate " + c.iso3);
@@ -617,7 +631,9 @@ Result<std::unique_ptr<ModelData>> CompileData(const std::string& data_dir, Mode
     if (!rows.ok()) return rows.status();
     for (const Row& r : *rows) {
       auto t = ParseEventType(r.fields[0]);
-      if (!t) return Status::Corrupt("ontology/plover.tsv:" + std::to_string(r.line) + ": unknown category `" + r.fields[0] + "`");
+      if (!t)
+        return Status::Corrupt("ontology/plover.tsv:" + std::to_string(r.line) + ": unknown category `" + r.fields[0] +
+                               "`");
       OntologyRow o;
       o.type = static_cast<uint8_t>(*t);
       o.mode = r.fields[1];
@@ -668,14 +684,37 @@ class Reader {
  public:
   explicit Reader(std::string_view in) : in_(in) {}
   bool ok() const { return ok_; }
-  uint8_t U8() { uint8_t v = 0; Raw(&v, 1); return v; }
-  uint16_t U16() { uint16_t v = 0; Raw(&v, 2); return v; }
-  uint32_t U32() { uint32_t v = 0; Raw(&v, 4); return v; }
-  int64_t I64() { int64_t v = 0; Raw(&v, 8); return v; }
-  double F64() { double v = 0; Raw(&v, 8); return v; }
+  uint8_t U8() {
+    uint8_t v = 0;
+    Raw(&v, 1);
+    return v;
+  }
+  uint16_t U16() {
+    uint16_t v = 0;
+    Raw(&v, 2);
+    return v;
+  }
+  uint32_t U32() {
+    uint32_t v = 0;
+    Raw(&v, 4);
+    return v;
+  }
+  int64_t I64() {
+    int64_t v = 0;
+    Raw(&v, 8);
+    return v;
+  }
+  double F64() {
+    double v = 0;
+    Raw(&v, 8);
+    return v;
+  }
   std::string Str() {
     uint32_t n = U32();
-    if (!ok_ || n > in_.size() - pos_) { ok_ = false; return {}; }
+    if (!ok_ || n > in_.size() - pos_) {
+      ok_ = false;
+      return {};
+    }
     std::string s(in_.substr(pos_, n));
     pos_ += n;
     return s;
@@ -683,7 +722,10 @@ class Reader {
   std::vector<std::string> Strs() {
     uint32_t n = U32();
     std::vector<std::string> v;
-    if (n > in_.size() - pos_) { ok_ = false; return v; }  // each string takes at least 4 bytes
+    if (n > in_.size() - pos_) {
+      ok_ = false;
+      return v;
+    }  // each string takes at least 4 bytes
     v.reserve(n);
     for (uint32_t i = 0; i < n && ok_; ++i) v.push_back(Str());
     return v;
@@ -691,14 +733,20 @@ class Reader {
   // A count of items each at least `min_bytes` long: guards against a corrupt length.
   uint32_t Count(size_t min_bytes) {
     uint32_t n = U32();
-    if (!ok_ || static_cast<uint64_t>(n) * min_bytes > in_.size() - pos_) { ok_ = false; return 0; }
+    if (!ok_ || static_cast<uint64_t>(n) * min_bytes > in_.size() - pos_) {
+      ok_ = false;
+      return 0;
+    }
     return n;
   }
   size_t pos() const { return pos_; }
 
  private:
   void Raw(void* p, size_t n) {
-    if (!ok_ || n > in_.size() - pos_) { ok_ = false; return; }
+    if (!ok_ || n > in_.size() - pos_) {
+      ok_ = false;
+      return;
+    }
     std::memcpy(p, in_.data() + pos_, n);
     pos_ += n;
   }
@@ -716,36 +764,76 @@ std::string Serialize(const ModelData& m) {
   w.Strs(m.files);
   w.U32(static_cast<uint32_t>(m.countries.size()));
   for (const Country& c : m.countries) {
-    w.Str(c.iso3); w.Str(c.iso2); w.Str(c.name); w.Str(c.capital);
-    w.F64(c.lat); w.F64(c.lon); w.I64(c.geonames);
+    w.Str(c.iso3);
+    w.Str(c.iso2);
+    w.Str(c.name);
+    w.Str(c.capital);
+    w.F64(c.lat);
+    w.F64(c.lon);
+    w.I64(c.geonames);
   }
   w.U32(static_cast<uint32_t>(m.places.size()));
   for (const PlaceRow& p : m.places) {
-    w.Str(p.id); w.Str(p.name); w.Str(p.country); w.Str(p.admin1); w.Str(p.precision);
-    w.F64(p.lat); w.F64(p.lon); w.I64(p.geonames);
+    w.Str(p.id);
+    w.Str(p.name);
+    w.Str(p.country);
+    w.Str(p.admin1);
+    w.Str(p.precision);
+    w.F64(p.lat);
+    w.F64(p.lon);
+    w.I64(p.geonames);
   }
   w.U32(static_cast<uint32_t>(m.organisations.size()));
-  for (const Organisation& o : m.organisations) { w.Str(o.code); w.Str(o.sector); w.Str(o.name); }
+  for (const Organisation& o : m.organisations) {
+    w.Str(o.code);
+    w.Str(o.sector);
+    w.Str(o.name);
+  }
   w.U32(static_cast<uint32_t>(m.people.size()));
   for (const Person& p : m.people) {
-    w.Str(p.name); w.Str(p.country); w.Str(p.sector); w.Str(p.role); w.Str(p.from); w.Str(p.to);
+    w.Str(p.name);
+    w.Str(p.country);
+    w.Str(p.sector);
+    w.Str(p.role);
+    w.Str(p.from);
+    w.Str(p.to);
     w.Strs(p.aliases);
   }
   w.U32(static_cast<uint32_t>(m.ontology.size()));
   for (const OntologyRow& o : m.ontology) {
-    w.U8(o.type); w.Str(o.mode); w.Str(o.cameo); w.Str(o.acled_type); w.Str(o.acled_subtype);
+    w.U8(o.type);
+    w.Str(o.mode);
+    w.Str(o.cameo);
+    w.Str(o.acled_type);
+    w.Str(o.acled_subtype);
   }
   w.U32(static_cast<uint32_t>(m.langs.size()));
   for (const LangData& l : m.langs) {
-    w.Str(l.iso); w.Str(l.name); w.Str(l.stemmer); w.Str(l.script);
-    w.Strs(l.abbreviations); w.Strs(l.stopwords); w.Strs(l.terms);
+    w.Str(l.iso);
+    w.Str(l.name);
+    w.Str(l.stemmer);
+    w.Str(l.script);
+    w.Strs(l.abbreviations);
+    w.Strs(l.stopwords);
+    w.Strs(l.terms);
     w.U32(static_cast<uint32_t>(l.entries.size()));
     for (const Entry& e : l.entries) {
-      w.U8(static_cast<uint8_t>(e.kind)); w.U32(e.file); w.U32(e.line); w.Str(e.pattern);
+      w.U8(static_cast<uint8_t>(e.kind));
+      w.U32(e.file);
+      w.U32(e.line);
+      w.Str(e.pattern);
       w.U32(static_cast<uint32_t>(e.terms.size()));
       for (uint32_t t : e.terms) w.U32(t);
-      w.U8(e.type); w.U8(e.cue); w.U8(e.scope); w.U16(e.flags); w.I64(e.value);
-      w.Str(e.mode); w.Str(e.sector); w.Str(e.name); w.Str(e.text); w.Str(e.text2);
+      w.U8(e.type);
+      w.U8(e.cue);
+      w.U8(e.scope);
+      w.U16(e.flags);
+      w.I64(e.value);
+      w.Str(e.mode);
+      w.Str(e.sector);
+      w.Str(e.name);
+      w.Str(e.text);
+      w.Str(e.text2);
     }
   }
   w.out().append("TOCSINEND");
@@ -766,51 +854,90 @@ Result<std::unique_ptr<ModelData>> Deserialize(std::string_view bytes) {
   m->files = r.Strs();
   for (uint32_t n = r.Count(40), i = 0; i < n && r.ok(); ++i) {
     Country c;
-    c.iso3 = r.Str(); c.iso2 = r.Str(); c.name = r.Str(); c.capital = r.Str();
-    c.lat = r.F64(); c.lon = r.F64(); c.geonames = r.I64();
+    c.iso3 = r.Str();
+    c.iso2 = r.Str();
+    c.name = r.Str();
+    c.capital = r.Str();
+    c.lat = r.F64();
+    c.lon = r.F64();
+    c.geonames = r.I64();
     m->countries.push_back(std::move(c));
   }
   for (uint32_t n = r.Count(44), i = 0; i < n && r.ok(); ++i) {
     PlaceRow p;
-    p.id = r.Str(); p.name = r.Str(); p.country = r.Str(); p.admin1 = r.Str(); p.precision = r.Str();
-    p.lat = r.F64(); p.lon = r.F64(); p.geonames = r.I64();
+    p.id = r.Str();
+    p.name = r.Str();
+    p.country = r.Str();
+    p.admin1 = r.Str();
+    p.precision = r.Str();
+    p.lat = r.F64();
+    p.lon = r.F64();
+    p.geonames = r.I64();
     m->places.push_back(std::move(p));
   }
   for (uint32_t n = r.Count(12), i = 0; i < n && r.ok(); ++i) {
     Organisation o;
-    o.code = r.Str(); o.sector = r.Str(); o.name = r.Str();
+    o.code = r.Str();
+    o.sector = r.Str();
+    o.name = r.Str();
     m->organisations.push_back(std::move(o));
   }
   for (uint32_t n = r.Count(28), i = 0; i < n && r.ok(); ++i) {
     Person p;
-    p.name = r.Str(); p.country = r.Str(); p.sector = r.Str(); p.role = r.Str(); p.from = r.Str(); p.to = r.Str();
+    p.name = r.Str();
+    p.country = r.Str();
+    p.sector = r.Str();
+    p.role = r.Str();
+    p.from = r.Str();
+    p.to = r.Str();
     p.aliases = r.Strs();
     m->people.push_back(std::move(p));
   }
   for (uint32_t n = r.Count(17), i = 0; i < n && r.ok(); ++i) {
     OntologyRow o;
-    o.type = r.U8(); o.mode = r.Str(); o.cameo = r.Str(); o.acled_type = r.Str(); o.acled_subtype = r.Str();
+    o.type = r.U8();
+    o.mode = r.Str();
+    o.cameo = r.Str();
+    o.acled_type = r.Str();
+    o.acled_subtype = r.Str();
     if (o.type >= kEventTypeCount) return Status::Corrupt("model file holds an unknown category: rebuild it");
     m->ontology.push_back(std::move(o));
   }
   for (uint32_t n = r.Count(16), i = 0; i < n && r.ok(); ++i) {
     LangData l;
-    l.iso = r.Str(); l.name = r.Str(); l.stemmer = r.Str(); l.script = r.Str();
-    l.abbreviations = r.Strs(); l.stopwords = r.Strs(); l.terms = r.Strs();
+    l.iso = r.Str();
+    l.name = r.Str();
+    l.stemmer = r.Str();
+    l.script = r.Str();
+    l.abbreviations = r.Strs();
+    l.stopwords = r.Strs();
+    l.terms = r.Strs();
     for (uint32_t k = r.Count(40), j = 0; j < k && r.ok(); ++j) {
       Entry e;
       const uint8_t kind = r.U8();
       if (kind >= kEntryKindCount) return Status::Corrupt("model file holds an unknown entry kind: rebuild it");
       e.kind = static_cast<EntryKind>(kind);
-      e.file = r.U32(); e.line = r.U32(); e.pattern = r.Str();
+      e.file = r.U32();
+      e.line = r.U32();
+      e.pattern = r.Str();
       for (uint32_t t = r.Count(4), q = 0; q < t && r.ok(); ++q) {
         uint32_t term = r.U32();
-        if (term != kGapTerm && term >= l.terms.size()) return Status::Corrupt("model file term out of range: rebuild it");
+        if (term != kGapTerm && term >= l.terms.size())
+          return Status::Corrupt("model file term out of range: rebuild it");
         e.terms.push_back(term);
       }
-      e.type = r.U8(); e.cue = r.U8(); e.scope = r.U8(); e.flags = r.U16(); e.value = r.I64();
-      e.mode = r.Str(); e.sector = r.Str(); e.name = r.Str(); e.text = r.Str(); e.text2 = r.Str();
-      if (e.file >= m->files.size() && !m->files.empty()) return Status::Corrupt("model file index out of range: rebuild it");
+      e.type = r.U8();
+      e.cue = r.U8();
+      e.scope = r.U8();
+      e.flags = r.U16();
+      e.value = r.I64();
+      e.mode = r.Str();
+      e.sector = r.Str();
+      e.name = r.Str();
+      e.text = r.Str();
+      e.text2 = r.Str();
+      if (e.file >= m->files.size() && !m->files.empty())
+        return Status::Corrupt("model file index out of range: rebuild it");
       l.entries.push_back(std::move(e));
     }
     m->langs.push_back(std::move(l));
@@ -828,8 +955,10 @@ void ModelData::Index() {
     l.exact_ids.clear();
     for (size_t i = 1; i < l.terms.size(); ++i) {
       const std::string& t = l.terms[i];
-      if (t.rfind("s:", 0) == 0) l.stem_ids.emplace(t.substr(2), static_cast<uint32_t>(i));
-      else if (t.rfind("x:", 0) == 0) l.exact_ids.emplace(t.substr(2), static_cast<uint32_t>(i));
+      if (t.rfind("s:", 0) == 0)
+        l.stem_ids.emplace(t.substr(2), static_cast<uint32_t>(i));
+      else if (t.rfind("x:", 0) == 0)
+        l.exact_ids.emplace(t.substr(2), static_cast<uint32_t>(i));
     }
     // Trie over term ids. Entries at a node keep file order (later files win ties, see lexicon-format.md).
     Trie& trie = l.trie;

@@ -11,20 +11,22 @@ namespace {
 
 // TOCSIN_TRACE=1 prints each sentence's tokens and selected matches on stderr (doc/debugging.md).
 void Trace(const Doc& doc, const Scratch& s) {
-  static constexpr const char* kKinds[] = {"trigger", "agent",   "title",  "pronoun",      "cue",    "number", "count",
+  static constexpr const char* kKinds[] = {"trigger", "agent",   "title", "pronoun",      "cue",    "number",  "count",
                                            "date",    "country", "place", "organisation", "person", "function"};
   for (size_t i = 0; i < doc.sentences.size(); ++i) {
     const Sentence& sent = doc.sentences[i];
     std::fprintf(stderr, "[%zu] ", i);
     for (uint32_t t = sent.first_token; t < sent.first_token + sent.token_count; ++t)
-      std::fprintf(stderr, "%.*s ", static_cast<int>(doc.tokens[t].folded_len), doc.folded.data() + doc.tokens[t].folded_begin);
+      std::fprintf(stderr, "%.*s ", static_cast<int>(doc.tokens[t].folded_len),
+                   doc.folded.data() + doc.tokens[t].folded_begin);
     std::fprintf(stderr, "\n");
     for (uint32_t k = s.sentence_matches[i]; k < s.sentence_matches[i + 1]; ++k) {
       const internal::Match& m = s.matches[k];
       const internal::Entry& e = s.entry(m);
       const Span sp{doc.tokens[m.begin].span.begin, doc.tokens[m.end - 1].span.end};
-      std::fprintf(stderr, "    %-12s %-28.*s %s %s %s\n", kKinds[static_cast<int>(e.kind)], static_cast<int>(sp.end - sp.begin),
-                   doc.text.data() + sp.begin, e.pattern.c_str(), e.mode.c_str(), e.sector.c_str());
+      std::fprintf(stderr, "    %-12s %-28.*s %s %s %s\n", kKinds[static_cast<int>(e.kind)],
+                   static_cast<int>(sp.end - sp.begin), doc.text.data() + sp.begin, e.pattern.c_str(), e.mode.c_str(),
+                   e.sector.c_str());
     }
   }
 }

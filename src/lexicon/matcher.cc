@@ -62,13 +62,15 @@ void SelectLongest(const LangData& lang, std::vector<Match>* matches) {
     bool clash = false;
     for (auto it = kept.rbegin(); it != kept.rend(); ++it) {
       if (layer(*it) != layer(m)) break;  // kept is grouped by layer
-      if (m.begin < it->end && it->begin < m.end) { clash = true; break; }
+      if (m.begin < it->end && it->begin < m.end) {
+        clash = true;
+        break;
+      }
     }
     if (!clash) kept.push_back(m);
   }
-  std::sort(kept.begin(), kept.end(), [](const Match& a, const Match& b) {
-    return a.begin != b.begin ? a.begin < b.begin : a.end > b.end;
-  });
+  std::sort(kept.begin(), kept.end(),
+            [](const Match& a, const Match& b) { return a.begin != b.begin ? a.begin < b.begin : a.end > b.end; });
   v.swap(kept);
 }
 

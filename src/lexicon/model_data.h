@@ -25,12 +25,23 @@ using TermMap = std::unordered_map<std::string, uint32_t, StringHash, std::equal
 inline constexpr char kModelMagic[8] = {'T', 'O', 'C', 'S', 'I', 'N', 'M', 'D'};
 inline constexpr uint32_t kModelFormatVersion = 1;
 inline constexpr uint32_t kGapTerm = 0xFFFFFFFFu;  // "..." in a pattern
-inline constexpr int kMaxGap = 4;                   // tokens a gap may skip
+inline constexpr int kMaxGap = 4;                  // tokens a gap may skip
 
 // Persisted: do not renumber.
 enum class EntryKind : uint8_t {
-  kTrigger = 0, kAgent = 1, kTitle = 2, kPronoun = 3, kCue = 4, kNumber = 5, kCount = 6, kDate = 7,
-  kCountry = 8, kPlace = 9, kOrganisation = 10, kPerson = 11, kFunction = 12,
+  kTrigger = 0,
+  kAgent = 1,
+  kTitle = 2,
+  kPronoun = 3,
+  kCue = 4,
+  kNumber = 5,
+  kCount = 6,
+  kDate = 7,
+  kCountry = 8,
+  kPlace = 9,
+  kOrganisation = 10,
+  kPerson = 11,
+  kFunction = 12,
 };
 inline constexpr int kEntryKindCount = 13;
 
@@ -38,27 +49,50 @@ inline constexpr int kEntryKindCount = 13;
 enum class Layer : uint8_t { kTrigger, kEntity, kCue, kNumber, kCount, kDate, kFunction };
 inline Layer LayerOf(EntryKind k) {
   switch (k) {
-    case EntryKind::kTrigger: return Layer::kTrigger;
-    case EntryKind::kCue: return Layer::kCue;
-    case EntryKind::kNumber: return Layer::kNumber;
-    case EntryKind::kCount: return Layer::kCount;
-    case EntryKind::kDate: return Layer::kDate;
-    case EntryKind::kFunction: return Layer::kFunction;
-    default: return Layer::kEntity;
+    case EntryKind::kTrigger:
+      return Layer::kTrigger;
+    case EntryKind::kCue:
+      return Layer::kCue;
+    case EntryKind::kNumber:
+      return Layer::kNumber;
+    case EntryKind::kCount:
+      return Layer::kCount;
+    case EntryKind::kDate:
+      return Layer::kDate;
+    case EntryKind::kFunction:
+      return Layer::kFunction;
+    default:
+      return Layer::kEntity;
   }
 }
 inline constexpr int kLayerCount = 7;
 
 // Persisted: do not renumber.
 enum class CueKind : uint8_t {
-  kNone = 0, kNegation, kRequest, kPromise, kThreat, kPrediction, kHypothetical, kDeontic, kReport, kAllege,
-  kExhort, kPast, kConcessive, kBackground,
+  kNone = 0,
+  kNegation,
+  kRequest,
+  kPromise,
+  kThreat,
+  kPrediction,
+  kHypothetical,
+  kDeontic,
+  kReport,
+  kAllege,
+  kExhort,
+  kPast,
+  kConcessive,
+  kBackground,
 };
 enum class CueScope : uint8_t { kClause = 0, kComplement = 1, kNext = 2 };
 
 enum TriggerFlag : uint16_t {
-  kTrigNoun = 1, kTrigIntrans = 2, kTrigPassive = 4, kTrigWeak = 8, kTrigCasualty = 16,
-  kTrigIgnore = 32,  // a blocker: wins the longest match and codes nothing ("fight for", "news conference")
+  kTrigNoun = 1,
+  kTrigIntrans = 2,
+  kTrigPassive = 4,
+  kTrigWeak = 8,
+  kTrigCasualty = 16,
+  kTrigIgnore = 32,   // a blocker: wins the longest match and codes nothing ("fight for", "news conference")
   kTrigEpisode = 64,  // names a whole episode ("the uprising"): coded only when dated or placed
 };
 enum TitleFlag : uint16_t { kTitleAlone = 1 };
@@ -75,7 +109,7 @@ struct Entry {
   //  number: value, mode = unit|tens|mult|vague|qual|article, text = qualifier
   //  count: mode = dead|injured|arrested|size, text = verb|noun;  date: mode = kind, text = value
   //  country: value = country index, mode = role;  place/organisation/person: value = row index
-//  (place value -1 = "the capital" of the country in context, -2 = "the country");  function: mode = role
+  //  (place value -1 = "the capital" of the country in context, -2 = "the country");  function: mode = role
   uint8_t type = 0;
   uint8_t cue = 0, scope = 0;
   uint16_t flags = 0;
@@ -104,16 +138,16 @@ struct Person {
 // One row of ontology/plover.tsv: how a PLOVER category and mode map to CAMEO and ACLED.
 struct OntologyRow {
   uint8_t type = 0;
-  std::string mode;  // "*" = any mode
+  std::string mode;                              // "*" = any mode
   std::string cameo, acled_type, acled_subtype;  // empty when none
 };
 
 struct Trie {
   struct Node {
-    uint32_t gap = 0;  // child reached through a "..." gap, 0 = none
+    uint32_t gap = 0;                           // child reached through a "..." gap, 0 = none
     uint32_t first_entry = 0, entry_count = 0;  // into entries
   };
-  std::vector<Node> nodes;  // nodes[0] is the root
+  std::vector<Node> nodes;                       // nodes[0] is the root
   std::unordered_map<uint64_t, uint32_t> edges;  // (node << 32 | term) -> child
   std::vector<uint32_t> entries;                 // entry indices, grouped by node
   uint32_t Child(uint32_t node, uint32_t term) const {

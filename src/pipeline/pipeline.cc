@@ -9,8 +9,7 @@
 
 namespace tocsin {
 
-Result<std::shared_ptr<const Pipeline>> Pipeline::Create(std::shared_ptr<const Model> model,
-                                                         PipelineOptions options) {
+Result<std::shared_ptr<const Pipeline>> Pipeline::Create(std::shared_ptr<const Model> model, PipelineOptions options) {
   if (!model) return Status::InvalidArgument("Pipeline::Create needs a model");
   std::shared_ptr<Pipeline> p(new Pipeline());
   p->model_ = std::move(model);

@@ -10,9 +10,9 @@ struct Registered {
 
 // Pipeline order is configuration (PipelineOptions::components); this table only names the parts.
 constexpr Registered kComponents[] = {
-    {"clean", MakeCleanComponent},       {"language", MakeLanguageComponent}, {"segment", MakeSegmentComponent},
-    {"match", MakeMatchComponent},       {"entities", MakeEntitiesComponent}, {"events", MakeEventsComponent},
-    {"attach", MakeAttachComponent},     {"merge", MakeMergeComponent},
+    {"clean", MakeCleanComponent},   {"language", MakeLanguageComponent}, {"segment", MakeSegmentComponent},
+    {"match", MakeMatchComponent},   {"entities", MakeEntitiesComponent}, {"events", MakeEventsComponent},
+    {"attach", MakeAttachComponent}, {"merge", MakeMergeComponent},
 };
 
 }  // namespace

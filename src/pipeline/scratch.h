@@ -49,7 +49,23 @@ struct Cue {
 
 // Function-word roles (function.tsv), one per token.
 enum class Fn : uint8_t {
-  kNone, kBe, kHave, kBy, kOf, kFrom, kWith, kBetween, kAnd, kLoc, kTo, kRel, kComp, kSub, kStrong, kDet, kAdv,
+  kNone,
+  kBe,
+  kHave,
+  kBy,
+  kOf,
+  kFrom,
+  kWith,
+  kBetween,
+  kAnd,
+  kLoc,
+  kTo,
+  kRel,
+  kComp,
+  kSub,
+  kStrong,
+  kDet,
+  kAdv,
 };
 Fn ParseFn(std::string_view role);
 
@@ -71,16 +87,16 @@ struct Scratch {
   std::map<std::string, std::unordered_map<std::string, TermIds, internal::StringHash, std::equal_to<>>> term_cache;
 
   // Per document:
-  std::vector<internal::Match> matches;          // selected matches, all sentences, by start token
-  std::vector<uint32_t> sentence_matches;        // sentence i's matches start at sentence_matches[i]
+  std::vector<internal::Match> matches;    // selected matches, all sentences, by start token
+  std::vector<uint32_t> sentence_matches;  // sentence i's matches start at sentence_matches[i]
   std::vector<Quantity> quantities;
   std::vector<DateMention> dates;
   std::vector<Cue> cues;
-  std::string published;                         // "YYYY-MM-DD" or empty
-  std::vector<Fn> fn;                            // per token: function-word role
-  std::vector<int32_t> mention_at;               // per token: index of the mention covering it, or -1
-  std::vector<uint8_t> used;                     // per token: kUsedByDate, kUsedByNumber or 0
-  std::vector<uint16_t> event_flags;             // per Doc::events entry: its trigger's TriggerFlag bits
+  std::string published;              // "YYYY-MM-DD" or empty
+  std::vector<Fn> fn;                 // per token: function-word role
+  std::vector<int32_t> mention_at;    // per token: index of the mention covering it, or -1
+  std::vector<uint8_t> used;          // per token: kUsedByDate, kUsedByNumber or 0
+  std::vector<uint16_t> event_flags;  // per Doc::events entry: its trigger's TriggerFlag bits
 
   void Clear() {
     lang = nullptr;

@@ -10,7 +10,9 @@ namespace {
 int GuessGender(const std::string& name) {
   std::string_view last = name;
   if (auto sp = last.rfind(' '); sp != std::string_view::npos) last = last.substr(sp + 1);
-  auto ends = [&](std::string_view suf) { return last.size() > suf.size() + 2 && last.substr(last.size() - suf.size()) == suf; };
+  auto ends = [&](std::string_view suf) {
+    return last.size() > suf.size() + 2 && last.substr(last.size() - suf.size()) == suf;
+  };
   for (std::string_view f : {"ova", "eva", "ina", "aya", "skaya", "ovna", "evna"})
     if (ends(f)) return -1;
   for (std::string_view m : {"ov", "ev", "in", "iy", "sky", "skiy", "enko", "yan", "dze", "shvili"})

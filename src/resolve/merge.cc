@@ -28,7 +28,8 @@ void Absorb(Event& keep, Event&& gone) {
   }
   for (std::string& c : gone.context)
     if (std::find(keep.context.begin(), keep.context.end(), c) == keep.context.end()) keep.context.push_back(c);
-  keep.explain.push_back({"merged", "also `" + gone.trigger_text + "` (" + std::string(EventTypeName(gone.type)) + ")"});
+  keep.explain.push_back(
+      {"merged", "also `" + gone.trigger_text + "` (" + std::string(EventTypeName(gone.type)) + ")"});
   keep.confidence = std::min(1.0, std::max(keep.confidence, gone.confidence) + 0.05);
 }
 
@@ -63,7 +64,10 @@ class MergeComponent final : public Component {
           for (size_t j = 0; j < evs.size(); ++j) {
             if (j == i || dead[j] || evs[j].sentence_index != evs[i].sentence_index) continue;
             if (evs[j].modality != evs[i].modality || (flags[j] & internal::kTrigCasualty)) continue;
-            if (pass == 0 ? evs[j].type == evs[i].type : Violent(evs[j].type)) { into = j; break; }
+            if (pass == 0 ? evs[j].type == evs[i].type : Violent(evs[j].type)) {
+              into = j;
+              break;
+            }
           }
         if (into != SIZE_MAX) {
           Absorb(evs[into], std::move(evs[i]));
@@ -80,8 +84,8 @@ class MergeComponent final : public Component {
         const bool purpose = before == "to " || (w.size() > 4 && w.compare(w.size() - 3, 3, "ing") == 0);
         size_t into = SIZE_MAX;
         for (size_t j = 0; j < evs.size() && purpose; ++j)
-          if (j != i && !dead[j] && evs[j].sentence_index == evs[i].sentence_index && evs[j].type == EventType::kProtest &&
-              evs[j].trigger.begin < b)
+          if (j != i && !dead[j] && evs[j].sentence_index == evs[i].sentence_index &&
+              evs[j].type == EventType::kProtest && evs[j].trigger.begin < b)
             into = j;
         if (into != SIZE_MAX) {
           Absorb(evs[into], std::move(evs[i]));
@@ -103,8 +107,9 @@ class MergeComponent final : public Component {
     for (size_t i = 0; i < evs.size(); ++i)
       if (!dead[i]) kept.push_back(std::move(evs[i]));
     if (!s.options->emit_non_asserted)
-      kept.erase(std::remove_if(kept.begin(), kept.end(), [](const Event& e) { return e.modality != Modality::kAsserted; }),
-                 kept.end());
+      kept.erase(
+          std::remove_if(kept.begin(), kept.end(), [](const Event& e) { return e.modality != Modality::kAsserted; }),
+          kept.end());
     for (size_t i = 0; i < kept.size(); ++i) {
       kept[i].id = doc.input.id + "#" + std::to_string(i + 1);
       kept[i].group = doc.input.id + "/g" + std::to_string(i + 1);

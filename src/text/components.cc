@@ -1,5 +1,6 @@
 // The text components: clean → language → segment.
 #include <cstdio>  // cld2 uses FILE without including it
+
 #include <cld2/public/compact_lang_det.h>
 
 #include <algorithm>
@@ -34,7 +35,8 @@ class CleanComponent final : public Component {
       return Status::InvalidArgument("binary data, not text (NUL bytes or mostly invalid UTF-8): skipped");
     std::string repaired;
     const size_t bad = text::RepairUtf8(raw, &repaired);
-    if (bad) doc.errors.push_back("repaired " + std::to_string(bad) + " invalid UTF-8 sequence(s) (replaced by U+FFFD)");
+    if (bad)
+      doc.errors.push_back("repaired " + std::to_string(bad) + " invalid UTF-8 sequence(s) (replaced by U+FFFD)");
     text::CleanText(repaired, &doc.text);
     if (doc.text.empty()) return Status::InvalidArgument("empty document: no text to code");
     s.published = doc.input.published.substr(0, 10);
@@ -47,9 +49,9 @@ std::string NormaliseLangTag(std::string tag) {
   if (auto dash = tag.find_first_of("-_"); dash != std::string::npos) tag.resize(dash);
   // Norwegian Bokmål and Nynorsk share the Norwegian lexicons; three-letter codes map to two.
   static const std::pair<const char*, const char*> kAlias[] = {
-      {"no", "nb"}, {"nn", "nb"}, {"nob", "nb"}, {"nno", "nb"}, {"nor", "nb"}, {"eng", "en"}, {"fra", "fr"},
-      {"fre", "fr"}, {"spa", "es"}, {"deu", "de"}, {"ger", "de"}, {"rus", "ru"}, {"ukr", "uk"}, {"ara", "ar"},
-      {"por", "pt"}, {"tur", "tr"}};
+      {"no", "nb"},  {"nn", "nb"},  {"nob", "nb"}, {"nno", "nb"}, {"nor", "nb"}, {"eng", "en"},
+      {"fra", "fr"}, {"fre", "fr"}, {"spa", "es"}, {"deu", "de"}, {"ger", "de"}, {"rus", "ru"},
+      {"ukr", "uk"}, {"ara", "ar"}, {"por", "pt"}, {"tur", "tr"}};
   for (const auto& [from, to] : kAlias)
     if (tag == from) return to;
   return tag;
@@ -71,8 +73,7 @@ class LanguageComponent final : public Component {
       int percents[3];
       int text_bytes = 0;
       bool reliable = false;
-      CLD2::DetectLanguageSummary(doc.text.data(), static_cast<int>(n), true, langs, percents, &text_bytes,
-                                  &reliable);
+      CLD2::DetectLanguageSummary(doc.text.data(), static_cast<int>(n), true, langs, percents, &text_bytes, &reliable);
       const std::string code = CLD2::LanguageCode(langs[0]);
       if (langs[0] == CLD2::UNKNOWN_LANGUAGE || code == "un") {
         doc.lang = s.options->default_lang;

@@ -79,8 +79,10 @@ void CleanText(std::string_view in, std::string* out) {
       out->push_back(' ');
     }
     pending_space = false;
-    if (c < 0x80) out->push_back(static_cast<char>(c));
-    else AppendUtf8(c, out);
+    if (c < 0x80)
+      out->push_back(static_cast<char>(c));
+    else
+      AppendUtf8(c, out);
   }
 }
 

@@ -47,9 +47,12 @@ namespace {
 
 uint16_t Shape(std::string_view w, int32_t rule_status) {
   uint16_t f = 0;
-  if (rule_status >= UBRK_WORD_NUMBER && rule_status < UBRK_WORD_NUMBER_LIMIT) f |= kTokNumber;
-  else if (rule_status >= UBRK_WORD_LETTER) f |= kTokWord;
-  else f |= kTokPunct;
+  if (rule_status >= UBRK_WORD_NUMBER && rule_status < UBRK_WORD_NUMBER_LIMIT)
+    f |= kTokNumber;
+  else if (rule_status >= UBRK_WORD_LETTER)
+    f |= kTokWord;
+  else
+    f |= kTokPunct;
   size_t i = 0;
   bool first = true, all_upper = true, any_letter = false;
   while (i < w.size()) {
@@ -126,8 +129,7 @@ void Segmenter::Segment(Doc* doc, size_t max_tokens) {
   };
   bool in_sentence = false;
   int32_t start = impl_->words->first();
-  for (int32_t end = impl_->words->next(); end != icu::BreakIterator::DONE;
-       start = end, end = impl_->words->next()) {
+  for (int32_t end = impl_->words->next(); end != icu::BreakIterator::DONE; start = end, end = impl_->words->next()) {
     const uint32_t b = static_cast<uint32_t>(start), e = static_cast<uint32_t>(end);
     std::string_view w(text.data() + b, e - b);
     while (sentence_end != icu::BreakIterator::DONE && static_cast<int32_t>(b) >= sentence_end) {

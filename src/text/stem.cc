@@ -19,8 +19,8 @@ Stemmer::~Stemmer() {
 
 std::string_view Stemmer::Stem(std::string_view folded) {
   if (!stemmer_ || folded.empty()) return folded;
-  const sb_symbol* r = sb_stemmer_stem(stemmer_, reinterpret_cast<const sb_symbol*>(folded.data()),
-                                       static_cast<int>(folded.size()));
+  const sb_symbol* r =
+      sb_stemmer_stem(stemmer_, reinterpret_cast<const sb_symbol*>(folded.data()), static_cast<int>(folded.size()));
   if (!r) return folded;
   return std::string_view(reinterpret_cast<const char*>(r), static_cast<size_t>(sb_stemmer_length(stemmer_)));
 }

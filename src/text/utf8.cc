@@ -86,7 +86,10 @@ bool LooksBinary(std::string_view in) {
 
 char32_t NextCodePoint(std::string_view s, size_t& i) {
   const unsigned char c = static_cast<unsigned char>(s[i]);
-  if (c < 0x80) { ++i; return c; }
+  if (c < 0x80) {
+    ++i;
+    return c;
+  }
   if (c < 0xE0 && i + 1 < s.size()) {
     char32_t r = ((c & 0x1F) << 6) | (s[i + 1] & 0x3F);
     i += 2;

@@ -25,9 +25,9 @@ namespace tocsin::cli {
 namespace {
 
 namespace config {
-constexpr size_t kInFlightPerThread = 4;          // batches per worker read ahead
-constexpr size_t kBatchDocuments = 64;            // records per batch
-constexpr size_t kBatchBytes = 1u << 20;          // or this much text, whichever comes first
+constexpr size_t kInFlightPerThread = 4;  // batches per worker read ahead
+constexpr size_t kBatchDocuments = 64;    // records per batch
+constexpr size_t kBatchBytes = 1u << 20;  // or this much text, whichever comes first
 constexpr auto kProgressEvery = std::chrono::milliseconds(500);
 }  // namespace config
 
@@ -270,23 +270,27 @@ int Code(const CodeArgs& args, const std::string& exe_dir) {
     const double load = std::chrono::duration<double>(t_model - t0).count();
     std::fprintf(stderr, "\nTocsin coded %zu document(s), %zu sentence(s), in %.2f s (model loaded in %.3f s).\n",
                  total.documents - total.failed, total.sentences, secs, load);
-    if (total.failed) std::fprintf(stderr, "  %zu document(s) could not be coded (see messages above).\n", total.failed);
+    if (total.failed)
+      std::fprintf(stderr, "  %zu document(s) could not be coded (see messages above).\n", total.failed);
     std::string lang_list;
     for (const auto& [l, n] : total.langs) lang_list += (lang_list.empty() ? "" : ", ") + l + " " + std::to_string(n);
     if (!lang_list.empty()) std::fprintf(stderr, "  languages: %s\n", lang_list.c_str());
-    std::fprintf(stderr, "  %zu event(s): %zu happened, %zu requested, %zu negated, %zu promised, %zu threatened, "
-                         "%zu predicted, %zu hypothetical.\n",
-                 total.events_count, total.by_modality[0], total.by_modality[2], total.by_modality[1], total.by_modality[3],
-                 total.by_modality[4], total.by_modality[5], total.by_modality[6]);
+    std::fprintf(stderr,
+                 "  %zu event(s): %zu happened, %zu requested, %zu negated, %zu promised, %zu threatened, "
+                 "%zu predicted, %zu hypothetical.\n",
+                 total.events_count, total.by_modality[0], total.by_modality[2], total.by_modality[1],
+                 total.by_modality[3], total.by_modality[4], total.by_modality[5], total.by_modality[6]);
     std::string cats;
     std::vector<std::pair<size_t, size_t>> order;
     for (size_t i = 0; i < total.by_type.size(); ++i)
       if (total.by_type[i]) order.emplace_back(total.by_type[i], i);
     std::sort(order.rbegin(), order.rend());
     for (const auto& [n, i] : order)
-      cats += (cats.empty() ? "" : ", ") + std::string(EventTypeName(static_cast<EventType>(i))) + " " + std::to_string(n);
+      cats +=
+          (cats.empty() ? "" : ", ") + std::string(EventTypeName(static_cast<EventType>(i))) + " " + std::to_string(n);
     if (!cats.empty()) std::fprintf(stderr, "  by category: %s\n", cats.c_str());
-    if (total.dead) std::fprintf(stderr, "  deaths stated in events that happened: %zu (highest figure per event)\n", total.dead);
+    if (total.dead)
+      std::fprintf(stderr, "  deaths stated in events that happened: %zu (highest figure per event)\n", total.dead);
     if (!args.output.empty()) std::fprintf(stderr, "  events written to %s\n", args.output.c_str());
     if (!args.docs.empty()) std::fprintf(stderr, "  document records written to %s\n", args.docs.c_str());
   }

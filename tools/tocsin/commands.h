@@ -15,16 +15,16 @@ inline constexpr int kExitFatal = 2;
 
 struct CodeArgs {
   std::vector<std::string> inputs;
-  std::string output;        // empty: stdout
-  std::string docs;          // --docs FILE
-  std::string model;         // --model FILE
-  std::string data;          // --data DIR (compile in memory)
+  std::string output;  // empty: stdout
+  std::string docs;    // --docs FILE
+  std::string model;   // --model FILE
+  std::string data;    // --data DIR (compile in memory)
   bool explain = false;
   bool summary = false;
   bool asserted_only = false;
   int threads = 1;
   double max_doc_mb = 16;
-  std::string lang;          // --lang: force a language
+  std::string lang;  // --lang: force a language
   std::string progress = "auto";
 };
 
