@@ -69,7 +69,7 @@ class EntitiesComponent final : public Component {
     }
     FocusCountry(doc, s);
     ResolvePlaceWords(doc, s);
-    resolve::ResolveCoreference(doc, s);
+    resolve::ResolveCoreference(doc);
     DefaultCountries(doc);
     for (size_t i = 0; i < doc.mentions.size(); ++i)
       for (uint32_t t = doc.mentions[i].first_token; t < doc.mentions[i].end_token; ++t)
@@ -214,12 +214,12 @@ class EntitiesComponent final : public Component {
     }
     std::sort(out.begin(), out.end(),
               [](const Mention& a, const Mention& b2) { return a.first_token < b2.first_token; });
-    Compose(doc, s, &out);
+    Compose(doc, &out);
     for (Mention& m : out) doc.mentions.push_back(std::move(m));
   }
 
   // Composition rules over adjacent mentions of one sentence (see the design note above).
-  void Compose(const Doc& doc, Scratch& s, std::vector<Mention>* ms) const {
+  void Compose(const Doc& doc, std::vector<Mention>* ms) const {
     auto word = [&](uint32_t t) { return doc.folded_of(doc.tokens[t]); };
     auto merge_into = [&](Mention& keep, const Mention& gone) {
       keep.first_token = std::min(keep.first_token, gone.first_token);
@@ -346,8 +346,7 @@ class EntitiesComponent final : public Component {
         // a demonym right before a demonym/country is left alone.
       }
     }
-    // Names that received a title are learned: later bare mentions of the surname resolve to them.
-    (void)s;
+    // Names that received a title are now persons; src/resolve/coref.cc recognises their surnames later.
   }
 
   // The country the document is mostly about: names and capitals count twice, the headline three times.

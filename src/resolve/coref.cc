@@ -39,8 +39,7 @@ bool IsPerson(const Mention& m) {
 
 }  // namespace
 
-void ResolveCoreference(Doc& doc, Scratch& s) {
-  (void)s;
+void ResolveCoreference(Doc& doc) {
   std::vector<Mention>& ms = doc.mentions;
   for (size_t i = 0; i < ms.size(); ++i) {
     Mention& m = ms[i];

@@ -1,7 +1,6 @@
 // In-document actor coreference: surnames, pronouns and bare titles.
 #pragma once
 
-#include "pipeline/scratch.h"
 #include "tocsin/document.h"
 
 namespace tocsin::resolve {
@@ -13,6 +12,6 @@ namespace tocsin::resolve {
 //    he/she, with a guess of grammatical gender from Slavic and Central Asian surname endings; groups for
 //    they);
 //  - a title standing alone ("the president") to the last person introduced with that title.
-void ResolveCoreference(Doc& doc, Scratch& s);
+void ResolveCoreference(Doc& doc);
 
 }  // namespace tocsin::resolve

@@ -10,7 +10,6 @@ Every file is written to a temporary directory; the model is the one beside the 
 """
 import json
 import os
-import re
 import subprocess
 import sys
 import tempfile
