@@ -7,6 +7,15 @@
 namespace tocsin::testing {
 namespace {
 
+Input MakeInput(std::string id, std::string text, std::string published = "", std::string lang = "") {
+  Input in;
+  in.id = std::move(id);
+  in.text = std::move(text);
+  in.published = std::move(published);
+  in.lang = std::move(lang);
+  return in;
+}
+
 TEST(Pipeline, RejectsAnUnknownComponentNamingTheKnownOnes) {
   PipelineOptions o;
   o.components = {"clean", "language", "segment", "parse"};
@@ -31,7 +40,7 @@ TEST(Pipeline, DisablingMergeKeepsEveryTrigger) {
   auto p = Pipeline::Create(ProjectModel(), o);
   ASSERT_TRUE(p.ok()) << p.status().ToString();
   Worker w = (*p)->NewWorker();
-  Input in{"x", text, "2024-01-01", "en", "", "", "", ""};
+  Input in = MakeInput("x", text, "2024-01-01", "en");
   Doc unmerged;
   ASSERT_TRUE(w.Code(in, &unmerged).ok());
   Doc merged = CodeText(text, "2024-01-01");
@@ -51,11 +60,11 @@ TEST(Worker, ABadDocumentFailsAloneAndTheWorkerGoesOn) {
   ASSERT_TRUE(p.ok());
   Worker w = (*p)->NewWorker();
   Doc doc;
-  Input empty{"empty", "   \n\n ", "", "en", "", "", "", ""};
+  Input empty = MakeInput("empty", "   \n\n ", "", "en");
   Status s = w.Code(empty, &doc);
   EXPECT_FALSE(s.ok());
   EXPECT_NE(s.message().find("empty"), std::string::npos);
-  Input good{"good", "Police detained 30 protesters in Bishkek.", "2024-01-01", "en", "", "", "", ""};
+  Input good = MakeInput("good", "Police detained 30 protesters in Bishkek.", "2024-01-01", "en");
   ASSERT_TRUE(w.Code(good, &doc).ok());
   EXPECT_FALSE(doc.events.empty());
 }
@@ -65,16 +74,7 @@ TEST(Worker, BinaryInputIsRefusedWithAClearMessage) {
   ASSERT_TRUE(p.ok());
   Worker w = (*p)->NewWorker();
   Doc doc;
-  Input bin{"bin",
-            std::string("\x7f"
-                        "ELF\x02\x01\x01\0\0\0\0\0",
-                        12),
-            "",
-            "",
-            "",
-            "",
-            "",
-            ""};
+  Input bin = MakeInput("bin", std::string("\x7f" "ELF\x02\x01\x01\0\0\0\0\0", 12));
   Status s = w.Code(bin, &doc);
   EXPECT_FALSE(s.ok());
   EXPECT_NE(s.message().find("binary"), std::string::npos);
@@ -87,7 +87,7 @@ TEST(Worker, OversizedDocumentIsRefusedNamingTheLimit) {
   ASSERT_TRUE(p.ok());
   Worker w = (*p)->NewWorker();
   Doc doc;
-  Input big{"big", std::string(5000, 'a'), "", "en", "", "", "", ""};
+  Input big = MakeInput("big", std::string(5000, 'a'), "", "en");
   Status s = w.Code(big, &doc);
   EXPECT_EQ(s.code(), Status::Code::kTooLarge);
   EXPECT_NE(s.message().find("--max-doc-mb"), std::string::npos);

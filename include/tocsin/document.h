@@ -24,6 +24,7 @@ struct Input {
   std::string lang;       // when set, language identification is skipped
   std::string url, source, title;
   std::string origin;  // where it came from, for messages: "seeds.jsonl:3", "notes/a.txt"
+  std::vector<std::string> problems;  // survived while reading (repaired bytes): reported with the document
 };
 
 struct Sentence {

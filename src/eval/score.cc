@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <set>
 
@@ -69,7 +71,13 @@ std::string NormStr(const std::string& s) {
   return out;
 }
 
-double Round3(double v) { return std::nearbyint(v * 1000.0) / 1000.0; }
+// Python's round(v, 3): the decimal nearest to the exact binary value, ties to even. printf rounds the
+// exact value too, so one formatting step reproduces it (nearbyint(v * 1000) would round twice).
+double Round3(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.3f", v);
+  return std::strtod(buf, nullptr);
+}
 
 double Overlap(const std::string& evidence, const std::string& sentence) {
   const auto e = Toks(evidence);
@@ -174,9 +182,11 @@ Result<Score> ScoreFiles(const std::string& gold_path, const std::string& system
                    [&](size_t a, size_t b) { return order(Str(gold[a], "status")) < order(Str(gold[b], "status")); });
   std::map<std::string, size_t> matched;
   std::set<size_t> used;
+  // As the reference: a missing modality is asserted; a null one is not.
   auto modality = [&](const json& s) {
-    const std::string m = Str(s, "modality");
-    return m.empty() ? std::string("asserted") : m;
+    auto it = s.find("modality");
+    if (it == s.end()) return std::string("asserted");
+    return it->is_string() ? it->get<std::string>() : std::string("null");
   };
   for (size_t k : gi) {
     const json& g = gold[k];

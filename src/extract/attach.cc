@@ -69,12 +69,16 @@ class AttachComponent final : public Component {
     std::vector<std::array<std::optional<Count>, kCountKinds>> counts(doc.sentences.size());
     for (uint32_t si = 0; si < doc.sentences.size(); ++si) Counts(doc, s, si, &counts[si]);
 
+    size_t first = 0;  // the first event of the current sentence
     for (size_t ei = 0; ei < doc.events.size(); ++ei) {
       Event& ev = doc.events[ei];
       const uint32_t si = ev.sentence_index;
+      if (doc.events[first].sentence_index != si) first = ei;
+      size_t end = ei;
+      while (end < doc.events.size() && doc.events[end].sentence_index == si) ++end;
       ev.place = PlaceFor(doc, s, ev, sentence_place);
       ev.date = DateFor(doc, s, ev, para_date[si]);
-      AttachCounts(doc, ei, counts[si]);
+      AttachCounts(doc, ei, first, end, counts[si]);
       Ontology(s, &ev);
     }
     return Status::Ok();
@@ -151,8 +155,9 @@ class AttachComponent final : public Component {
       if (doc.tokens[t].span.begin == ev.trigger.begin) trig = t;
     std::optional<Place> best;
     int best_score = -1000000;
-    for (const Mention& m : doc.mentions) {
-      if (m.sentence != si || is_argument(m)) continue;
+    for (uint32_t k = s.sentence_mentions[si]; k < s.sentence_mentions[si + 1]; ++k) {
+      const Mention& m = doc.mentions[k];
+      if (is_argument(m)) continue;
       const Fn prep = sv.PrepositionBefore(m);
       const bool locative = prep == Fn::kLoc || prep == Fn::kFrom || prep == Fn::kOf;
       auto p = PlaceOf(doc, s, m, locative);
@@ -186,8 +191,8 @@ class AttachComponent final : public Component {
                                    const std::optional<DateValue>& inherited) const {
     const DateMention* best = nullptr;
     int best_score = -1000000;
-    for (const DateMention& d : s.dates) {
-      if (d.sentence != ev.sentence_index) continue;
+    for (uint32_t k = s.sentence_dates[ev.sentence_index]; k < s.sentence_dates[ev.sentence_index + 1]; ++k) {
+      const DateMention& d = s.dates[k];
       const uint32_t at = doc.tokens[d.first_token].span.begin;
       const int dist = static_cast<int>(at > ev.trigger.begin ? at - ev.trigger.begin : ev.trigger.begin - at);
       const int score = (d.date.basis == "explicit" ? 100000 : 0) + (d.date.precision == "day" ? 50000 : 0) - dist;
@@ -210,8 +215,7 @@ class AttachComponent final : public Component {
   void Counts(const Doc& doc, const Scratch& s, uint32_t si, std::array<std::optional<Count>, kCountKinds>* out) const {
     extract::SentenceView sv(doc, s, si);
     std::vector<const Quantity*> qs;
-    for (const Quantity& q : s.quantities)
-      if (q.sentence == si) qs.push_back(&q);
+    for (uint32_t k = s.sentence_quantities[si]; k < s.sentence_quantities[si + 1]; ++k) qs.push_back(&s.quantities[k]);
     if (qs.empty()) return;
     std::vector<uint8_t> taken(qs.size(), 0);
     auto count_of = [&](const Quantity& q) {
@@ -271,18 +275,18 @@ class AttachComponent final : public Component {
     }
   }
 
-  void AttachCounts(Doc& doc, size_t ei, const std::array<std::optional<Count>, kCountKinds>& c) const {
+  // `first`, `end`: the events of ev's sentence (events are in sentence order).
+  void AttachCounts(Doc& doc, size_t ei, size_t first, size_t end,
+                    const std::array<std::optional<Count>, kCountKinds>& c) const {
     Event& ev = doc.events[ei];
     // Which event of the sentence gets which count: the first event of the preferred categories.
     auto first_of = [&](std::initializer_list<EventType> types) -> size_t {
       for (EventType t : types)
-        for (size_t j = 0; j < doc.events.size(); ++j)
-          if (doc.events[j].sentence_index == ev.sentence_index && doc.events[j].type == t &&
-              doc.events[j].modality == Modality::kAsserted)
-            return j;
+        for (size_t j = first; j < end; ++j)
+          if (doc.events[j].type == t && doc.events[j].modality == Modality::kAsserted) return j;
       for (EventType t : types)
-        for (size_t j = 0; j < doc.events.size(); ++j)
-          if (doc.events[j].sentence_index == ev.sentence_index && doc.events[j].type == t) return j;
+        for (size_t j = first; j < end; ++j)
+          if (doc.events[j].type == t) return j;
       return SIZE_MAX;
     };
     const size_t violent = first_of({EventType::kAssault, EventType::kProtest, EventType::kCoerce});

@@ -55,6 +55,9 @@ class EntitiesComponent final : public Component {
     s.fn.assign(n, Fn::kNone);
     s.mention_at.assign(n, -1);
     s.used.assign(n, 0);
+    s.sentence_mentions.assign(doc.sentences.size() + 1, 0);
+    s.sentence_dates.assign(doc.sentences.size() + 1, 0);
+    s.sentence_quantities.assign(doc.sentences.size() + 1, 0);
     if (!s.lang) return Status::Ok();
     for (uint32_t si = 0; si < doc.sentences.size(); ++si) {
       for (uint32_t k = s.sentence_matches[si]; k < s.sentence_matches[si + 1]; ++k) {
@@ -67,6 +70,9 @@ class EntitiesComponent final : public Component {
       extract::FindQuantities(doc, s, si);
       Mentions(doc, s, si);
     }
+    Scratch::IndexBySentence(doc.mentions, doc.sentences.size(), &s.sentence_mentions);
+    Scratch::IndexBySentence(s.dates, doc.sentences.size(), &s.sentence_dates);
+    Scratch::IndexBySentence(s.quantities, doc.sentences.size(), &s.sentence_quantities);
     FocusCountry(doc, s);
     ResolvePlaceWords(doc, s);
     resolve::ResolveCoreference(doc);

@@ -85,7 +85,11 @@ class EventsComponent final : public Component {
 
   Status Process(Doc& doc, Scratch& s) const override {
     if (!s.lang) return Status::Ok();
-    for (uint32_t si = 0; si < doc.sentences.size(); ++si) Sentence(doc, s, si);
+    uint32_t para_first = 0;
+    for (uint32_t si = 0; si < doc.sentences.size(); ++si) {
+      if (si > 0 && doc.sentences[si].paragraph != doc.sentences[si - 1].paragraph) para_first = si;
+      Sentence(doc, s, si, para_first);
+    }
     return Status::Ok();
   }
 
@@ -120,11 +124,11 @@ class EventsComponent final : public Component {
 
   // The speaker introduced by a sentence ending in a colon ("Paul Murphy ... posted on Facebook, Jan 7:")
   // speaks the next paragraph: subjectless clauses there are theirs.
-  std::optional<int32_t> ColonSpeaker(const Doc& doc, const Scratch& s, uint32_t si) const {
+  std::optional<int32_t> ColonSpeaker(const Doc& doc, const Scratch& s, uint32_t si, uint32_t para_first) const {
     const uint32_t para = doc.sentences[si].paragraph;
-    for (uint32_t p = si; p-- > 0;) {
+    // The sentence before this paragraph (found through the paragraph's first sentence, not by walking).
+    for (uint32_t p = para_first; p-- > 0;) {
       const tocsin::Sentence& prev = doc.sentences[p];
-      if (prev.paragraph == para) continue;
       if (prev.paragraph + 1 != para || !prev.token_count) return std::nullopt;
       if (doc.folded_of(doc.tokens[prev.first_token + prev.token_count - 1]) != ":") return std::nullopt;
       extract::SentenceView pv(doc, s, p);
@@ -291,8 +295,9 @@ class EventsComponent final : public Component {
         if (sv.fn(t) != Fn::kNone || (doc.tokens[t].flags & kTokPunct)) break;
       }
       bool dated = false, placed = false;
-      for (const DateMention& d : s.dates) {
-        if (d.sentence != si || !d.anchors || (episode && d.date.basis != "explicit")) continue;
+      for (uint32_t k = s.sentence_dates[si]; k < s.sentence_dates[si + 1]; ++k) {
+        const DateMention& d = s.dates[k];
+        if (!d.anchors || (episode && d.date.basis != "explicit")) continue;
         const uint32_t lo = std::min(d.first_token, m.begin), hi = std::max(d.first_token, m.begin);
         if (!definite || sv.Between(lo, hi) < extract::Boundary::kClause) dated = true;
       }
@@ -513,19 +518,20 @@ class EventsComponent final : public Component {
     }
   }
 
-  void Sentence(Doc& doc, Scratch& s, uint32_t si) const {
+  void Sentence(Doc& doc, Scratch& s, uint32_t si, uint32_t para_first) const {
     extract::SentenceView sv(doc, s, si);
     const tocsin::Sentence& sent = doc.sentences[si];
     if (!sent.token_count) return;
     // Headings, bylines and page furniture ("Donate via Paypal", "March 2005") have no final punctuation;
     // a headline restates the story, it is not a report of its own.
     if (!TerminalPunctuation(sv.word(sv.end() - 1))) return;
-    const std::optional<int32_t> speaker = ColonSpeaker(doc, s, si);
+    const std::optional<int32_t> speaker = ColonSpeaker(doc, s, si, para_first);
     // A figure that counts people (a count word near it: "40 protesters", "killing 12") ties events
     // of the sentence to the text; "two planeloads of tents" does not.
     bool sentence_has_count = false;
-    for (const Quantity& q : s.quantities) {
-      if (q.sentence != si || q.year_like || q.value < 2) continue;
+    for (uint32_t qi = s.sentence_quantities[si]; qi < s.sentence_quantities[si + 1]; ++qi) {
+      const Quantity& q = s.quantities[qi];
+      if (q.year_like || q.value < 2) continue;
       for (uint32_t k = s.sentence_matches[si]; k < s.sentence_matches[si + 1]; ++k) {
         const internal::Match& cm = s.matches[k];
         if (s.entry(cm).kind != EntryKind::kCount) continue;
@@ -624,8 +630,15 @@ class EventsComponent final : public Component {
                                 ev.type == EventType::kCooperate || ev.type == EventType::kAid ||
                                 ev.type == EventType::kAccuse;
         if (!c.noun && transitive && tgt.empty()) continue;
-        const bool counted = sentence_has_count && (ev.type == EventType::kAssault || ev.type == EventType::kProtest ||
-                                                    ev.type == EventType::kMobilize || ev.mode == "arrest");
+        // "Thousands protested": a number standing as the subject counts people.
+        bool number_subject = false;
+        for (uint32_t qi = s.sentence_quantities[si]; qi < s.sentence_quantities[si + 1]; ++qi)
+          if (!s.quantities[qi].year_like && s.quantities[qi].end_token + 1 >= m.begin &&
+              s.quantities[qi].end_token <= m.begin)
+            number_subject = true;
+        const bool counted = (sentence_has_count || number_subject) &&
+                             (ev.type == EventType::kAssault || ev.type == EventType::kProtest ||
+                              ev.type == EventType::kMobilize || ev.mode == "arrest");
         if (!c.noun && !Relational(ev.type) && src.empty() && tgt.empty() && !counted) continue;
       } else if (c.noun && !c.anchored && !c.governing) {
         continue;  // an unanchored noun in a slogan or imperative

@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "text/utf8.h"
+
 namespace tocsin::ingest {
 namespace fs = std::filesystem;
 
@@ -74,12 +76,14 @@ bool InputStream::OpenNext() {
   current_ = files_.front();
   files_.pop_front();
   line_ = 0;
+  records_ = 0;
   if (current_ == "-") {
     stdin_ = true;
     // Sniff: JSONL when the first non-blank line starts with '{'.
     has_pending_ = false;
     std::string first;
     while (std::getline(std::cin, first)) {
+      ++line_;  // blank lines count: messages name true line numbers
       if (first.find_first_not_of(" \t\r") != std::string::npos) break;
     }
     jsonl_ = first.find_first_not_of(" \t\r") != std::string::npos && first[first.find_first_not_of(" \t\r")] == '{';
@@ -95,6 +99,16 @@ bool InputStream::OpenNext() {
 
 Status InputStream::ParseJsonLine(const std::string& line, Input* in) {
   nlohmann::json j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) {
+    // A record whose strings hold invalid UTF-8 is still a record: repair the bytes, say so, go on.
+    std::string repaired;
+    if (const size_t bad = text::RepairUtf8(line, &repaired); bad > 0) {
+      j = nlohmann::json::parse(repaired, nullptr, false);
+      if (!j.is_discarded())
+        in->problems.push_back("repaired " + std::to_string(bad) +
+                               " invalid UTF-8 sequence(s) in the record (replaced by U+FFFD)");
+    }
+  }
   if (j.is_discarded()) {
     // Find where: parse again with exceptions to get the byte position (internal only, caught here).
     try {
@@ -168,6 +182,7 @@ bool InputStream::Next(Input* in, Status* error) {
       line = std::move(pending_);
       has_pending_ = false;
       got = true;
+      --line_;  // counted while sniffing; counted again below
     } else {
       got = static_cast<bool>(std::getline(src, line));
     }
@@ -176,12 +191,19 @@ bool InputStream::Next(Input* in, Status* error) {
         stdin_ = false;
       else
         file_.close();
+      if (records_ == 0) {
+        // An empty JSONL input is worth a word: the user probably pointed at the wrong file.
+        *error = Status::InvalidArgument("no input records in `" + current_ + "` (empty JSONL)");
+        in->origin = current_;
+        return true;
+      }
       continue;
     }
     ++line_;
     bytes_read_ += line.size() + 1;
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     in->origin = current_ + ":" + std::to_string(line_);
+    ++records_;
     Status s = ParseJsonLine(line, in);
     if (!s.ok()) *error = s.WithContext(in->origin + (in->id.empty() ? "" : " (id " + in->id + ")"));
     return true;

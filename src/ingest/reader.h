@@ -44,6 +44,7 @@ class InputStream {
   bool stdin_ = false;
   std::ifstream file_;
   uint64_t line_ = 0;
+  uint64_t records_ = 0;  // non-blank lines read from the current JSONL input
   uint64_t bytes_read_ = 0, bytes_total_ = 0;
   std::string pending_;  // stdin: the first line read while sniffing the format
   bool has_pending_ = false;

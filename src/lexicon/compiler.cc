@@ -757,6 +757,16 @@ class Reader {
 
 }  // namespace
 
+// FNV-1a, 64 bits: enough to notice a damaged or half-copied file, which is all it is for.
+uint64_t Checksum(std::string_view bytes) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : bytes) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
 std::string Serialize(const ModelData& m) {
   Writer w;
   w.out().append(kModelMagic, sizeof kModelMagic);
@@ -836,6 +846,9 @@ std::string Serialize(const ModelData& m) {
       w.Str(e.text2);
     }
   }
+  // A checksum of everything before it, so that a damaged file is refused rather than misread.
+  const uint64_t sum = Checksum(w.out());
+  w.out().append(reinterpret_cast<const char*>(&sum), sizeof sum);
   w.out().append("TOCSINEND");
   return std::move(w.out());
 }
@@ -850,6 +863,15 @@ Result<std::unique_ptr<ModelData>> Deserialize(std::string_view bytes) {
                                std::to_string(kModelFormatVersion) + ": rebuild it with `tocsin model build`");
   if (bytes.size() < 9 || bytes.substr(bytes.size() - 9) != "TOCSINEND")
     return Status::Corrupt("model file is truncated (no end marker): rebuild it with `tocsin model build`");
+  if (bytes.size() < sizeof kModelMagic + 4 + 9 + 8)
+    return Status::Corrupt("model file is truncated: rebuild it with `tocsin model build`");
+  {
+    const size_t body = bytes.size() - 9 - 8;
+    uint64_t stored = 0;
+    std::memcpy(&stored, bytes.data() + body, sizeof stored);
+    if (stored != Checksum(bytes.substr(0, body)))
+      return Status::Corrupt("model file is damaged (checksum mismatch): rebuild it with `tocsin model build`");
+  }
   auto m = std::make_unique<ModelData>();
   m->files = r.Strs();
   for (uint32_t n = r.Count(40), i = 0; i < n && r.ok(); ++i) {

@@ -84,6 +84,9 @@ TEST(ModelFile, WrongMagicTruncationAndVersionAreRefused) {
   std::string future = bytes;
   future[8] = 99;  // format version, little-endian u32 after the magic
   EXPECT_EQ(Deserialize(future).status().code(), Status::Code::kUnsupported);
+  std::string flipped = bytes;
+  flipped[bytes.size() / 2] ^= 0x20;  // one damaged byte in the middle
+  EXPECT_EQ(Deserialize(flipped).status().code(), Status::Code::kCorrupt);
 }
 
 TEST(ModelFile, BuildWritesAFileThatLoads) {

@@ -56,6 +56,7 @@ Worker::~Worker() = default;
 Status Worker::Code(const Input& input, Doc* doc) {
   *doc = Doc();
   doc->input = input;
+  doc->errors = input.problems;
   scratch_->Clear();
   for (const auto& c : pipeline_->components_) {
     Status s = c->Process(*doc, *scratch_);

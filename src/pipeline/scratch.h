@@ -97,6 +97,9 @@ struct Scratch {
   std::vector<int32_t> mention_at;    // per token: index of the mention covering it, or -1
   std::vector<uint8_t> used;          // per token: kUsedByDate, kUsedByNumber or 0
   std::vector<uint16_t> event_flags;  // per Doc::events entry: its trigger's TriggerFlag bits
+  // Per sentence index ranges, so that no stage scans the whole document per sentence or per event:
+  // the mentions, dates and quantities of sentence i are [x[i], x[i + 1]) (filled by the entities stage).
+  std::vector<uint32_t> sentence_mentions, sentence_dates, sentence_quantities;
 
   void Clear() {
     lang = nullptr;
@@ -110,8 +113,22 @@ struct Scratch {
     mention_at.clear();
     used.clear();
     event_flags.clear();
+    sentence_mentions.clear();
+    sentence_dates.clear();
+    sentence_quantities.clear();
   }
   const internal::Entry& entry(const internal::Match& m) const { return lang->entries[m.entry]; }
+
+  // Fills `ranges` (size sentences + 1) from items sorted by their `sentence` field.
+  template <typename T>
+  static void IndexBySentence(const std::vector<T>& items, size_t sentences, std::vector<uint32_t>* ranges) {
+    ranges->assign(sentences + 1, 0);
+    size_t k = 0;
+    for (size_t si = 0; si <= sentences; ++si) {
+      while (k < items.size() && items[k].sentence < si) ++k;
+      (*ranges)[si] = static_cast<uint32_t>(k);
+    }
+  }
 };
 
 }  // namespace tocsin

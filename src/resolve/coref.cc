@@ -1,6 +1,7 @@
 #include "resolve/coref.h"
 
 #include <string_view>
+#include <unordered_map>
 
 namespace tocsin::resolve {
 namespace {
@@ -41,18 +42,23 @@ bool IsPerson(const Mention& m) {
 
 void ResolveCoreference(Doc& doc) {
   std::vector<Mention>& ms = doc.mentions;
+  // The last person known by each full name and surname, and by each title they were introduced with:
+  // lookups instead of scans keep a long document linear.
+  std::unordered_map<std::string, size_t> by_name, by_title;
+  auto learn = [&](size_t j) {
+    const Mention& a = ms[j];
+    by_name[a.actor.text] = j;
+    by_name[std::string(Surname(a.actor.text))] = j;
+    by_name[std::string(Surname(a.actor.name))] = j;
+    if (a.actor.via.rfind("title:", 0) == 0) by_title[a.actor.via.substr(6)] = j;
+  };
   for (size_t i = 0; i < ms.size(); ++i) {
     Mention& m = ms[i];
     if (m.kind == MentionKind::kName) {
-      const std::string_view mine = m.actor.text;
-      for (size_t j = i; j-- > 0;) {
-        const Mention& a = ms[j];
-        if (a.kind != MentionKind::kPerson) continue;
-        if (a.actor.text == mine || Surname(a.actor.name) == mine || Surname(a.actor.text) == mine) {
-          CopyFrom(m, a, static_cast<int32_t>(j), "coref:name");
-          m.kind = MentionKind::kPerson;
-          break;
-        }
+      auto it = by_name.find(m.actor.text);
+      if (it != by_name.end()) {
+        CopyFrom(m, ms[it->second], static_cast<int32_t>(it->second), "coref:name");
+        m.kind = MentionKind::kPerson;
       }
     } else if (m.kind == MentionKind::kPronoun) {
       const std::string k = m.actor.name;  // the pronoun kind, overwritten once resolved
@@ -74,14 +80,10 @@ void ResolveCoreference(Doc& doc) {
     } else if (m.kind == MentionKind::kTitle && m.antecedent == -2) {
       // "the president": the last person introduced with the same title.
       m.antecedent = -1;
-      for (size_t j = i; j-- > 0;) {
-        const Mention& a = ms[j];
-        if (a.kind == MentionKind::kPerson && a.actor.via == "title:" + m.actor.name) {
-          CopyFrom(m, a, static_cast<int32_t>(j), "coref:title");
-          break;
-        }
-      }
+      auto it = by_title.find(m.actor.name);
+      if (it != by_title.end()) CopyFrom(m, ms[it->second], static_cast<int32_t>(it->second), "coref:title");
     }
+    if (m.kind == MentionKind::kPerson && m.antecedent < 0) learn(i);
   }
 }
 

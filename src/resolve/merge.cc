@@ -55,13 +55,20 @@ class MergeComponent final : public Component {
     std::vector<uint16_t> flags = s.event_flags;
     flags.resize(evs.size(), 0);
     std::vector<uint8_t> dead(evs.size(), 0);
+    // Events come in sentence order: [first, end) are the events of event i's sentence.
+    size_t first = 0, end = 0;
     for (size_t i = 0; i < evs.size(); ++i) {
+      if (i == end) {
+        first = i;
+        end = i;
+        while (end < evs.size() && evs[end].sentence_index == evs[i].sentence_index) ++end;
+      }
       if (dead[i]) continue;
       // A casualty trigger joins a violent event of the sentence: same category first.
       if (flags[i] & internal::kTrigCasualty) {
         size_t into = SIZE_MAX;
         for (int pass = 0; pass < 2 && into == SIZE_MAX; ++pass)
-          for (size_t j = 0; j < evs.size(); ++j) {
+          for (size_t j = first; j < end; ++j) {
             if (j == i || dead[j] || evs[j].sentence_index != evs[i].sentence_index) continue;
             if (evs[j].modality != evs[i].modality || (flags[j] & internal::kTrigCasualty)) continue;
             if (pass == 0 ? evs[j].type == evs[i].type : Violent(evs[j].type)) {
@@ -83,7 +90,7 @@ class MergeComponent final : public Component {
         const std::string_view before = b >= 3 ? std::string_view(doc.text).substr(b - 3, 3) : std::string_view();
         const bool purpose = before == "to " || (w.size() > 4 && w.compare(w.size() - 3, 3, "ing") == 0);
         size_t into = SIZE_MAX;
-        for (size_t j = 0; j < evs.size() && purpose; ++j)
+        for (size_t j = first; j < end && purpose; ++j)
           if (j != i && !dead[j] && evs[j].sentence_index == evs[i].sentence_index &&
               evs[j].type == EventType::kProtest && evs[j].trigger.begin < b)
             into = j;
@@ -93,7 +100,7 @@ class MergeComponent final : public Component {
           continue;
         }
       }
-      for (size_t j = i + 1; j < evs.size(); ++j) {
+      for (size_t j = i + 1; j < end; ++j) {
         if (dead[j] || evs[j].sentence_index != evs[i].sentence_index) continue;
         if (evs[j].type != evs[i].type || evs[j].modality != evs[i].modality) continue;
         // "dispersed a rally of mothers ... and detained its two organisers": different victims, two events.

@@ -120,7 +120,10 @@ void Segmenter::Segment(Doc* doc, size_t max_tokens) {
   uint32_t last_end = 0;
   auto open_sentence = [&](uint32_t begin) {
     // A blank line between the previous sentence and this one opens a paragraph.
-    if (!doc->sentences.empty() && text.find("\n\n", last_end) < begin) ++paragraph;
+    // (Search only the gap between the sentences: a search to the end of a long text is quadratic.)
+    if (!doc->sentences.empty() && begin > last_end &&
+        std::string_view(text).substr(last_end, begin - last_end).find("\n\n") != std::string_view::npos)
+      ++paragraph;
     Sentence s;
     s.span = {begin, begin};
     s.first_token = static_cast<uint32_t>(doc->tokens.size());

@@ -64,6 +64,14 @@ void CodeBatch(Worker& worker, Job& job, const CodeArgs& args, Doc& doc, Done* d
     if (!job.read_errors[i].ok()) {
       ++d->failed;
       d->errors.push_back(job.read_errors[i].message());
+      if (!args.docs.empty() && !in.id.empty()) {
+        // A record refused while reading still gets its document record, naming the problem.
+        doc = Doc();
+        doc.input = in;
+        doc.errors.push_back(job.read_errors[i].message());
+        AppendDocJson(doc, &d->docs);
+        d->docs.push_back('\n');
+      }
       continue;
     }
     Status st = worker.Code(in, &doc);

@@ -54,6 +54,17 @@ int main(int argc, char** argv) {
   c->add_option("--max-doc-mb", code.max_doc_mb, "Refuse documents larger than this (MB of text)")
       ->check(CLI::PositiveNumber);
   c->add_option("--lang", code.lang, "Treat every document as this language (skip detection)");
+  c->footer(R"(Examples:
+  tocsin code examples/input.jsonl --summary            events as JSON Lines on stdout, a summary on stderr
+  tocsin code reports/ -o events.jsonl --docs docs.jsonl -j 4
+  echo "Police arrested 40 protesters in Almaty." | tocsin code -
+  tocsin code report.txt --explain                     the lexicon lines and rules behind each event
+  tocsin code feed.jsonl --asserted-only               only what happened
+
+Input: .txt files (one document each, id = file name), JSON Lines records {"id", "text", "published",
+"lang", ...} (FORMAT.md), directories (walked recursively), or - for stdin. Give "published" to date
+"on Wednesday" and "last week". Exit status: 0 all coded; 1 some documents refused or repaired (named on
+stderr); 2 nothing could run.)");
   c->add_option("--progress", code.progress, "Progress line on stderr: auto (when a terminal), always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
 
