@@ -2,6 +2,7 @@
 // scored with the same matching as ../shared/tools/score_events.py (src/eval/score.h). Skips where
 // ../shared is absent, as on a user's machine.
 #include <gtest/gtest.h>
+#include <unistd.h>
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
@@ -59,7 +60,8 @@ double Ratio(const eval::Score& s, const std::string& key) {
 TEST(Seeds, EnglishReportsMeetTheBars) {
   const std::string shared = SharedDir();
   if (shared.empty()) GTEST_SKIP() << "../shared/seeds is absent: the golden seed test needs it beside the checkout";
-  const std::string tmp = ::testing::TempDir();
+  const std::string tmp = ::testing::TempDir() + "/tocsin_seeds_" + std::to_string(getpid());
+  std::filesystem::create_directories(tmp);
   CodeSeeds(shared, tmp + "/seed_events.jsonl");
   const std::string gold =
       FilterGold(shared + "/seeds/gold/events.jsonl", {"000_", "001_", "003_"}, tmp + "/gold_en.jsonl");
@@ -77,7 +79,8 @@ TEST(Seeds, EnglishReportsMeetTheBars) {
 TEST(Seeds, NoModalityErrorInAnyLanguage) {
   const std::string shared = SharedDir();
   if (shared.empty()) GTEST_SKIP() << "../shared/seeds is absent";
-  const std::string tmp = ::testing::TempDir();
+  const std::string tmp = ::testing::TempDir() + "/tocsin_seeds_" + std::to_string(getpid());
+  std::filesystem::create_directories(tmp);
   CodeSeeds(shared, tmp + "/seed_events_all.jsonl");
   auto score = eval::ScoreFiles(shared + "/seeds/gold/events.jsonl", tmp + "/seed_events_all.jsonl");
   ASSERT_TRUE(score.ok());

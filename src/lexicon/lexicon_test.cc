@@ -1,6 +1,8 @@
 // The lexicon compiler, the model file and the matcher, on small data directories made by the tests.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 
@@ -18,7 +20,10 @@ namespace fs = std::filesystem;
 // A minimal data directory: one language, a few entries of each kind.
 class DataDir {
  public:
-  DataDir() : root_(fs::path(::testing::TempDir()) / ("tocsin_data_" + std::to_string(counter_++))) {
+  // The directory name carries the process id: CTest runs tests of this binary in parallel processes.
+  DataDir()
+      : root_(fs::path(::testing::TempDir()) /
+              ("tocsin_data_" + std::to_string(getpid()) + "_" + std::to_string(counter_++))) {
     fs::create_directories(root_ / "lang/en");
     fs::create_directories(root_ / "world");
     fs::create_directories(root_ / "actors");
@@ -91,7 +96,7 @@ TEST(ModelFile, WrongMagicTruncationAndVersionAreRefused) {
 
 TEST(ModelFile, BuildWritesAFileThatLoads) {
   DataDir d;
-  const std::string out = ::testing::TempDir() + "/lexicon_test.model";
+  const std::string out = ::testing::TempDir() + "/lexicon_test_" + std::to_string(getpid()) + ".model";
   ModelBuildReport report;
   ASSERT_TRUE(Model::Build(d.path(), out, &report).ok());
   EXPECT_GT(report.bytes, 0u);
