@@ -1,0 +1,12 @@
+// Fuzz target: any bytes as a model file. Invariants: no crash, no sanitizer report; a damaged file is
+// refused with a status, never half-loaded.
+#include <cstdint>
+#include <string_view>
+
+#include "lexicon/compiler.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  auto model = tocsin::internal::Deserialize(std::string_view(reinterpret_cast<const char*>(data), size));
+  (void)model.ok();
+  return 0;
+}
