@@ -99,24 +99,29 @@ struct TokenEntries {
   uint32_t number_end = 0;
 };
 
-}  // namespace
-
-void FindDates(const Doc& doc, Scratch& s, uint32_t si) {
-  const Sentence& sent = doc.sentences[si];
-  const uint32_t b = sent.first_token, e = sent.first_token + sent.token_count;
-  std::vector<TokenEntries> at(sent.token_count);
+// The date and number entries starting at each token of sentence `si` (first token `b`).
+std::vector<TokenEntries> EntriesAt(const Scratch& s, uint32_t si, uint32_t b, uint32_t count) {
+  std::vector<TokenEntries> at(count);
   for (uint32_t k = s.sentence_matches[si]; k < s.sentence_matches[si + 1]; ++k) {
     const internal::Match& m = s.matches[k];
     const internal::Entry& en = s.entry(m);
     if (en.kind == EntryKind::kDate) {
       at[m.begin - b].date = &en;
       at[m.begin - b].date_end = m.end;
-    }
-    if (en.kind == EntryKind::kNumber) {
+    } else if (en.kind == EntryKind::kNumber) {
       at[m.begin - b].number = &en;
       at[m.begin - b].number_end = m.end;
     }
   }
+  return at;
+}
+
+}  // namespace
+
+void FindDates(const Doc& doc, Scratch& s, uint32_t si) {
+  const Sentence& sent = doc.sentences[si];
+  const uint32_t b = sent.first_token, e = sent.first_token + sent.token_count;
+  const std::vector<TokenEntries> at = EntriesAt(s, si, b, sent.token_count);
   int py = 0;
   unsigned pm = 0, pd = 0;
   const bool have_pub = ParsePublished(s.published, &py, &pm, &pd);
@@ -256,15 +261,7 @@ void FindDates(const Doc& doc, Scratch& s, uint32_t si) {
 void FindQuantities(const Doc& doc, Scratch& s, uint32_t si) {
   const Sentence& sent = doc.sentences[si];
   const uint32_t b = sent.first_token, e = sent.first_token + sent.token_count;
-  std::vector<TokenEntries> at(sent.token_count);
-  for (uint32_t k = s.sentence_matches[si]; k < s.sentence_matches[si + 1]; ++k) {
-    const internal::Match& m = s.matches[k];
-    const internal::Entry& en = s.entry(m);
-    if (en.kind == EntryKind::kNumber) {
-      at[m.begin - b].number = &en;
-      at[m.begin - b].number_end = m.end;
-    }
-  }
+  const std::vector<TokenEntries> at = EntriesAt(s, si, b, sent.token_count);
   auto num = [&](uint32_t t) -> const internal::Entry* { return t < e ? at[t - b].number : nullptr; };
   auto word = [&](uint32_t t) { return t < e ? doc.folded_of(doc.tokens[t]) : std::string_view(); };
 
