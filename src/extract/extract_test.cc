@@ -274,3 +274,31 @@ TEST(Regression, AgentsDoNotMatchVerbsByStem) {
 
 }  // namespace
 }  // namespace tocsin::testing
+
+namespace tocsin::testing {
+namespace {
+
+// Regression: "earlier" is not background: "This followed earlier street battles between X and Y" reports
+// the battles (only "amid" and "recent" name circumstances).
+TEST(Regression, EarlierBattlesAreStillEvents) {
+  Doc d = CodeText("This followed earlier street battles between riot police and students in Tbilisi.", "2024-03-02");
+  EXPECT_FALSE(EventsOf(d, EventType::kAssault).empty() && EventsOf(d, EventType::kProtest).empty());
+  Doc amid = CodeText("The minister resigned amid protests in Tbilisi.", "2024-03-02");
+  EXPECT_TRUE(EventsOf(amid, EventType::kProtest).empty());
+  EXPECT_FALSE(EventsOf(amid, EventType::kConcede).empty());
+}
+
+// Regression: a number as subject counts people ("Thousands protested" had no party and was dropped).
+TEST(Regression, NumberSubjectAnchorsAProtest) {
+  Doc d = CodeText("Thousands protested in Almaty on Sunday.", "2024-05-14");
+  EXPECT_FALSE(EventsOf(d, EventType::kProtest).empty());
+}
+
+// Regression: within-sentence merging keeps events with different victims apart.
+TEST(Regression, DifferentVictimsAreDifferentEvents) {
+  Doc d = CodeText("Police detained five students and arrested two journalists in Minsk.", "2024-05-14");
+  EXPECT_EQ(EventsOf(d, EventType::kCoerce).size(), 2u);
+}
+
+}  // namespace
+}  // namespace tocsin::testing
