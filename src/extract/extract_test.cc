@@ -302,3 +302,19 @@ TEST(Regression, DifferentVictimsAreDifferentEvents) {
 
 }  // namespace
 }  // namespace tocsin::testing
+
+namespace tocsin::testing {
+namespace {
+
+// Regression (found by fuzz_document): a 20-digit "number" overflowed the conversion to int64.
+TEST(Regression, HugeNumbersAreNotCounts) {
+  Doc d = CodeText("Police arrested 88888888888888888888 protesters and killed 9999999999999999999999 people in Osh.",
+                   "2024-05-14");
+  for (const Event& e : d.events) {
+    EXPECT_FALSE(e.arrested.has_value());
+    EXPECT_FALSE(e.dead.has_value());
+  }
+}
+
+}  // namespace
+}  // namespace tocsin::testing

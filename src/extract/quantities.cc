@@ -7,6 +7,10 @@ namespace tocsin::extract {
 
 using internal::EntryKind;
 
+namespace config {
+constexpr double kMaxCount = 1e10;  // larger figures are not counts of people
+}  // namespace config
+
 int64_t DaysFromCivil(int y, unsigned m, unsigned d) {
   y -= m <= 2;
   const int64_t era = (y >= 0 ? y : y - 399) / 400;
@@ -326,6 +330,12 @@ void FindQuantities(const Doc& doc, Scratch& s, uint32_t si) {
     const std::string_view after = word(end);
     if (before == "$" || before == "€" || before == "£" || before == "us$" || after == "%" || after == "percent" ||
         after == "per" || after == "/" || before == "/" || after == "$") {
+      t = end - 1;
+      continue;
+    }
+    // No count of people reaches ten billion; larger "numbers" are identifiers, phone numbers or noise,
+    // and would overflow int64 (found by fuzz_document).
+    if (!(value >= 0 && value < config::kMaxCount)) {
       t = end - 1;
       continue;
     }
