@@ -84,7 +84,7 @@ bool SentenceView::InPrepositionalPhrase(const Mention& m) const {
       return false;
   }
   return f == Fn::kOf || f == Fn::kLoc || f == Fn::kFrom || f == Fn::kWith || f == Fn::kBy || f == Fn::kTo ||
-         f == Fn::kBetween;
+         f == Fn::kBetween || f == Fn::kPrep;
 }
 
 std::vector<int32_t> SentenceView::Coordinated(int32_t mention) const {

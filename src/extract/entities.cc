@@ -198,8 +198,11 @@ class EntitiesComponent final : public Component {
       if (s.fn[t] != Fn::kNone) continue;
       uint32_t u = t;
       while (u < e && !covered[u - b] && (doc.tokens[u].flags & kTokUpper) && (doc.tokens[u].flags & kTokWord) &&
-             s.fn[u] == Fn::kNone)
+             s.fn[u] == Fn::kNone) {
         ++u;
+        // "Ala-Too Square", "Jalal-Abad": a name goes on across a compound hyphen.
+        if (u + 1 < e && (doc.tokens[u].flags & kTokJoiner) && (doc.tokens[u + 1].flags & kTokUpper)) ++u;
+      }
       const bool at_start = t == b || (t == b + 1 && (doc.tokens[b].flags & kTokPunct));
       const bool all_caps_heading =
           (doc.tokens[t].flags & kTokAllUpper) && u - t == 1 && doc.folded_of(doc.tokens[t]).size() > 4;
@@ -415,7 +418,7 @@ Fn ParseFn(std::string_view role) {
       {"be", Fn::kBe},     {"have", Fn::kHave},     {"by", Fn::kBy},           {"of", Fn::kOf},
       {"from", Fn::kFrom}, {"with", Fn::kWith},     {"between", Fn::kBetween}, {"and", Fn::kAnd},
       {"loc", Fn::kLoc},   {"to", Fn::kTo},         {"rel", Fn::kRel},         {"comp", Fn::kComp},
-      {"sub", Fn::kSub},   {"strong", Fn::kStrong}, {"det", Fn::kDet},         {"adv", Fn::kAdv}};
+      {"sub", Fn::kSub},   {"strong", Fn::kStrong}, {"det", Fn::kDet},         {"adv", Fn::kAdv},   {"prep", Fn::kPrep}};
   for (const auto& [name, fn] : kRoles)
     if (role == name) return fn;
   return Fn::kNone;

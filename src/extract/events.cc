@@ -238,8 +238,10 @@ class EventsComponent final : public Component {
         src = sv.AfterPreposition(m.end, Fn::kBy, 4);
         if (!src.empty()) how = "by-phrase";
       }
+      // ("on" names a victim only for force: "a crackdown on protesters", not "a rally on the square".)
+      const bool force = ev.type == EventType::kAssault || ev.type == EventType::kCoerce;
       if (tgt.empty() && m.end < sv.end() &&
-          (sv.word(m.end) == "against" || sv.word(m.end) == "into" || sv.word(m.end) == "on")) {
+          (sv.word(m.end) == "against" || sv.word(m.end) == "into" || (force && sv.word(m.end) == "on"))) {
         // "an investigation into two police commanders", "a crackdown on protesters", "protests against X"
         for (uint32_t u = m.end + 1; u < sv.end() && u < m.end + 5 && tgt.empty(); ++u) {
           if (sv.boundary(u) != extract::Boundary::kNone) break;

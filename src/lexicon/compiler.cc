@@ -502,7 +502,7 @@ Status CompileLanguage(const fs::path& dir, ModelData* m, ModelBuildReport* repo
   {  // function.tsv: pattern role
     const std::string f = "function.tsv";
     static const std::vector<std::string> kRoles = {"be",  "have", "by",  "of",   "from", "with",   "between", "and",
-                                                    "loc", "to",   "rel", "comp", "sub",  "strong", "det",     "adv"};
+                                                    "loc", "to",   "rel", "comp", "sub", "strong", "det", "adv", "prep"};
     TOCSIN_RETURN_IF_ERROR(EachRow(f, 2, [&](const Row& r, uint32_t fi) -> Status {
       if (std::find(kRoles.begin(), kRoles.end(), r.fields[1]) == kRoles.end())
         return bad(f, r.line, "unknown function role `" + r.fields[1] + "`");

@@ -49,23 +49,7 @@ struct Cue {
 
 // Function-word roles (function.tsv), one per token.
 enum class Fn : uint8_t {
-  kNone,
-  kBe,
-  kHave,
-  kBy,
-  kOf,
-  kFrom,
-  kWith,
-  kBetween,
-  kAnd,
-  kLoc,
-  kTo,
-  kRel,
-  kComp,
-  kSub,
-  kStrong,
-  kDet,
-  kAdv,
+  kNone, kBe, kHave, kBy, kOf, kFrom, kWith, kBetween, kAnd, kLoc, kTo, kRel, kComp, kSub, kStrong, kDet, kAdv, kPrep,
 };
 Fn ParseFn(std::string_view role);
 
