@@ -143,7 +143,12 @@ Result<std::vector<json>> Load(const std::string& path) {
   while (std::getline(in, line)) {
     ++n;
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    json j = json::parse(line, nullptr, false);
+    json j;
+    try {  // nlohmann-json throws on some errors (number overflow) even when asked not to
+      j = json::parse(line, nullptr, false);
+    } catch (const json::exception&) {
+      j = json::value_t::discarded;
+    }
     if (j.is_discarded() || !j.is_object())
       return Status::InvalidArgument(path + ":" + std::to_string(n) + ": not a JSON object");
     out.push_back(std::move(j));

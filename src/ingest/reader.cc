@@ -97,28 +97,34 @@ bool InputStream::OpenNext() {
   return true;
 }
 
+namespace {
+
+// Parses one JSON text. nlohmann-json reports some errors (a number too large, "1E77777") by exception
+// even when asked not to, so every exception is caught here and turned into a message.
+Status ParseJson(const std::string& text, nlohmann::json* out) {
+  try {
+    *out = nlohmann::json::parse(text);
+    return Status::Ok();
+  } catch (const nlohmann::json::parse_error& e) {
+    return Status::InvalidArgument("not a JSON object (parse error at byte " + std::to_string(e.byte) +
+                                   "): each line must be one input record, see FORMAT.md");
+  } catch (const nlohmann::json::exception& e) {
+    return Status::InvalidArgument(std::string("not a usable JSON record (") + e.what() + ")");
+  }
+}
+
+}  // namespace
+
 Status InputStream::ParseJsonLine(const std::string& line, Input* in) {
-  nlohmann::json j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) {
+  nlohmann::json j;
+  Status parsed = ParseJson(line, &j);
+  if (!parsed.ok()) {
     // A record whose strings hold invalid UTF-8 is still a record: repair the bytes, say so, go on.
     std::string repaired;
-    if (const size_t bad = text::RepairUtf8(line, &repaired); bad > 0) {
-      j = nlohmann::json::parse(repaired, nullptr, false);
-      if (!j.is_discarded())
-        in->problems.push_back("repaired " + std::to_string(bad) +
-                               " invalid UTF-8 sequence(s) in the record (replaced by U+FFFD)");
-    }
-  }
-  if (j.is_discarded()) {
-    // Find where: parse again with exceptions to get the byte position (internal only, caught here).
-    try {
-      nlohmann::json again = nlohmann::json::parse(line);
-      (void)again;
-    } catch (const nlohmann::json::parse_error& e) {
-      return Status::InvalidArgument("not a JSON object (parse error at byte " + std::to_string(e.byte) +
-                                     "): each line must be one input record, see FORMAT.md");
-    }
-    return Status::InvalidArgument("not a JSON object: each line must be one input record, see FORMAT.md");
+    const size_t bad = text::RepairUtf8(line, &repaired);
+    if (bad == 0 || !ParseJson(repaired, &j).ok()) return parsed;
+    in->problems.push_back("repaired " + std::to_string(bad) +
+                           " invalid UTF-8 sequence(s) in the record (replaced by U+FFFD)");
   }
   if (!j.is_object()) return Status::InvalidArgument("a JSON value that is not an object: expected an input record");
   in->id = Field(j, "id");
