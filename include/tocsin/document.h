@@ -93,6 +93,7 @@ struct Doc {
   std::vector<Event> events;
   std::vector<Place> places;        // every place recognised in the text, used by an event or not
   std::vector<std::string> errors;  // what went wrong but was survived (repaired bytes, limits)
+  std::vector<std::string> notes;   // what a reader should know that is not an error (no lexicons for a language)
   std::string focus_country;        // the country the document is mostly about, ISO3
 
   std::string_view folded_of(const Token& t) const {

@@ -317,6 +317,13 @@ void AppendDocJson(const Doc& d, std::string* out) {
     json::AppendString(d.errors[i], out);
   }
   out->push_back(']');
+  Key("notes", out);
+  out->push_back('[');
+  for (size_t i = 0; i < d.notes.size(); ++i) {
+    if (i) out->push_back(',');
+    json::AppendString(d.notes[i], out);
+  }
+  out->push_back(']');
   out->push_back('}');
 }
 

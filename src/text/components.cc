@@ -89,7 +89,7 @@ class LanguageComponent final : public Component {
     if (!s.lang) {
       std::string have;
       for (const auto& l : s.model->langs) have += (have.empty() ? "" : ", ") + l.iso;
-      doc.errors.push_back("no lexicons for language `" + doc.lang + "` (this model has: " + have +
+      doc.notes.push_back("no lexicons for language `" + doc.lang + "` (this model has: " + have +
                            "): the document is segmented but no events are coded");
     }
     return Status::Ok();

@@ -46,6 +46,7 @@ struct Done {
   std::array<size_t, kEventTypeCount> by_type{};
   std::array<size_t, 7> by_modality{};
   std::map<std::string, size_t> langs;
+  std::map<std::string, size_t> uncoded_langs;  // documents in languages without lexicons
 };
 
 struct Shared {
@@ -84,6 +85,7 @@ void CodeBatch(Worker& worker, Job& job, const CodeArgs& args, Doc& doc, Done* d
         d->warnings.push_back((in.origin.empty() ? in.id : in.origin) + " (id " + in.id + "): " + w);
     }
     if (!doc.lang.empty()) ++d->langs[doc.lang];
+    if (st.ok() && !doc.notes.empty()) ++d->uncoded_langs[doc.lang];
     d->sentences += doc.sentences.size();
     for (const Event& e : doc.events) {
       AppendEventJson(e, doc.text_of(e.sentence), args.explain, &d->events);
@@ -193,6 +195,13 @@ int Code(const CodeArgs& args, const std::string& exe_dir) {
     for (size_t i = 0; i < total.by_type.size(); ++i) total.by_type[i] += d.by_type[i];
     for (size_t i = 0; i < total.by_modality.size(); ++i) total.by_modality[i] += d.by_modality[i];
     for (const auto& [l, n] : d.langs) total.langs[l] += n;
+    for (const auto& [l, n] : d.uncoded_langs) {
+      // Not an error (the exit status stays 0): said once per language, and in the summary.
+      if (total.uncoded_langs[l] == 0)
+        std::cerr << "tocsin code: note: no lexicons for language `" << l
+                  << "` in this model: such documents are segmented (see --docs) but no events are coded\n";
+      total.uncoded_langs[l] += n;
+    }
     if (progress && std::chrono::steady_clock::now() - last_progress > config::kProgressEvery) {
       last_progress = std::chrono::steady_clock::now();
       std::fprintf(stderr, "\r%zu documents, %zu events, %.1f / %.1f MB read   ", total.documents, total.events_count,
@@ -283,6 +292,10 @@ int Code(const CodeArgs& args, const std::string& exe_dir) {
     std::string lang_list;
     for (const auto& [l, n] : total.langs) lang_list += (lang_list.empty() ? "" : ", ") + l + " " + std::to_string(n);
     if (!lang_list.empty()) std::fprintf(stderr, "  languages: %s\n", lang_list.c_str());
+    std::string uncoded;
+    for (const auto& [l, n] : total.uncoded_langs)
+      uncoded += (uncoded.empty() ? "" : ", ") + l + " " + std::to_string(n);
+    if (!uncoded.empty()) std::fprintf(stderr, "  not coded, no lexicons yet: %s\n", uncoded.c_str());
     std::fprintf(stderr,
                  "  %zu event(s): %zu happened, %zu requested, %zu negated, %zu promised, %zu threatened, "
                  "%zu predicted, %zu hypothetical.\n",
