@@ -37,9 +37,13 @@ bool SentenceView::SubBetween(uint32_t a, uint32_t b) const {
   for (uint32_t t = a + 1; t < b; ++t) {
     if (s_.fn[t] == Fn::kSub || bound_[t - b_] == Boundary::kStrong) return true;
     // "... and he refused": a coordinated clause with a subject pronoun of its own.
+    // (A subject pronoun only: "and his government's repression" continues the phrase.)
     if (s_.fn[t] == Fn::kAnd && t + 1 < b) {
       const int32_t i = s_.mention_at[t + 1];
-      if (i >= 0 && doc_.mentions[static_cast<size_t>(i)].kind == MentionKind::kPronoun) return true;
+      const std::string_view w = word(t + 1);
+      const bool possessive = w == "his" || w == "her" || w == "its" || w == "their" || w == "our" || w == "my" ||
+                              w == "your";
+      if (i >= 0 && doc_.mentions[static_cast<size_t>(i)].kind == MentionKind::kPronoun && !possessive) return true;
     }
   }
   return false;

@@ -175,7 +175,9 @@ class EventsComponent final : public Component {
     return cues;
   }
 
-  bool InScope(const extract::SentenceView& sv, const Cue& c, uint32_t trigger) const {
+  // `verb_at[t - sv.begin()]` is set where a trigger or cue starts (words Tocsin knows as predicates).
+  bool InScope(const extract::SentenceView& sv, const Cue& c, uint32_t trigger,
+               const std::vector<uint8_t>& verb_at) const {
     if (c.end_token > trigger) return false;
     const uint32_t dist = trigger - c.end_token;
     switch (c.scope) {
@@ -195,9 +197,11 @@ class EventsComponent final : public Component {
           for (uint32_t t = c.end_token; t < trigger; ++t)
             if (sv.fn(t) == Fn::kAnd || sv.boundary(t) != extract::Boundary::kNone) return false;
         // ", calling its members criminals": a participle clause after a comma is not the complement.
+        // (Only a known predicate: ", deepening corruption, and ..." is a list, not a clause.)
         for (uint32_t t = c.end_token; t + 1 < trigger; ++t) {
           const std::string_view n = sv.word(t + 1);
-          if (sv.word(t) == "," && n.size() > 4 && n.substr(n.size() - 3) == "ing") return false;
+          if (sv.word(t) == "," && n.size() > 4 && n.substr(n.size() - 3) == "ing" && verb_at[t + 1 - sv.begin()])
+            return false;
         }
         return dist <= config::kComplementScope && !sv.SubBetween(c.end_token - 1, trigger);
       }
@@ -393,7 +397,8 @@ class EventsComponent final : public Component {
 
   // Decides modality from the cues around the trigger (see the design note at the top).
   void Modality(const Doc& doc, const Scratch& s, const extract::SentenceView& sv, const internal::Match& m,
-                const std::vector<Cue>& cues, Candidate* c, bool* suppressed) const {
+                const std::vector<Cue>& cues, const std::vector<uint8_t>& verb_at, Candidate* c,
+                bool* suppressed) const {
     Event& ev = c->ev;
     auto cue_text = [&](const Cue& q) {
       return std::string(doc.text_of({doc.tokens[q.first_token].span.begin, doc.tokens[q.end_token - 1].span.end}));
@@ -407,7 +412,7 @@ class EventsComponent final : public Component {
                                                                       : "its complement")});
     };
     for (const Cue& q : cues) {
-      if (!InScope(sv, q, m.begin)) continue;
+      if (!InScope(sv, q, m.begin, verb_at)) continue;
       if (q.kind == CueKind::kReport) {
         if (!ev.reported_by) {
           auto who = sv.SubjectBefore(q.first_token);
@@ -436,7 +441,8 @@ class EventsComponent final : public Component {
       // request says when, the outer cue says what kind of statement it is.
       if (q.kind == CueKind::kPrediction || q.kind == CueKind::kHypothetical) {
         for (const Cue& outer : cues) {
-          if (outer.end_token > q.first_token || outer.scope != CueScope::kComplement || !InScope(sv, outer, m.begin))
+          if (outer.end_token > q.first_token || outer.scope != CueScope::kComplement ||
+              !InScope(sv, outer, m.begin, verb_at))
             continue;
           if (outer.kind == CueKind::kPromise || outer.kind == CueKind::kThreat || outer.kind == CueKind::kRequest) {
             chosen = &outer;
@@ -543,6 +549,11 @@ class EventsComponent final : public Component {
       }
     }
     const std::vector<Cue> cues = Cues(doc, s, sv, si);
+    std::vector<uint8_t> verb_at(sent.token_count, 0);
+    for (uint32_t k = s.sentence_matches[si]; k < s.sentence_matches[si + 1]; ++k) {
+      const EntryKind kind = s.entry(s.matches[k]).kind;
+      if (kind == EntryKind::kTrigger || kind == EntryKind::kCue) verb_at[s.matches[k].begin - sv.begin()] = 1;
+    }
 
     for (uint32_t k = s.sentence_matches[si]; k < s.sentence_matches[si + 1]; ++k) {
       const internal::Match& m = s.matches[k];
@@ -604,7 +615,7 @@ class EventsComponent final : public Component {
             {"trigger", Rule(s, e) + " " + std::string(EventTypeName(ev.type)) + (e.mode.empty() ? "" : "/" + e.mode)});
       Arguments(doc, s, sv, m, e, si, sentence_has_count, speaker, participle_agent, &c);
       bool suppressed = false;
-      Modality(doc, s, sv, m, cues, &c, &suppressed);
+      Modality(doc, s, sv, m, cues, verb_at, &c, &suppressed);
       if (suppressed) continue;
 
       // What was called for, promised, threatened or refused is done by the party the cue names:

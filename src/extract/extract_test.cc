@@ -318,3 +318,18 @@ TEST(Regression, HugeNumbersAreNotCounts) {
 
 }  // namespace
 }  // namespace tocsin::testing
+
+namespace tocsin::testing {
+namespace {
+
+// Regression: in "amid A, deepening B, and his government's C" neither the list comma before an -ing word
+// nor the possessive "his" ends the scope of "amid": C is background too.
+TEST(Regression, AmidGovernsAWholeList) {
+  Doc d = CodeText("The president lost support amid rising prices, deepening corruption, and his government's "
+                   "repression of the media in Minsk.",
+                   "2021-03-01");
+  for (const Event* e : EventsOf(d, EventType::kAssault)) EXPECT_NE(e->modality, Modality::kAsserted);
+}
+
+}  // namespace
+}  // namespace tocsin::testing
