@@ -1,6 +1,6 @@
 // Shallow clause analysis over one sentence: boundaries, voice, arguments and modality scope.
 //
-// There is no parser to lean on (doc/design.md). Clause boundaries come from punctuation and the function
+// There is no parser to lean on (doc/extraction.md). Clause boundaries come from punctuation and the function
 // words of function.tsv; the source of a verbal trigger is the nearest actor to its left that is not inside
 // a prepositional phrase, stopping at a clause boundary (or the antecedent of a relative pronoun); its
 // target is the first such actor to its right. Passive voice (be + participle) swaps them, with the

@@ -1,6 +1,6 @@
 // The events component: triggers become events with a category, mode, modality, source and target.
 //
-// Modality is a scope question (doc/design.md). For each trigger the cues before it in the sentence are
+// Modality is a scope question (doc/extraction.md). For each trigger the cues before it in the sentence are
 // tried from the nearest outwards; the first whose scope covers the trigger decides:
 //   next        the next few tokens, no punctuation between ("no", "without")
 //   clause      up to the next clause boundary; commas do not stop it ("will", "would", "not", "must");
