@@ -18,6 +18,23 @@ void Key(std::string_view k, std::string* out) {
   out->push_back(':');
 }
 
+// A string, or null when it is empty (FORMAT.md: unknown fields are null, not "").
+void StringOrNull(const std::string& v, std::string* out) {
+  if (v.empty())
+    out->append("null");
+  else
+    json::AppendString(v, out);
+}
+
+void Strings(const std::vector<std::string>& v, std::string* out) {
+  out->push_back('[');
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (i) out->push_back(',');
+    json::AppendString(v[i], out);
+  }
+  out->push_back(']');
+}
+
 void SpanJson(Span s, std::string* out) {
   out->push_back('[');
   json::AppendInt(s.begin, out);
@@ -32,15 +49,9 @@ void ActorJson(const Actor& a, bool explain, std::string* out) {
   Key("name", out);
   json::AppendString(a.name, out);
   Key("country", out);
-  if (a.country.empty())
-    out->append("null");
-  else
-    json::AppendString(a.country, out);
+  StringOrNull(a.country, out);
   Key("sector", out);
-  if (a.sector.empty())
-    out->append("null");
-  else
-    json::AppendString(a.sector, out);
+  StringOrNull(a.sector, out);
   Key("span", out);
   SpanJson(a.span, out);
   if (explain && !a.via.empty()) {
@@ -61,19 +72,13 @@ void ActorsJson(const std::vector<Actor>& v, bool explain, std::string* out) {
 
 void PlaceJson(const Place& p, std::string* out) {
   out->append("{\"text\":");
-  if (p.text.empty())
-    out->append("null");
-  else
-    json::AppendString(p.text, out);
+  StringOrNull(p.text, out);
   Key("name", out);
   json::AppendString(p.name, out);
   Key("country", out);
   json::AppendString(p.country, out);
   Key("admin1", out);
-  if (p.admin1.empty())
-    out->append("null");
-  else
-    json::AppendString(p.admin1, out);
+  StringOrNull(p.admin1, out);
   Key("lat", out);
   if (p.has_coordinates)
     json::AppendNumber(p.lat, out);
@@ -152,17 +157,9 @@ void AppendEventJson(const Event& e, std::string_view sentence_text, bool with_e
   Key("type", out);
   json::AppendString(EventTypeName(e.type), out);
   Key("mode", out);
-  if (e.mode.empty())
-    out->append("null");
-  else
-    json::AppendString(e.mode, out);
+  StringOrNull(e.mode, out);
   Key("context", out);
-  out->push_back('[');
-  for (size_t i = 0; i < e.context.size(); ++i) {
-    if (i) out->push_back(',');
-    json::AppendString(e.context[i], out);
-  }
-  out->push_back(']');
+  Strings(e.context, out);
   Key("modality", out);
   json::AppendString(ModalityName(e.modality), out);
   if (!e.modality_cue.empty()) {
@@ -190,10 +187,7 @@ void AppendEventJson(const Event& e, std::string_view sentence_text, bool with_e
     Key("precision", out);
     json::AppendString(e.date->precision, out);
     Key("text", out);
-    if (e.date->text.empty())
-      out->append("null");
-    else
-      json::AppendString(e.date->text, out);
+    StringOrNull(e.date->text, out);
     Key("basis", out);
     json::AppendString(e.date->basis, out);
     out->push_back('}');
@@ -229,10 +223,7 @@ void AppendEventJson(const Event& e, std::string_view sentence_text, bool with_e
     json::AppendString(e.story, out);
   }
   Key("cameo", out);
-  if (e.cameo.empty())
-    out->append("null");
-  else
-    json::AppendString(e.cameo, out);
+  StringOrNull(e.cameo, out);
   Key("acled", out);
   if (e.acled_type.empty()) {
     out->append("null");
@@ -270,15 +261,9 @@ void AppendDocJson(const Doc& d, std::string* out) {
   Key("lang_confidence", out);
   json::AppendNumber(d.lang_confidence, out);
   Key("published", out);
-  if (d.input.published.empty())
-    out->append("null");
-  else
-    json::AppendString(d.input.published, out);
+  StringOrNull(d.input.published, out);
   Key("title", out);
-  if (d.input.title.empty())
-    out->append("null");
-  else
-    json::AppendString(d.input.title, out);
+  StringOrNull(d.input.title, out);
   for (const auto& [k, v] :
        {std::pair<const char*, const std::string*>{"url", &d.input.url}, {"source", &d.input.source}}) {
     if (v->empty()) continue;
@@ -299,10 +284,7 @@ void AppendDocJson(const Doc& d, std::string* out) {
   Key("events", out);
   json::AppendInt(static_cast<int64_t>(d.events.size()), out);
   Key("focus_country", out);
-  if (d.focus_country.empty())
-    out->append("null");
-  else
-    json::AppendString(d.focus_country, out);
+  StringOrNull(d.focus_country, out);
   Key("places", out);
   out->push_back('[');
   for (size_t i = 0; i < d.places.size(); ++i) {
@@ -311,19 +293,9 @@ void AppendDocJson(const Doc& d, std::string* out) {
   }
   out->push_back(']');
   Key("errors", out);
-  out->push_back('[');
-  for (size_t i = 0; i < d.errors.size(); ++i) {
-    if (i) out->push_back(',');
-    json::AppendString(d.errors[i], out);
-  }
-  out->push_back(']');
+  Strings(d.errors, out);
   Key("notes", out);
-  out->push_back('[');
-  for (size_t i = 0; i < d.notes.size(); ++i) {
-    if (i) out->push_back(',');
-    json::AppendString(d.notes[i], out);
-  }
-  out->push_back(']');
+  Strings(d.notes, out);
   out->push_back('}');
 }
 

@@ -501,8 +501,9 @@ Status CompileLanguage(const fs::path& dir, ModelData* m, ModelBuildReport* repo
   }
   {  // function.tsv: pattern role
     const std::string f = "function.tsv";
-    static const std::vector<std::string> kRoles = {"be",  "have", "by",  "of",   "from", "with",   "between", "and",
-                                                    "loc", "to",   "rel", "comp", "sub", "strong", "det", "adv", "prep"};
+    static const std::vector<std::string> kRoles = {"be",      "have",   "by",  "of",  "from", "with",
+                                                    "between", "and",    "loc", "to",  "rel",  "comp",
+                                                    "sub",     "strong", "det", "adv", "prep"};
     TOCSIN_RETURN_IF_ERROR(EachRow(f, 2, [&](const Row& r, uint32_t fi) -> Status {
       if (std::find(kRoles.begin(), kRoles.end(), r.fields[1]) == kRoles.end())
         return bad(f, r.line, "unknown function role `" + r.fields[1] + "`");
@@ -684,31 +685,11 @@ class Reader {
  public:
   explicit Reader(std::string_view in) : in_(in) {}
   bool ok() const { return ok_; }
-  uint8_t U8() {
-    uint8_t v = 0;
-    Raw(&v, 1);
-    return v;
-  }
-  uint16_t U16() {
-    uint16_t v = 0;
-    Raw(&v, 2);
-    return v;
-  }
-  uint32_t U32() {
-    uint32_t v = 0;
-    Raw(&v, 4);
-    return v;
-  }
-  int64_t I64() {
-    int64_t v = 0;
-    Raw(&v, 8);
-    return v;
-  }
-  double F64() {
-    double v = 0;
-    Raw(&v, 8);
-    return v;
-  }
+  uint8_t U8() { return Get<uint8_t>(); }
+  uint16_t U16() { return Get<uint16_t>(); }
+  uint32_t U32() { return Get<uint32_t>(); }
+  int64_t I64() { return Get<int64_t>(); }
+  double F64() { return Get<double>(); }
   std::string Str() {
     uint32_t n = U32();
     if (!ok_ || n > in_.size() - pos_) {
@@ -742,6 +723,13 @@ class Reader {
   size_t pos() const { return pos_; }
 
  private:
+  // A fixed-size little-endian value; 0 (and !ok()) past the end.
+  template <typename T>
+  T Get() {
+    T v{};
+    Raw(&v, sizeof v);
+    return v;
+  }
   void Raw(void* p, size_t n) {
     if (!ok_ || n > in_.size() - pos_) {
       ok_ = false;
