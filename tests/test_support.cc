@@ -2,13 +2,17 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 
 namespace tocsin::testing {
 
 std::shared_ptr<const Model> ProjectModel() {
   static std::shared_ptr<const Model> model = [] {
-    auto m = Model::Load(TOCSIN_MODEL_PATH);
+    // TOCSIN_TEST_DATA=<data dir> compiles lexicons being edited instead of the model built with the tests,
+    // so a lexicon writer can rerun a language suite without rebuilding.
+    const char* data = std::getenv("TOCSIN_TEST_DATA");
+    auto m = data && *data ? Model::FromData(data) : Model::Load(TOCSIN_MODEL_PATH);
     if (!m.ok()) {
       ADD_FAILURE() << m.status().ToString();
       return std::shared_ptr<const Model>();
