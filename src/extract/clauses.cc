@@ -40,10 +40,8 @@ bool SentenceView::SubBetween(uint32_t a, uint32_t b) const {
     // (A subject pronoun only: "and his government's repression" continues the phrase.)
     if (s_.fn[t] == Fn::kAnd && t + 1 < b) {
       const int32_t i = s_.mention_at[t + 1];
-      const std::string_view w = word(t + 1);
-      const bool possessive = w == "his" || w == "her" || w == "its" || w == "their" || w == "our" || w == "my" ||
-                              w == "your";
-      if (i >= 0 && doc_.mentions[static_cast<size_t>(i)].kind == MentionKind::kPronoun && !possessive) return true;
+      if (i >= 0 && doc_.mentions[static_cast<size_t>(i)].kind == MentionKind::kPronoun && s_.fn[t + 1] != Fn::kPoss)
+        return true;
     }
   }
   return false;
@@ -68,7 +66,7 @@ Fn SentenceView::PrepositionBefore(const Mention& m) const {
   uint32_t t = m.first_token;
   for (int steps = 0; t > b_ && steps < 3; ++steps) {
     const Fn f = s_.fn[t - 1];
-    if (f == Fn::kDet || f == Fn::kAdv) {
+    if (IsDetLike(f) || f == Fn::kAdv) {
       --t;
       continue;
     }
@@ -83,12 +81,10 @@ bool SentenceView::InPrepositionalPhrase(const Mention& m) const {
   if (f == Fn::kOf && m.first_token >= b_ + 2) {
     uint32_t of = m.first_token - 1;
     while (of > b_ && s_.fn[of] != Fn::kOf) --of;
-    if (of > b_ && (s_.used[of - 1] == kUsedByNumber || word(of - 1) == "some" || word(of - 1) == "many" ||
-                    word(of - 1) == "most" || word(of - 1) == "all"))
-      return false;
+    if (of > b_ && (s_.used[of - 1] == kUsedByNumber || s_.fn[of - 1] == Fn::kQuant)) return false;
   }
   return f == Fn::kOf || f == Fn::kLoc || f == Fn::kFrom || f == Fn::kWith || f == Fn::kBy || f == Fn::kTo ||
-         f == Fn::kBetween || f == Fn::kPrep;
+         f == Fn::kBetween || f == Fn::kPrep || f == Fn::kAgainst || f == Fn::kOn;
 }
 
 std::vector<int32_t> SentenceView::Coordinated(int32_t mention) const {
@@ -100,7 +96,7 @@ std::vector<int32_t> SentenceView::Coordinated(int32_t mention) const {
     if (t >= e_ || !(s_.fn[t] == Fn::kAnd || word(t) == ",")) break;
     uint32_t u = t + 1;
     if (u < e_ && s_.fn[u] == Fn::kAnd) ++u;
-    while (u < e_ && s_.fn[u] == Fn::kDet) ++u;
+    while (u < e_ && IsDetLike(s_.fn[u])) ++u;
     if (u >= e_) break;
     const int32_t next = ActorAt(u);
     if (next < 0 || doc_.mentions[static_cast<size_t>(next)].first_token != u) break;
@@ -135,7 +131,7 @@ std::vector<int32_t> SentenceView::SubjectBefore(uint32_t t) const {
     // The first of a coordination: walk back to it.
     int32_t first = a;
     for (uint32_t v = m.first_token; v > b_ + 1;) {
-      while (v > b_ + 1 && s_.fn[v - 1] == Fn::kDet) --v;  // "X and the Y"
+      while (v > b_ + 1 && IsDetLike(s_.fn[v - 1])) --v;  // "X and the Y"
       const uint32_t c = v - 1;
       if (!(s_.fn[c] == Fn::kAnd || word(c) == ",")) break;
       const int32_t p = ActorAt(c - 1);
@@ -185,15 +181,20 @@ std::vector<int32_t> SentenceView::AfterPreposition(uint32_t t, Fn prep, uint32_
 
 bool SentenceView::IsPassive(uint32_t trigger_first) const {
   uint32_t t = trigger_first;
-  const std::string_view w = word(t);
-  if (w.size() > 3 && w.substr(w.size() - 3) == "ing") return false;
-  for (int steps = 0; t > b_ && steps < 3; ++steps) {
+  if (Gerund(t)) return false;
+  // Forms that are passive by themselves: Norwegian "arresteres", Russian "задержаны".
+  if (internal::EndsWithAny(word(t), grammar().passive_endings, 3)) return true;
+  // The auxiliary stands right before the participle, or (verb-final clauses: "wurden von der Polizei
+  // festgenommen") anywhere earlier in the clause.
+  const bool verb_final = grammar().order == internal::LangGrammar::Order::kSov;
+  for (int steps = 0; t > b_ && steps < (verb_final ? 10 : 3); ++steps) {
     const Fn f = s_.fn[t - 1];
-    if (f == Fn::kAdv) {
+    if (f == Fn::kBe) return true;
+    if (f == Fn::kAdv || (verb_final && bound_[t - 1 - b_] == Boundary::kNone)) {
       --t;
       continue;
     }
-    return f == Fn::kBe;
+    return false;
   }
   return false;
 }

@@ -25,6 +25,10 @@ class SentenceView {
   Boundary boundary(uint32_t t) const { return bound_[t - b_]; }
   Fn fn(uint32_t t) const { return s_.fn[t]; }
   std::string_view word(uint32_t t) const { return doc_.folded_of(doc_.tokens[t]); }
+  // The language's verb endings (lang.tsv): "accusing" is a gerund, "detained" a participle.
+  const internal::LangGrammar& grammar() const { return s_.lang->grammar; }
+  bool Gerund(uint32_t t) const { return internal::EndsWithAny(word(t), grammar().gerund, 2); }
+  bool Participle(uint32_t t) const { return internal::EndsWithAny(word(t), grammar().participle, 2); }
   // The strongest boundary strictly between tokens a and b (a < b), ignoring the tokens themselves.
   Boundary Between(uint32_t a, uint32_t b) const;
   bool SubBetween(uint32_t a, uint32_t b) const;  // a subordinating conjunction between a and b

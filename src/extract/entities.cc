@@ -223,12 +223,12 @@ class EntitiesComponent final : public Component {
     }
     std::sort(out.begin(), out.end(),
               [](const Mention& a, const Mention& b2) { return a.first_token < b2.first_token; });
-    Compose(doc, &out);
+    Compose(doc, s, &out);
     for (Mention& m : out) doc.mentions.push_back(std::move(m));
   }
 
   // Composition rules over adjacent mentions of one sentence (see the design note above).
-  void Compose(const Doc& doc, std::vector<Mention>* ms) const {
+  void Compose(const Doc& doc, const Scratch& s, std::vector<Mention>* ms) const {
     auto word = [&](uint32_t t) { return doc.folded_of(doc.tokens[t]); };
     auto merge_into = [&](Mention& keep, const Mention& gone) {
       keep.first_token = std::min(keep.first_token, gone.first_token);
@@ -244,11 +244,17 @@ class EntitiesComponent final : public Component {
         Mention& a = v[i];
         Mention& c = v[i + 1];
         const uint32_t gap = c.first_token - a.end_token;
-        // Tokens between a and c, as a short string ("", "’s", ",", "of", "from the").
-        std::string between;
-        for (uint32_t t = a.end_token; t < c.first_token; ++t) between += std::string(word(t)) + " ";
-        if (!between.empty()) between.pop_back();
-        const bool adjacent = gap == 0 || between == "'s" || between == "-";
+        // What stands between a and c: nothing, a possessive ("’s"), a hyphen, a comma, "and", or a
+        // preposition with articles ("of", "from the", "du", "из").
+        const std::string_view first_between = gap ? word(a.end_token) : std::string_view();
+        const Fn fn_between = gap ? s.fn[a.end_token] : Fn::kNone;
+        const bool adjacent = gap == 0 || (gap == 1 && (fn_between == Fn::kPoss || first_between == "-"));
+        const bool comma = gap == 1 && first_between == ",";
+        const bool conj = gap == 1 && fn_between == Fn::kAnd;
+        bool prep_of = gap >= 1 && gap <= 3 && (fn_between == Fn::kOf || fn_between == Fn::kFrom);
+        const bool prep_in = gap >= 1 && gap <= 3 && fn_between == Fn::kLoc;
+        for (uint32_t t = a.end_token + 1; t < c.first_token; ++t)
+          if (!IsDetLike(s.fn[t])) prep_of = false;
         const bool modifier = a.kind == MentionKind::kDemonym || a.kind == MentionKind::kCountry ||
                               a.kind == MentionKind::kOrganisation || a.kind == MentionKind::kCapital ||
                               a.kind == MentionKind::kSeat;
@@ -265,8 +271,18 @@ class EntitiesComponent final : public Component {
           changed = true;
           continue;
         }
+        // agent/title + demonym: adjectives that follow their noun ("la police kazakhe", "los manifestantes
+        // kirguises").
+        if (gap == 0 && c.kind == MentionKind::kDemonym &&
+            (a.kind == MentionKind::kAgent || a.kind == MentionKind::kTitle) && a.actor.country.empty()) {
+          a.actor.country = c.actor.country;
+          merge_into(a, c);
+          v.erase(v.begin() + static_cast<long>(i + 1));
+          changed = true;
+          continue;
+        }
         // "the Uzbek and Tajik governments": the first demonym shares the head of the second.
-        if (a.kind == MentionKind::kDemonym && between == "and" &&
+        if (a.kind == MentionKind::kDemonym && conj &&
             (c.kind == MentionKind::kAgent || c.kind == MentionKind::kTitle) && !c.actor.country.empty() &&
             c.actor.country != a.actor.country) {
           const std::string country = a.actor.country;
@@ -284,7 +300,7 @@ class EntitiesComponent final : public Component {
         }
         // title + name/person, optionally with a comma: "President Askar Akayev", "Foreign Minister, X"
         if (a.kind == MentionKind::kTitle && (c.kind == MentionKind::kName || c.kind == MentionKind::kPerson) &&
-            (gap == 0 || between == ",")) {
+            (gap == 0 || comma)) {
           if (c.kind == MentionKind::kName) {
             c.kind = MentionKind::kPerson;
             c.actor.sector = a.actor.sector;
@@ -340,11 +356,11 @@ class EntitiesComponent final : public Component {
         if ((a.kind == MentionKind::kAgent || a.kind == MentionKind::kTitle) && a.actor.country.empty() &&
             (c.kind == MentionKind::kCountry || c.kind == MentionKind::kOrganisation ||
              c.kind == MentionKind::kDemonym) &&
-            (between == "of" || between == "of the" || between == "from" || between == "from the" || between == "in")) {
+            (prep_of || (prep_in && gap == 1))) {
           a.actor.country = c.actor.country;
           // The organisation stays a mention of its own (it is an actor too); a country after "of" is
           // absorbed: "the people of Kyrgyzstan" is one actor.
-          if (c.kind != MentionKind::kOrganisation && between != "in") {
+          if (c.kind != MentionKind::kOrganisation && !prep_in) {
             merge_into(a, c);
             v.erase(v.begin() + static_cast<long>(i + 1));
           }
@@ -418,7 +434,9 @@ Fn ParseFn(std::string_view role) {
       {"be", Fn::kBe},     {"have", Fn::kHave},     {"by", Fn::kBy},           {"of", Fn::kOf},
       {"from", Fn::kFrom}, {"with", Fn::kWith},     {"between", Fn::kBetween}, {"and", Fn::kAnd},
       {"loc", Fn::kLoc},   {"to", Fn::kTo},         {"rel", Fn::kRel},         {"comp", Fn::kComp},
-      {"sub", Fn::kSub},   {"strong", Fn::kStrong}, {"det", Fn::kDet},         {"adv", Fn::kAdv},   {"prep", Fn::kPrep}};
+      {"sub", Fn::kSub},   {"strong", Fn::kStrong}, {"det", Fn::kDet},         {"adv", Fn::kAdv},
+      {"prep", Fn::kPrep}, {"poss", Fn::kPoss},     {"quant", Fn::kQuant},     {"against", Fn::kAgainst},
+      {"on", Fn::kOn},     {"by_after", Fn::kByAfter}, {"indef", Fn::kIndef}};
   for (const auto& [name, fn] : kRoles)
     if (role == name) return fn;
   return Fn::kNone;

@@ -192,21 +192,66 @@ class EventsComponent final : public Component {
       case CueScope::kComplement: {
         // "mothers demanding higher benefits and detained its organisers": a participle cue governs its
         // own phrase only.
-        const std::string_view w = sv.word(c.first_token);
-        if (w.size() > 4 && w.substr(w.size() - 3) == "ing")
+        if (sv.Gerund(c.first_token))
           for (uint32_t t = c.end_token; t < trigger; ++t)
             if (sv.fn(t) == Fn::kAnd || sv.boundary(t) != extract::Boundary::kNone) return false;
         // ", calling its members criminals": a participle clause after a comma is not the complement.
         // (Only a known predicate: ", deepening corruption, and ..." is a list, not a clause.)
         for (uint32_t t = c.end_token; t + 1 < trigger; ++t) {
-          const std::string_view n = sv.word(t + 1);
-          if (sv.word(t) == "," && n.size() > 4 && n.substr(n.size() - 3) == "ing" && verb_at[t + 1 - sv.begin()])
+          if (sv.word(t) == "," && sv.Gerund(t + 1) && verb_at[t + 1 - sv.begin()])
             return false;
         }
         return dist <= config::kComplementScope && !sv.SubBetween(c.end_token - 1, trigger);
       }
     }
     return false;
+  }
+
+  // The agent of a passive without a by-phrase after the verb: a by-phrase before a clause-final verb
+  // ("wurden von der Polizei festgenommen"), a postposition (Turkish "polis tarafından"), or a case ending
+  // (Russian instrumental "задержаны полицией").
+  static void PassiveAgent(const Doc& doc, const extract::SentenceView& sv, const internal::Match& m,
+                           const std::vector<int32_t>& tgt, std::vector<int32_t>* src, std::string* how) {
+    const internal::LangGrammar& g = sv.grammar();
+    auto is_target = [&](int32_t a) { return std::find(tgt.begin(), tgt.end(), a) != tgt.end(); };
+    for (uint32_t u = m.begin; u-- > sv.begin();) {
+      if (sv.boundary(u) >= extract::Boundary::kClause) break;
+      if (sv.fn(u) == Fn::kBy && g.order == internal::LangGrammar::Order::kSov) {
+        if (auto a = sv.AfterPreposition(u, Fn::kBy, 2); !a.empty() && !is_target(a.front())) {
+          *src = std::move(a);
+          *how = "passive, by-phrase before the verb";
+          return;
+        }
+      }
+      if (sv.fn(u) == Fn::kByAfter && u > sv.begin()) {
+        if (const int32_t a = sv.ActorAt(u - 1); a >= 0 && !is_target(a)) {
+          *src = sv.Coordinated(a);
+          *how = "passive, agent postposition";
+          return;
+        }
+      }
+    }
+    if (g.agent_endings.empty()) return;
+    auto marked = [&](int32_t a) {
+      const Mention& mn = doc.mentions[static_cast<size_t>(a)];
+      return internal::EndsWithAny(sv.word(mn.end_token - 1), g.agent_endings, 3) && !is_target(a);
+    };
+    for (uint32_t u = m.end; u < sv.end() && u < m.end + 8; ++u) {
+      if (sv.boundary(u) != extract::Boundary::kNone) break;
+      if (const int32_t a = sv.ActorAt(u); a >= 0 && marked(a)) {
+        *src = sv.Coordinated(a);
+        *how = "passive, agent by case ending";
+        return;
+      }
+    }
+    for (uint32_t u = m.begin; u-- > sv.begin() && m.begin - u <= 6;) {
+      if (sv.boundary(u) != extract::Boundary::kNone) break;
+      if (const int32_t a = sv.ActorAt(u); a >= 0 && marked(a)) {
+        *src = sv.Coordinated(a);
+        *how = "passive, agent by case ending";
+        return;
+      }
+    }
   }
 
   void Arguments(const Doc& doc, const Scratch& s, const extract::SentenceView& sv, const internal::Match& m,
@@ -219,8 +264,7 @@ class EventsComponent final : public Component {
     // A verb form after a determiner or possessive is a noun: "Akayev’s remaining support", "the fight".
     c->noun = e.flags & internal::kTrigNoun;
     for (uint32_t t = m.begin; !c->noun && t-- > sv.begin() && m.begin - t <= 2;) {
-      const std::string_view w = sv.word(t);
-      if (sv.fn(t) == Fn::kDet || w == "'s" || w == "\xE2\x80\x99s")
+      if (IsDetLike(sv.fn(t)))
         c->noun = true;
       else if (sv.fn(t) != Fn::kNone || s.mention_at[t] >= 0 || (doc.tokens[t].flags & kTokPunct))
         break;
@@ -245,13 +289,15 @@ class EventsComponent final : public Component {
       // ("on" names a victim only for force: "a crackdown on protesters", not "a rally on the square".)
       const bool force = ev.type == EventType::kAssault || ev.type == EventType::kCoerce;
       if (tgt.empty() && m.end < sv.end() &&
-          (sv.word(m.end) == "against" || sv.word(m.end) == "into" || (force && sv.word(m.end) == "on"))) {
-        // "an investigation into two police commanders", "a crackdown on protesters", "protests against X"
+          (sv.fn(m.end) == Fn::kAgainst || (force && sv.fn(m.end) == Fn::kOn) ||
+           (!e.text2.empty() && sv.word(m.end) == e.text2))) {
+        // "a crackdown on protesters", "protests against X", "an investigation into two police commanders"
+        // (the trigger's own target_after word)
         for (uint32_t u = m.end + 1; u < sv.end() && u < m.end + 5 && tgt.empty(); ++u) {
           if (sv.boundary(u) != extract::Boundary::kNone) break;
           if (const int32_t a = sv.ActorAt(u); a >= 0) tgt = sv.Coordinated(a);
         }
-        if (!tgt.empty()) how = "against/into/on-phrase";
+        if (!tgt.empty()) how = "against/on-phrase";
       }
       if (tgt.empty() && (ev.type == EventType::kConsult || ev.type == EventType::kCooperate)) {
         tgt = sv.AfterPreposition(m.end, Fn::kWith, 3);  // "talks with X", "a call with X"
@@ -294,8 +340,8 @@ class EventsComponent final : public Component {
       const bool episode = e.flags & internal::kTrigEpisode;
       bool definite = false;
       for (uint32_t t = m.begin; t-- > sv.begin() && m.begin - t <= 3;) {
-        if (sv.fn(t) == Fn::kDet) {
-          definite = sv.word(t) != "a" && sv.word(t) != "an";
+        if (IsDetLike(sv.fn(t))) {
+          definite = sv.fn(t) != Fn::kIndef;
           break;
         }
         if (sv.fn(t) != Fn::kNone || (doc.tokens[t].flags & kTokPunct)) break;
@@ -344,6 +390,12 @@ class EventsComponent final : public Component {
         tgt = sv.SubjectBefore(m.begin);
         src = sv.AfterPreposition(m.end, Fn::kBy, 8);
         how = "passive";
+        if (src.empty()) PassiveAgent(doc, sv, m, tgt, &src, &how);
+        if (tgt.empty()) {
+          // "Были задержаны 50 человек": the subject of a passive may follow it.
+          auto after = sv.ObjectAfter(m.end, true);
+          if (!after.empty() && (src.empty() || after.front() != src.front())) tgt = after;
+        }
         // "The troops must be withdrawn", "3,000 troops have been sent in": without a by-phrase the
         // subject of a withdrawal, deployment or resignation is the party that moves.
         if (src.empty() &&
@@ -355,9 +407,46 @@ class EventsComponent final : public Component {
         src = sv.SubjectBefore(m.begin);
         if (!(e.flags & internal::kTrigIntrans)) tgt = sv.ObjectAfter(m.end, true);
         how = "active";
+        // "opened fire on the crowd", "called on X": the trigger names the word before its target.
+        if (!e.text2.empty()) {
+          for (uint32_t u = m.end; u < sv.end() && u < m.end + 5; ++u) {
+            if (sv.boundary(u) != extract::Boundary::kNone) break;
+            if (sv.word(u) != e.text2) continue;
+            if (auto after = sv.AfterPreposition(u, sv.fn(u), 2); !after.empty()) {
+              tgt = std::move(after);
+              how = "active, target after `" + e.text2 + "`";
+            }
+            break;
+          }
+        }
+        const internal::LangGrammar::Order order = sv.grammar().order;
+        if (src.empty() && order == internal::LangGrammar::Order::kVso) {
+          // Verb first: "اعتقلت الشرطة 50 متظاهرا" (arrested the police 50 protesters).
+          auto after = sv.ObjectAfter(m.end, true);
+          if (!after.empty()) {
+            src = after;
+            const uint32_t end = doc.mentions[static_cast<size_t>(after.back())].end_token;
+            tgt = (e.flags & internal::kTrigIntrans) ? std::vector<int32_t>{} : sv.ObjectAfter(end, true);
+            how = "verb-subject-object";
+          }
+        }
+        if (tgt.empty() && !src.empty() && order == internal::LangGrammar::Order::kSov &&
+            !(e.flags & internal::kTrigIntrans)) {
+          // Verb last: "die Polizei hat 50 Demonstranten festgenommen": the object stands between the
+          // subject and the verb.
+          const uint32_t from = doc.mentions[static_cast<size_t>(src.back())].end_token;
+          for (uint32_t u = m.begin; u-- > from;) {
+            if (sv.boundary(u) != extract::Boundary::kNone) break;
+            const int32_t a = sv.ActorAt(u);
+            if (a < 0 || sv.InPrepositionalPhrase(doc.mentions[static_cast<size_t>(a)])) continue;
+            if (std::find(src.begin(), src.end(), a) != src.end()) break;
+            tgt = sv.Coordinated(a);
+            how = "subject-object-verb";
+            break;
+          }
+        }
         // ", accusing them of ...": a participle clause after a comma shares the sentence's subject.
-        const std::string_view w = sv.word(m.begin);
-        if (m.begin > sv.begin() && sv.word(m.begin - 1) == "," && w.size() > 4 && w.substr(w.size() - 3) == "ing") {
+        if (m.begin > sv.begin() && sv.word(m.begin - 1) == "," && sv.Gerund(m.begin)) {
           for (uint32_t t = sv.begin(); t < m.begin; ++t) {
             const int32_t a = sv.ActorAt(t);
             if (a >= 0 && !sv.InPrepositionalPhrase(doc.mentions[static_cast<size_t>(a)])) {
@@ -463,7 +552,7 @@ class EventsComponent final : public Component {
       bool opens_clause = true;
       for (uint32_t t = m.begin; t-- > sv.begin();) {
         if (sv.boundary(t) >= extract::Boundary::kClause) break;
-        if (sv.fn(t) == Fn::kDet || sv.fn(t) == Fn::kAdv || (doc.tokens[t].flags & kTokPunct) || s.mention_at[t] >= 0 ||
+        if (IsDetLike(sv.fn(t)) || sv.fn(t) == Fn::kAdv || (doc.tokens[t].flags & kTokPunct) || s.mention_at[t] >= 0 ||
             s.used[t])
           continue;
         opens_clause = false;
@@ -514,10 +603,13 @@ class EventsComponent final : public Component {
       const bool opens = m.begin == sv.begin() ||
                          ((doc.tokens[m.begin - 1].flags & kTokPunct) &&
                           sv.boundary(m.begin - 1) != extract::Boundary::kNone && sv.word(m.begin - 1) != ",");
+      // A language may name its imperative endings (French "-ez"); otherwise any form without a finite
+      // ending will do (English "free", not "frees", "freed", "freeing").
       const std::string_view w = sv.word(m.begin);
-      const bool inflected = w.size() > 3 && (w.substr(w.size() - 2) == "ed" || w.substr(w.size() - 3) == "ing" ||
-                                              (w.back() == 's' && w[w.size() - 2] != 's'));
-      if (opens && !inflected && (doc.tokens[m.begin].flags & kTokWord) && sv.SubjectBefore(m.begin).empty()) {
+      const internal::LangGrammar& g = sv.grammar();
+      const bool imperative = g.imperative.empty() ? !internal::EndsWithAny(w, g.finite, 2)
+                                                   : internal::EndsWithAny(w, g.imperative, 2);
+      if (opens && imperative && (doc.tokens[m.begin].flags & kTokWord) && sv.SubjectBefore(m.begin).empty()) {
         ev.modality = Modality::kRequested;
         ev.modality_cue.assign("imperative");
         if (s.options->explain)
@@ -572,9 +664,8 @@ class EventsComponent final : public Component {
       // teachers" say the teachers are on strike: the agent after the participle is the source.
       int32_t participle_agent = -1;
       if (m.end == m.begin + 1 && m.end < sv.end()) {
-        const std::string_view w = sv.word(m.begin);
-        const bool ing = w.size() > 4 && w.substr(w.size() - 3) == "ing";
-        const bool before_det = m.begin == sv.begin() || sv.fn(m.begin - 1) == Fn::kDet ||
+        const bool ing = sv.Gerund(m.begin);
+        const bool before_det = m.begin == sv.begin() || IsDetLike(sv.fn(m.begin - 1)) ||
                                 ((doc.tokens[m.begin - 1].flags & kTokPunct) && sv.word(m.begin - 1) != ",");
         if (ing && before_det && sv.fn(m.end) == Fn::kNone && (doc.tokens[m.end].flags & kTokWord)) {
           // "striking workers", "striking textile workers", "the striking crane operators"
@@ -589,9 +680,8 @@ class EventsComponent final : public Component {
       // A past participle before a noun describes a state left by an earlier event: "the jailed
       // opposition leader", "120 detained protesters", "families displaced by".
       if (m.end == m.begin + 1 && m.begin > sv.begin() && m.end < sv.end() && !(e.flags & internal::kTrigNoun)) {
-        const std::string_view w = sv.word(m.begin);
-        const bool ed = w.size() > 3 && w.substr(w.size() - 2) == "ed";
-        const bool after = sv.fn(m.begin - 1) == Fn::kDet || s.used[m.begin - 1] == kUsedByNumber;
+        const bool ed = sv.Participle(m.begin);
+        const bool after = IsDetLike(sv.fn(m.begin - 1)) || s.used[m.begin - 1] == kUsedByNumber;
         if (ed && after && sv.fn(m.end) == Fn::kNone && (doc.tokens[m.end].flags & kTokWord)) continue;
       }
       Candidate c;

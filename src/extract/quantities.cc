@@ -275,7 +275,7 @@ void FindQuantities(const Doc& doc, Scratch& s, uint32_t si) {
     const internal::Entry* ne = num(t);
     const bool digits = tok.flags & kTokNumber;
     if (!digits && !ne) continue;
-    if (ne && ne->mode == "qual") continue;  // qualifiers are read backwards from a number
+    if (ne && (ne->mode == "qual" || ne->mode == "measure")) continue;  // qualifiers are read backwards
     if (ne && ne->mode == "article" && !(num(t + 1) && (num(t + 1)->mode == "mult" || num(t + 1)->mode == "vague")))
       continue;  // "a" alone is not a number
 
@@ -313,10 +313,10 @@ void FindQuantities(const Doc& doc, Scratch& s, uint32_t si) {
         end = at[u - b].number_end;
         u = end - 1;
         // "tens of thousands", "hundreds of thousands"
-        if (vague && word(u + 1) == "of" && num(u + 2) && (num(u + 2)->mode == "vague" || num(u + 2)->mode == "mult")) {
+        if (vague && u + 1 < e && s.fn[u + 1] == Fn::kOf && num(u + 2) && (num(u + 2)->mode == "vague" || num(u + 2)->mode == "mult")) {
           ++u;
         }
-      } else if ((word(u) == "-" || word(u) == "and") && any && num(u + 1) &&
+      } else if ((word(u) == "-" || s.fn[u] == Fn::kAnd) && any && num(u + 1) &&
                  (num(u + 1)->mode == "unit" || num(u + 1)->mode == "tens")) {
         continue;  // "seventy-five", "one hundred and fifty"
       } else {
@@ -328,8 +328,9 @@ void FindQuantities(const Doc& doc, Scratch& s, uint32_t si) {
     // Money and percentages are not counts of people.
     const std::string_view before = t > b ? word(t - 1) : std::string_view();
     const std::string_view after = word(end);
-    if (before == "$" || before == "€" || before == "£" || before == "us$" || after == "%" || after == "percent" ||
-        after == "per" || after == "/" || before == "/" || after == "$") {
+    auto measure = [&](uint32_t u) { return u >= b && u < e && num(u) && num(u)->mode == "measure"; };
+    if (before == "$" || before == "€" || before == "£" || before == "us$" || after == "%" || after == "/" ||
+        before == "/" || after == "$" || measure(end) || (t > b && measure(t - 1))) {
       t = end - 1;
       continue;
     }
@@ -348,7 +349,7 @@ void FindQuantities(const Doc& doc, Scratch& s, uint32_t si) {
     q.year_like = digits && end == t + 1 && word(t).size() == 4 && q.value >= 1800 && q.value <= 2100;
     // Qualifier: a "qual" entry ending right before the number (through an article: "over a hundred").
     uint32_t qend = t;
-    if (qend > b && num(qend - 1) == nullptr && (word(qend - 1) == "a" || word(qend - 1) == "an")) --qend;
+    if (qend > b && num(qend - 1) == nullptr && s.fn[qend - 1] == Fn::kIndef) --qend;
     for (uint32_t k = s.sentence_matches[si]; k < s.sentence_matches[si + 1]; ++k) {
       const internal::Match& m = s.matches[k];
       const internal::Entry& en = s.entry(m);

@@ -8,6 +8,9 @@
 #include <map>
 #include <sstream>
 
+#include <unicode/locid.h>
+#include <unicode/unistr.h>
+
 #include "text/segment.h"
 #include "text/stem.h"
 #include "tocsin/event.h"
@@ -207,7 +210,13 @@ class LangCompiler {
   // "use", "party supporters" not "parties support", "protesters" not "protest". Agents and titles get
   // their singular or plural too, by the language's `plural` rules in lang.tsv. Triggers, cues, counts
   // and dates match by stem so that one line covers every inflection.
-  static bool ExactByDefault(const Entry& e) {
+  // A language that declines nouns by case (`agents stem` in lang.tsv) matches agents, titles and demonyms
+  // by stem: "полиция", "полицию" and "полицией" are one agent.
+  bool ExactByDefault(const Entry& e) const {
+    if (lang_->grammar.agents_by_stem &&
+        (e.kind == EntryKind::kAgent || e.kind == EntryKind::kTitle ||
+         (e.kind == EntryKind::kCountry && e.mode == "demonym")))
+      return false;
     switch (e.kind) {
       case EntryKind::kTrigger:
       case EntryKind::kCue:
@@ -256,17 +265,23 @@ Status CompileLanguage(const fs::path& dir, ModelData* m, ModelBuildReport* repo
   const std::string rel = "lang/" + lang.iso + "/";
   auto meta = ReadTsv(dir / "lang.tsv", 2, rel + "lang.tsv");
   if (!meta.ok()) return meta.status();
-  for (const Row& r : *meta) {
-    if (r.fields[0] == "name")
-      lang.name = r.fields[1];
-    else if (r.fields[0] == "stemmer")
-      lang.stemmer = r.fields[1];
-    else if (r.fields[0] == "script")
-      lang.script = r.fields[1];
-  }
   std::string plural_rules;
-  for (const Row& r : *meta)
-    if (r.fields[0] == "plural") plural_rules = r.fields[1];
+  for (const Row& r : *meta) {
+    const std::string& key = r.fields[0];
+    if (key == "name")
+      lang.name = r.fields[1];
+    else if (key == "stemmer")
+      lang.stemmer = r.fields[1];
+    else if (key == "script")
+      lang.script = r.fields[1];
+    else if (key == "plural")
+      plural_rules = r.fields[1];
+    else if (key != "iso") {
+      const std::string err = lang.grammar.Set(key, r.fields[1]);
+      if (!err.empty()) return Status::Corrupt(rel + "lang.tsv:" + std::to_string(r.line) + ": " + err);
+      lang.settings.emplace_back(key, r.fields[1]);
+    }
+  }
   auto abbr = ReadList(dir / "abbreviations.txt");
   lang.abbreviations = *abbr;
   auto stop = ReadList(dir / "stopwords.txt");
@@ -274,7 +289,9 @@ Status CompileLanguage(const fs::path& dir, ModelData* m, ModelBuildReport* repo
 
   auto seg = text::Segmenter::Create(lang.iso, {});
   if (!seg.ok()) return seg.status();
-  auto stem = text::Stemmer::Create(lang.stemmer);
+  if (lang.stemmer == "suffix" && lang.grammar.suffixes.empty())
+    return Status::InvalidArgument(rel + "lang.tsv: `stemmer suffix` needs a `suffixes` list");
+  auto stem = text::Stemmer::Create(lang.stemmer, lang.grammar.suffixes);
   if (!stem) return Status::InvalidArgument(rel + "lang.tsv: unknown Snowball stemmer `" + lang.stemmer + "`");
   LangCompiler lc(&lang, m, seg->get(), stem.get());
   lc.SetPluralRules(plural_rules);
@@ -408,7 +425,8 @@ Status CompileLanguage(const fs::path& dir, ModelData* m, ModelBuildReport* repo
       e.kind = EntryKind::kNumber;
       e.file = fi;
       e.mode = r.fields[2];
-      static const std::vector<std::string> kKinds = {"unit", "tens", "mult", "vague", "qual", "article"};
+      static const std::vector<std::string> kKinds = {"unit", "tens",    "mult",   "vague",
+                                                      "qual", "article", "measure"};
       if (std::find(kKinds.begin(), kKinds.end(), e.mode) == kKinds.end())
         return bad(f, r.line, "unknown number kind `" + e.mode + "`");
       if (e.mode == "qual")
@@ -499,11 +517,65 @@ Status CompileLanguage(const fs::path& dir, ModelData* m, ModelBuildReport* repo
       return Status::Ok();
     }));
   }
+  {  // Country names from ICU's CLDR in this language, so that no language starts without them.
+    const uint32_t fi = file_index("(ICU CLDR country names)");
+    const icu::Locale display(lang.iso.c_str());
+    for (size_t ci = 0; ci < m->countries.size(); ++ci) {
+      const Country& c = m->countries[ci];
+      icu::UnicodeString name;
+      icu::Locale("", c.iso2.c_str()).getDisplayCountry(display, name);
+      std::string utf8;
+      name.toUTF8String(utf8);
+      // ICU answers with the code when it has no name, and some names are not patterns ("Congo - Kinshasa",
+      // "Myanmar (Burma)"): those are left to countries.tsv.
+      if (utf8.empty() || utf8 == c.iso2 || utf8.find_first_of("()|") != std::string::npos ||
+          utf8.find(" - ") != std::string::npos)
+        continue;
+      Entry e;
+      e.kind = EntryKind::kCountry;
+      e.file = fi;
+      e.value = static_cast<int64_t>(ci);
+      e.mode = "name";
+      TOCSIN_RETURN_IF_ERROR(lc.Add(utf8, e, "ICU CLDR", 0));
+    }
+  }
+  if (lang.iso != "en" && lang.script == "Latn") {
+    // Latin-script languages also know the English names of places and capitals: "Osh", "Zhanaozen" and
+    // "Bishkek" are written alike in French, Spanish or Norwegian news. A language's own names come first.
+    const fs::path en = dir.parent_path() / "en";
+    auto places = ReadTsv(en / "places.tsv", 2, "lang/en/places.tsv");
+    if (!places.ok()) return places.status();
+    std::unordered_map<std::string, int64_t> ids;
+    for (size_t i = 0; i < m->places.size(); ++i) ids[m->places[i].id] = static_cast<int64_t>(i);
+    const uint32_t pf = file_index("../en/places.tsv");
+    for (const Row& r : *places) {
+      auto it = ids.find(r.fields[0]);
+      if (it == ids.end()) continue;  // @capital and @country are words of English, not names
+      Entry e;
+      e.kind = EntryKind::kPlace;
+      e.file = pf;
+      e.value = it->second;
+      TOCSIN_RETURN_IF_ERROR(lc.Add(r.fields[1], e, "lang/en/places.tsv", r.line));
+    }
+    auto countries = ReadTsv(en / "countries.tsv", 3, "lang/en/countries.tsv");
+    if (!countries.ok()) return countries.status();
+    const uint32_t cf = file_index("../en/countries.tsv");
+    for (const Row& r : *countries) {
+      auto it = m->country_index.find(r.fields[0]);
+      if (it == m->country_index.end() || r.fields[1] != "capital") continue;
+      Entry e;
+      e.kind = EntryKind::kCountry;
+      e.file = cf;
+      e.value = it->second;
+      e.mode = "capital";
+      TOCSIN_RETURN_IF_ERROR(lc.Add(r.fields[2], e, "lang/en/countries.tsv", r.line));
+    }
+  }
   {  // function.tsv: pattern role
     const std::string f = "function.tsv";
-    static const std::vector<std::string> kRoles = {"be",      "have",   "by",  "of",  "from", "with",
-                                                    "between", "and",    "loc", "to",  "rel",  "comp",
-                                                    "sub",     "strong", "det", "adv", "prep"};
+    static const std::vector<std::string> kRoles = {
+        "be",  "have", "by",     "of",  "from", "with", "between", "and",  "loc", "to",      "rel",
+        "comp", "sub", "strong", "det", "adv",  "prep", "poss",    "quant", "against", "on", "by_after", "indef"};
     TOCSIN_RETURN_IF_ERROR(EachRow(f, 2, [&](const Row& r, uint32_t fi) -> Status {
       if (std::find(kRoles.begin(), kRoles.end(), r.fields[1]) == kRoles.end())
         return bad(f, r.line, "unknown function role `" + r.fields[1] + "`");
@@ -813,6 +885,15 @@ std::string Serialize(const ModelData& m) {
     w.Str(l.script);
     w.Strs(l.abbreviations);
     w.Strs(l.stopwords);
+    {
+      std::vector<std::string> keys, values;
+      for (const auto& [k, v] : l.settings) {
+        keys.push_back(k);
+        values.push_back(v);
+      }
+      w.Strs(keys);
+      w.Strs(values);
+    }
     w.Strs(l.terms);
     w.U32(static_cast<uint32_t>(l.entries.size()));
     for (const Entry& e : l.entries) {
@@ -921,6 +1002,11 @@ Result<std::unique_ptr<ModelData>> Deserialize(std::string_view bytes) {
     l.script = r.Str();
     l.abbreviations = r.Strs();
     l.stopwords = r.Strs();
+    {
+      const std::vector<std::string> keys = r.Strs(), values = r.Strs();
+      if (keys.size() != values.size()) return Status::Corrupt("model file: language settings do not pair up");
+      for (size_t k = 0; k < keys.size(); ++k) l.settings.emplace_back(keys[k], values[k]);
+    }
     l.terms = r.Strs();
     for (uint32_t k = r.Count(40), j = 0; j < k && r.ok(); ++j) {
       Entry e;
@@ -957,10 +1043,69 @@ Result<std::unique_ptr<ModelData>> Deserialize(std::string_view bytes) {
   return m;
 }
 
+bool EndsWithAny(std::string_view w, const std::vector<std::string>& endings, size_t min_left) {
+  for (const std::string& e : endings)
+    if (w.size() > e.size() && w.compare(w.size() - e.size(), e.size(), e) == 0 &&
+        text::CodePoints(w.substr(0, w.size() - e.size())) >= min_left)
+      return true;
+  return false;
+}
+
+std::string LangGrammar::Set(const std::string& key, const std::string& value) {
+  auto list = [&] {
+    std::vector<std::string> out = Split(value, '|');
+    // Longest first, so that the first ending that fits is the one to strip.
+    std::stable_sort(out.begin(), out.end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+    return out;
+  };
+  if (key == "suffixes")
+    suffixes = list();
+  else if (key == "agents") {
+    if (value != "stem" && value != "exact") return "`agents` is `stem` or `exact`";
+    agents_by_stem = value == "stem";
+  } else if (key == "name_endings")
+    name_endings = list();
+  else if (key == "name_prefixes")
+    name_prefixes = list();
+  else if (key == "translit")
+    translit = value;
+  else if (key == "elision")
+    elision = Split(value, '|');
+  else if (key == "apostrophe") {
+    if (value != "split" && value != "keep") return "`apostrophe` is `split` or `keep`";
+    apostrophe_split = value == "split";
+  } else if (key == "order") {
+    if (value == "svo")
+      order = Order::kSvo;
+    else if (value == "sov")
+      order = Order::kSov;
+    else if (value == "vso")
+      order = Order::kVso;
+    else
+      return "`order` is `svo`, `sov` or `vso`";
+  } else if (key == "gerund")
+    gerund = list();
+  else if (key == "participle")
+    participle = list();
+  else if (key == "finite")
+    finite = list();
+  else if (key == "imperative")
+    imperative = list();
+  else if (key == "passive_endings")
+    passive_endings = list();
+  else if (key == "agent_endings")
+    agent_endings = list();
+  else
+    return "unknown key `" + key + "` (see doc/lexicon-format.md)";
+  return "";
+}
+
 void ModelData::Index() {
   country_index.clear();
   for (size_t i = 0; i < countries.size(); ++i) country_index[countries[i].iso3] = static_cast<uint32_t>(i);
   for (LangData& l : langs) {
+    l.grammar = LangGrammar();
+    for (const auto& [k, v] : l.settings) l.grammar.Set(k, v);
     l.stem_ids.clear();
     l.exact_ids.clear();
     for (size_t i = 1; i < l.terms.size(); ++i) {

@@ -42,7 +42,7 @@ class MatchComponent final : public Component {
     const internal::LangData& lang = *s.lang;
     auto& stemmer = s.stemmers[lang.iso];
     if (!stemmer) {
-      stemmer = text::Stemmer::Create(lang.stemmer);
+      stemmer = text::Stemmer::Create(lang.stemmer, lang.grammar.suffixes);
       if (!stemmer) return Status::Internal("no Snowball stemmer `" + lang.stemmer + "` in this libstemmer");
     }
     // Term ids: one stem and one exact-form lookup per distinct word, cached across documents.

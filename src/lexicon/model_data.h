@@ -23,7 +23,7 @@ struct StringHash {
 using TermMap = std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>>;
 
 inline constexpr char kModelMagic[8] = {'T', 'O', 'C', 'S', 'I', 'N', 'M', 'D'};
-inline constexpr uint32_t kModelFormatVersion = 1;
+inline constexpr uint32_t kModelFormatVersion = 2;
 inline constexpr uint32_t kGapTerm = 0xFFFFFFFFu;  // "..." in a pattern
 inline constexpr int kMaxGap = 4;                  // tokens a gap may skip
 
@@ -156,9 +156,34 @@ struct Trie {
   }
 };
 
+// How a language's words and clauses behave: lang.tsv beyond name/stemmer/script (doc/lexicon-format.md).
+// Every list is empty and every switch off unless lang.tsv says otherwise (English states its own).
+struct LangGrammar {
+  enum class Order : uint8_t { kSvo, kSov, kVso };
+  std::vector<std::string> suffixes;       // `stemmer suffix`: endings to strip
+  bool agents_by_stem = false;             // agents, titles, demonyms match by stem (case languages)
+  std::vector<std::string> name_endings;   // a name is also looked up without one of these endings
+  std::vector<std::string> name_prefixes;  // ... or without one of these clitics
+  std::string translit;                    // ICU transliterator id to Latin, for names in this script
+  std::vector<std::string> elision;        // "l'", "d'": split off the word they elide into
+  bool apostrophe_split = false;           // a suffix after an apostrophe is a token ("Bişkek'te")
+  Order order = Order::kSvo;
+  std::vector<std::string> gerund, participle, finite, imperative;
+  std::vector<std::string> passive_endings, agent_endings;
+
+  // Parses the `key value` rows of lang.tsv; unknown keys are an error so that typos do not pass silently.
+  // Returns an empty string or the message.
+  std::string Set(const std::string& key, const std::string& value);
+};
+
+// True when `w` ends with one of `endings` and keeps at least `min_left` code points before it.
+bool EndsWithAny(std::string_view w, const std::vector<std::string>& endings, size_t min_left = 2);
+
 struct LangData {
   std::string iso, name, stemmer, script;
   std::vector<std::string> abbreviations, stopwords;
+  std::vector<std::pair<std::string, std::string>> settings;  // lang.tsv rows, serialised; parsed into `grammar`
+  LangGrammar grammar;
   std::vector<Entry> entries;
   std::vector<std::string> terms;  // id -> "s:<stem>" or "x:<exact>"; id 0 unused
   // Built at load:

@@ -50,8 +50,16 @@ struct Cue {
 // Function-word roles (function.tsv), one per token.
 enum class Fn : uint8_t {
   kNone, kBe, kHave, kBy, kOf, kFrom, kWith, kBetween, kAnd, kLoc, kTo, kRel, kComp, kSub, kStrong, kDet, kAdv, kPrep,
+  kPoss,     // possessive determiner or clitic: "their", "'s"
+  kQuant,    // "some", "many": "some of the protesters" is headed by the protesters
+  kAgainst,  // introduces the target of a nominal trigger: "protests against X"
+  kOn,       // the same for nominal triggers of force only: "a crackdown on X"
+  kByAfter,  // a postposition after the agent of a passive (Turkish "tarafından")
+  kIndef,    // indefinite article: "a", "an"
 };
 Fn ParseFn(std::string_view role);
+// Words that open a noun phrase: articles, possessives and quantifiers.
+inline bool IsDetLike(Fn f) { return f == Fn::kDet || f == Fn::kIndef || f == Fn::kPoss || f == Fn::kQuant; }
 
 inline constexpr uint8_t kUsedByDate = 1, kUsedByNumber = 2;
 

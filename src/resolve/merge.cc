@@ -85,10 +85,14 @@ class MergeComponent final : public Component {
       // "rallied outside the administration to demand shelters", "a rally of mothers demanding higher
       // benefits": the demand is what the protest is about, not a second happening.
       if (evs[i].type == EventType::kRequest && evs[i].modality == Modality::kAsserted) {
-        const std::string& w = evs[i].trigger_text;
         const size_t b = evs[i].trigger.begin;
-        const std::string_view before = b >= 3 ? std::string_view(doc.text).substr(b - 3, 3) : std::string_view();
-        const bool purpose = before == "to " || (w.size() > 4 && w.compare(w.size() - 3, 3, "ing") == 0);
+        // The trigger's first token: an infinitive after "to" or a gerund states a purpose.
+        const Sentence& sent = doc.sentences[evs[i].sentence_index];
+        uint32_t tt = sent.first_token;
+        while (tt + 1 < sent.first_token + sent.token_count && doc.tokens[tt + 1].span.begin <= b) ++tt;
+        const bool purpose =
+            (tt > sent.first_token && s.fn.size() > tt && s.fn[tt - 1] == Fn::kTo) ||
+            (s.lang && internal::EndsWithAny(doc.folded_of(doc.tokens[tt]), s.lang->grammar.gerund, 2));
         size_t into = SIZE_MAX;
         for (size_t j = first; j < end && purpose; ++j)
           if (j != i && !dead[j] && evs[j].sentence_index == evs[i].sentence_index &&
