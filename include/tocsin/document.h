@@ -50,6 +50,8 @@ struct Token {
   uint32_t folded_len = 0;
   uint32_t stem_id = 0;   // lexicon term id of the Snowball stem; 0 = not in any lexicon
   uint32_t exact_id = 0;  // lexicon term id of the exact folded form; 0 = none
+  uint32_t alt_id = 0;    // a name's term id reached without a case ending or clitic ("Бишкеке" → Бишкек)
+  uint32_t translit_id = 0;  // a Latin name's term reached by transliteration ("Курманов" → Kurmanov)
   uint16_t flags = 0;
 };
 

@@ -217,6 +217,12 @@ class EntitiesComponent final : public Component {
       mn.kind = MentionKind::kName;
       mn.actor = ActorFor(doc, t, u);
       mn.actor.name = mn.actor.text;
+      // A name in another script also gets its Latin spelling, so that reports in different languages
+      // name one person alike ("Айнур Курманов" → "Ainur Kurmanov").
+      if (auto tr = s.transliterators.find(doc.lang); tr != s.transliterators.end() && tr->second) {
+        std::string latin = tr->second->ToLatin(mn.actor.text);
+        if (!latin.empty()) mn.actor.name = std::move(latin);
+      }
       mn.actor.via = "name";
       out.push_back(std::move(mn));
       t = u;

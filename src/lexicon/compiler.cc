@@ -11,8 +11,10 @@
 #include <unicode/locid.h>
 #include <unicode/unistr.h>
 
+#include "text/normalize.h"
 #include "text/segment.h"
 #include "text/stem.h"
+#include "text/translit.h"
 #include "tocsin/event.h"
 
 namespace tocsin::internal {
@@ -287,8 +289,17 @@ Status CompileLanguage(const fs::path& dir, ModelData* m, ModelBuildReport* repo
   auto stop = ReadList(dir / "stopwords.txt");
   lang.stopwords = *stop;
 
-  auto seg = text::Segmenter::Create(lang.iso, {});
+  // Patterns are tokenised like text: the same elision and apostrophe rules (abbreviations only matter to
+  // sentence breaks).
+  text::Segmenter::Options so;
+  so.elision = lang.grammar.elision;
+  so.apostrophe_split = lang.grammar.apostrophe_split;
+  auto seg = text::Segmenter::Create(lang.iso, so);
   if (!seg.ok()) return seg.status();
+  if (!lang.grammar.translit.empty()) {
+    auto tr = text::Transliterator::Create(lang.grammar.translit);
+    if (!tr.ok()) return Status::InvalidArgument(rel + "lang.tsv: " + tr.status().message());
+  }
   if (lang.stemmer == "suffix" && lang.grammar.suffixes.empty())
     return Status::InvalidArgument(rel + "lang.tsv: `stemmer suffix` needs a `suffixes` list");
   auto stem = text::Stemmer::Create(lang.stemmer, lang.grammar.suffixes);
@@ -620,6 +631,42 @@ Status CompileLanguage(const fs::path& dir, ModelData* m, ModelBuildReport* repo
   return Status::Ok();
 }
 
+// A language with a `translit` transliterator also knows every Latin-script name of the English lexicons
+// (countries, capitals, seats, places, organisations, people) under its name key (text/translit.h), so
+// that "Айнур Курманов", transliterated at run time, finds Ainur Kurmanov. The keys are "t:" terms, looked
+// up only for words of that language's script (lexicon/match_component.cc).
+void AddTransliteratedNames(ModelData* m) {
+  const LangData* en = m->Lang("en");
+  if (!en) return;
+  for (LangData& l : m->langs) {
+    if (l.grammar.translit.empty() || &l == en) continue;
+    std::unordered_map<std::string, uint32_t> ids;
+    for (size_t i = 0; i < l.terms.size(); ++i) ids.emplace(l.terms[i], static_cast<uint32_t>(i));
+    auto intern = [&](const std::string& key) {
+      auto [it, fresh] = ids.emplace(key, static_cast<uint32_t>(l.terms.size()));
+      if (fresh) l.terms.push_back(key);
+      return it->second;
+    };
+    std::vector<Entry> added;
+    for (const Entry& e : en->entries) {
+      const bool name = e.kind == EntryKind::kPlace || e.kind == EntryKind::kOrganisation ||
+                        e.kind == EntryKind::kPerson || (e.kind == EntryKind::kCountry && e.mode != "demonym");
+      if (!name || e.value < 0) continue;
+      Entry t = e;
+      t.terms.clear();
+      for (uint32_t term : e.terms) {
+        const std::string& w = term == kGapTerm ? std::string() : en->terms[term];
+        if (w.size() < 3 || w.compare(0, 2, "x:") != 0) break;
+        const std::string key = text::NameKey(w.substr(2));
+        if (key.empty()) break;
+        t.terms.push_back(intern("t:" + key));
+      }
+      if (t.terms.size() == e.terms.size()) added.push_back(std::move(t));
+    }
+    for (Entry& e : added) l.entries.push_back(std::move(e));
+  }
+}
+
 }  // namespace
 
 Result<std::unique_ptr<ModelData>> CompileData(const std::string& data_dir, ModelBuildReport* report) {
@@ -723,6 +770,7 @@ Result<std::unique_ptr<ModelData>> CompileData(const std::string& data_dir, Mode
     if (d.is_directory()) langs.push_back(d.path());
   std::sort(langs.begin(), langs.end());
   for (const fs::path& d : langs) TOCSIN_RETURN_IF_ERROR(CompileLanguage(d, m.get(), report));
+  AddTransliteratedNames(m.get());
   m->Index();
   return m;
 }
@@ -1108,13 +1156,28 @@ void ModelData::Index() {
     for (const auto& [k, v] : l.settings) l.grammar.Set(k, v);
     l.stem_ids.clear();
     l.exact_ids.clear();
+    l.translit_ids.clear();
+    l.name_terms.clear();
+    l.stopword_set.clear();
+    for (const std::string& w : l.stopwords) {
+      std::string folded;
+      text::FoldCase(w, &folded);
+      l.stopword_set.insert(std::move(folded));
+    }
     for (size_t i = 1; i < l.terms.size(); ++i) {
       const std::string& t = l.terms[i];
       if (t.rfind("s:", 0) == 0)
         l.stem_ids.emplace(t.substr(2), static_cast<uint32_t>(i));
       else if (t.rfind("x:", 0) == 0)
         l.exact_ids.emplace(t.substr(2), static_cast<uint32_t>(i));
+      else if (t.rfind("t:", 0) == 0)
+        l.translit_ids.emplace(t.substr(2), static_cast<uint32_t>(i));
     }
+    for (const Entry& e : l.entries)
+      if (e.kind == EntryKind::kCountry || e.kind == EntryKind::kPlace || e.kind == EntryKind::kOrganisation ||
+          e.kind == EntryKind::kPerson)
+        for (uint32_t term : e.terms)
+          if (term != kGapTerm) l.name_terms.insert(term);
     // Trie over term ids. Entries at a node keep file order (later files win ties, see lexicon-format.md).
     Trie& trie = l.trie;
     trie = Trie();

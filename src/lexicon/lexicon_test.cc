@@ -11,6 +11,7 @@
 #include "text/segment.h"
 #include "text/stem.h"
 #include "tocsin/model.h"
+#include "tocsin/pipeline.h"
 
 namespace tocsin::internal {
 namespace {
@@ -147,6 +148,42 @@ TEST(Matcher, GapsDoNotCrossPunctuation) {
   auto m = CompileData(d.path(), nullptr);
   ASSERT_TRUE(m.ok());
   EXPECT_TRUE(MatchText(**m, "They opened the gates; fire broke out").empty());
+}
+
+// A second language with the lang.tsv keys for inflected names and another script.
+TEST(Matcher, InflectedAndTransliteratedNames) {
+  DataDir d;
+  std::filesystem::create_directories(d.path() + "/lang/ru");
+  d.Write("lang/en/countries.tsv", "KGZ\tname\tKyrgyzstan\nKGZ\tcapital\tBishkek\n");
+  d.Write("actors/people.tsv", "Askar Akayev|Akayev\tKGZ\tGOV\tpresident\t1990-10-27\t2005-04-11\n");
+  d.Write("lang/ru/lang.tsv",
+          "name\tRussian\nscript\tCyrl\nstemmer\trussian\nname_endings\tе|а|ом\n"
+          "translit\tRussian-Latin/BGN; Kazakh-Latin/BGN\n");
+  d.Write("lang/ru/stopwords.txt", "того\n");
+  d.Write("lang/ru/countries.tsv", "KGZ\tcapital\tБишкек\n");
+  auto m = CompileData(d.path(), nullptr);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  auto model = Model::FromData(d.path());
+  ASSERT_TRUE(model.ok()) << model.status().ToString();
+  auto p = Pipeline::Create(*model, PipelineOptions());
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  Worker w = (*p)->NewWorker();
+  auto mentions = [&](const std::string& text) {
+    Input in;
+    in.id = "t";
+    in.text = text;
+    in.lang = "ru";
+    Doc doc;
+    EXPECT_TRUE(w.Code(in, &doc).ok());
+    std::vector<std::string> out;
+    for (const Mention& mn : doc.mentions) out.push_back(mn.actor.text + "=" + mn.actor.country);
+    return out;
+  };
+  // A case ending on a native name; a Latin name reached through transliteration, inflected too.
+  EXPECT_EQ(mentions("Встреча в Бишкеке."), (std::vector<std::string>{"Бишкеке=KGZ"}));
+  EXPECT_EQ(mentions("Акаева видели в Оше."), (std::vector<std::string>{"Акаева=KGZ", "Оше=KGZ"}));
+  // Only capitalised words are names: a common word that transliterates to a name is left alone.
+  EXPECT_TRUE(mentions("бишкеке того.").empty());
 }
 
 }  // namespace

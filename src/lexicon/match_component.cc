@@ -5,6 +5,8 @@
 #include "lexicon/matcher.h"
 #include "pipeline/registry.h"
 #include "pipeline/scratch.h"
+#include "text/stem.h"
+#include "text/translit.h"
 
 namespace tocsin {
 namespace {
@@ -31,6 +33,46 @@ void Trace(const Doc& doc, const Scratch& s) {
   }
 }
 
+// The other ways a word may name something listed (doc/lexicon-format.md, lang.tsv): without a case ending
+// or a clitic ("Бишкеке" → Бишкек, "Kasakhstans" → Kasakhstan, "وموسكو" → موسكو), and, for a language with a
+// transliterator, as the Latin name its transliteration spells ("Курманов" → Kurmanov).
+void NameIds(const internal::LangData& lang, text::Transliterator* translit, std::string_view folded,
+             Scratch::TermIds* ids) {
+  const internal::LangGrammar& g = lang.grammar;
+  std::string_view bare = folded;
+  for (const std::string& p : g.name_prefixes)
+    if (bare.size() > p.size() && bare.compare(0, p.size(), p) == 0 &&
+        text::CodePoints(bare.substr(p.size())) >= 2) {
+      bare.remove_prefix(p.size());
+      break;
+    }
+  std::string_view stripped = bare;
+  for (const std::string& e : g.name_endings)
+    if (internal::EndsWithAny(stripped, {e}, 3)) {
+      stripped.remove_suffix(e.size());
+      break;
+    }
+  auto name_term = [&](std::string_view form) -> uint32_t {
+    if (form == folded) return 0;
+    auto it = lang.exact_ids.find(form);
+    return it != lang.exact_ids.end() && lang.name_terms.count(it->second) ? it->second : 0;
+  };
+  ids->alt = name_term(bare);
+  if (!ids->alt) ids->alt = name_term(stripped);
+  if (!translit || lang.stopword_set.count(folded)) return;
+  // Only words in another script: a Latin word in a Russian text is found by its exact form.
+  bool ascii = true;
+  for (unsigned char c : folded) ascii = ascii && c < 0x80;
+  if (ascii) return;
+  for (std::string_view form : {folded, bare, stripped}) {
+    auto it = lang.translit_ids.find(text::NameKey(translit->ToLatin(form)));
+    if (it != lang.translit_ids.end()) {
+      ids->translit = it->second;
+      return;
+    }
+  }
+}
+
 class MatchComponent final : public Component {
  public:
   std::string_view name() const override { return "match"; }
@@ -45,6 +87,18 @@ class MatchComponent final : public Component {
       stemmer = text::Stemmer::Create(lang.stemmer, lang.grammar.suffixes);
       if (!stemmer) return Status::Internal("no Snowball stemmer `" + lang.stemmer + "` in this libstemmer");
     }
+    const internal::LangGrammar& g = lang.grammar;
+    text::Transliterator* translit = nullptr;
+    if (!g.translit.empty()) {
+      auto& tr = s.transliterators[lang.iso];
+      if (!tr) {
+        auto made = text::Transliterator::Create(g.translit);
+        if (!made.ok()) return made.status();
+        tr = std::move(made).value();
+      }
+      translit = tr.get();
+    }
+    const bool caseless = lang.script == "Arab" || lang.script == "Hebr";
     // Term ids: one stem and one exact-form lookup per distinct word, cached across documents.
     auto& cache = s.term_cache[lang.iso];
     if (cache.size() > Scratch::kTermCacheLimit) cache.clear();
@@ -59,10 +113,16 @@ class MatchComponent final : public Component {
         auto st = (t.flags & kTokPunct) && folded.size() == 1 ? lang.stem_ids.find(folded)
                                                               : lang.stem_ids.find(stemmer->Stem(folded));
         ids.stem = st == lang.stem_ids.end() ? 0 : st->second;
+        if (t.flags & kTokWord) NameIds(lang, translit, folded, &ids);
         hit = cache.emplace(std::string(folded), ids).first;
       }
       t.stem_id = hit->second.stem;
       t.exact_id = hit->second.exact;
+      // Inflected and transliterated names are names: capitalised, unless the script has no case. ("того",
+      // a common word, would otherwise be Togo.)
+      const bool name_like = (t.flags & kTokUpper) || caseless;
+      t.alt_id = name_like ? hit->second.alt : 0;
+      t.translit_id = name_like ? hit->second.translit : 0;
     }
     std::vector<internal::Match> local;
     for (size_t i = 0; i < doc.sentences.size(); ++i) {

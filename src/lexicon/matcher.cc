@@ -11,23 +11,26 @@ void Walk(const LangData& lang, const std::vector<Token>& tokens, uint32_t start
   const Trie::Node& n = trie.nodes[node];
   if (pos > start)
     for (uint32_t k = 0; k < n.entry_count; ++k) out->push_back({start, pos, trie.entries[n.first_entry + k]});
-  if (pos < end) {
-    const Token& t = tokens[pos];
+  // Each token offers up to four terms: its stem, its exact form, and for names an inflected form's base
+  // and a transliteration (lexicon/match_component.cc). Zero means none.
+  auto step = [&](uint32_t from, const Token& t, uint32_t next) {
     if (t.stem_id)
-      if (uint32_t c = trie.Child(node, t.stem_id)) Walk(lang, tokens, start, c, pos + 1, end, out);
+      if (uint32_t c = trie.Child(from, t.stem_id)) Walk(lang, tokens, start, c, next, end, out);
     if (t.exact_id)
-      if (uint32_t c = trie.Child(node, t.exact_id)) Walk(lang, tokens, start, c, pos + 1, end, out);
-  }
+      if (uint32_t c = trie.Child(from, t.exact_id)) Walk(lang, tokens, start, c, next, end, out);
+    if (t.alt_id && t.alt_id != t.exact_id)
+      if (uint32_t c = trie.Child(from, t.alt_id)) Walk(lang, tokens, start, c, next, end, out);
+    if (t.translit_id)
+      if (uint32_t c = trie.Child(from, t.translit_id)) Walk(lang, tokens, start, c, next, end, out);
+  };
+  if (pos < end) step(node, tokens[pos], pos + 1);
   if (n.gap) {
     // A gap skips 0..kMaxGap tokens, then the next pattern word must match.
     for (uint32_t p = pos; p < end && p <= pos + kMaxGap; ++p) {
       const Token& t = tokens[p];
       // Gaps do not cross punctuation, except the hyphen of a compound ("a water-sharing agreement").
       if ((t.flags & kTokPunct) && p > pos && !(t.flags & kTokJoiner)) break;
-      if (t.stem_id)
-        if (uint32_t c = trie.Child(n.gap, t.stem_id)) Walk(lang, tokens, start, c, p + 1, end, out);
-      if (t.exact_id)
-        if (uint32_t c = trie.Child(n.gap, t.exact_id)) Walk(lang, tokens, start, c, p + 1, end, out);
+      step(n.gap, t, p + 1);
     }
   }
 }
@@ -38,7 +41,7 @@ void MatchAll(const LangData& lang, const std::vector<Token>& tokens, uint32_t b
               std::vector<Match>* out) {
   for (uint32_t i = begin; i < end; ++i) {
     const Token& t = tokens[i];
-    if (!t.stem_id && !t.exact_id) continue;  // no entry starts with an unknown word
+    if (!t.stem_id && !t.exact_id && !t.alt_id && !t.translit_id) continue;  // no entry starts with an unknown word
     Walk(lang, tokens, i, 0, i, end, out);
   }
 }

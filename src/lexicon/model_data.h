@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace tocsin::internal {
@@ -188,6 +189,9 @@ struct LangData {
   std::vector<std::string> terms;  // id -> "s:<stem>" or "x:<exact>"; id 0 unused
   // Built at load:
   TermMap stem_ids, exact_ids;
+  TermMap translit_ids;                      // name key (text/translit.h) -> "t:" term id
+  std::unordered_set<uint32_t> name_terms;   // terms of names: the only ones an inflected form may reach
+  std::unordered_set<std::string, StringHash, std::equal_to<>> stopword_set;
   Trie trie;
 };
 

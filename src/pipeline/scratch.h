@@ -16,6 +16,7 @@
 #include "lexicon/model_data.h"
 #include "text/segment.h"
 #include "text/stem.h"
+#include "text/translit.h"
 #include "tocsin/pipeline.h"
 
 namespace tocsin {
@@ -73,8 +74,9 @@ struct Scratch {
   // Per language: folded word -> (stem term id, exact term id). Words repeat, so most tokens are looked up
   // here once instead of being stemmed; the cache is dropped when it grows past kTermCacheLimit.
   struct TermIds {
-    uint32_t stem = 0, exact = 0;
+    uint32_t stem = 0, exact = 0, alt = 0, translit = 0;
   };
+  std::map<std::string, std::unique_ptr<text::Transliterator>> transliterators;  // per language
   static constexpr size_t kTermCacheLimit = 1u << 18;
   std::map<std::string, std::unordered_map<std::string, TermIds, internal::StringHash, std::equal_to<>>> term_cache;
 

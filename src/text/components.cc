@@ -104,8 +104,13 @@ class SegmentComponent final : public Component {
   Status Process(Doc& doc, Scratch& s) const override {
     auto& seg = s.segmenters[doc.lang];
     if (!seg) {
-      static const std::vector<std::string> kNone;
-      auto made = text::Segmenter::Create(doc.lang, s.lang ? s.lang->abbreviations : kNone);
+      text::Segmenter::Options so;
+      if (s.lang) {
+        so.abbreviations = s.lang->abbreviations;
+        so.elision = s.lang->grammar.elision;
+        so.apostrophe_split = s.lang->grammar.apostrophe_split;
+      }
+      auto made = text::Segmenter::Create(doc.lang, so);
       if (!made.ok()) return made.status();
       seg = std::move(made).value();
     }

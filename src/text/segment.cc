@@ -5,6 +5,8 @@
 #include <unicode/uchar.h>
 #include <unicode/utext.h>
 
+#include <cctype>
+
 #include "text/normalize.h"
 #include "text/utf8.h"
 
@@ -18,11 +20,12 @@ struct Segmenter::Impl {
 Segmenter::Segmenter() : impl_(std::make_unique<Impl>()) {}
 Segmenter::~Segmenter() = default;
 
-Result<std::unique_ptr<Segmenter>> Segmenter::Create(const std::string& locale,
-                                                     const std::vector<std::string>& abbreviations) {
+Result<std::unique_ptr<Segmenter>> Segmenter::Create(const std::string& locale, const Options& options) {
   UErrorCode status = U_ZERO_ERROR;
   icu::Locale loc(locale.c_str());
   std::unique_ptr<Segmenter> s(new Segmenter());
+  s->options_ = options;
+  const std::vector<std::string>& abbreviations = options.abbreviations;
   std::unique_ptr<icu::BreakIterator> sentence(icu::BreakIterator::createSentenceInstance(loc, status));
   if (U_FAILURE(status)) return Status::Internal(std::string("ICU sentence iterator: ") + u_errorName(status));
   if (!abbreviations.empty()) {
@@ -82,6 +85,15 @@ bool EndsWithPossessive(std::string_view w, size_t* cut) {
     return true;
   }
   return false;
+}
+
+// The byte offset and length of the first inner apostrophe (' or ’) of a word, or npos.
+std::pair<size_t, size_t> Apostrophe(std::string_view w) {
+  for (size_t i = 1; i + 1 < w.size(); ++i) {
+    if (w[i] == '\'') return {i, 1};
+    if (w.compare(i, 3, "\xE2\x80\x99") == 0 && i + 3 < w.size()) return {i, 3};
+  }
+  return {std::string_view::npos, 0};
 }
 
 bool IsAllSpace(std::string_view w) {
@@ -149,6 +161,9 @@ void Segmenter::Segment(Doc* doc, size_t max_tokens) {
     if ((rule >= UBRK_WORD_LETTER) && EndsWithPossessive(w, &cut)) {
       add_token(b, b + static_cast<uint32_t>(cut), rule);
       add_token(b + static_cast<uint32_t>(cut), e, rule);
+    } else if (rule >= UBRK_WORD_LETTER && (cut = SplitPoint(w)) != 0) {
+      add_token(b, b + static_cast<uint32_t>(cut), rule);
+      add_token(b + static_cast<uint32_t>(cut), e, rule);
     } else {
       add_token(b, e, rule);
     }
@@ -164,6 +179,23 @@ void Segmenter::Segment(Doc* doc, size_t max_tokens) {
     prev_para = s.paragraph;
   }
   utext_close(ut);
+}
+
+size_t Segmenter::SplitPoint(std::string_view w) const {
+  if (options_.elision.empty() && !options_.apostrophe_split) return 0;
+  const auto [at, len] = Apostrophe(w);
+  if (at == std::string_view::npos) return 0;
+  if (options_.apostrophe_split) return at;  // "Bişkek" | "'te"
+  // "l'" | "armée", "qu'" | "il", "L'Armée" too: compare case-insensitively (elided words are ASCII).
+  const std::string_view head = w.substr(0, at);
+  for (const std::string& el : options_.elision) {
+    if (el.size() != head.size()) continue;
+    bool same = true;
+    for (size_t i = 0; i < head.size() && same; ++i)
+      same = std::tolower(static_cast<unsigned char>(head[i])) == static_cast<unsigned char>(el[i]);
+    if (same) return at + len;
+  }
+  return 0;
 }
 
 std::vector<std::string> Segmenter::Words(std::string_view pattern) {

@@ -14,13 +14,19 @@ namespace tocsin::text {
 // Splits text into sentences and tokens. ICU's rules decide the boundaries; a per-language list of
 // abbreviations ("Mr.", "Gen.", "U.S.") suppresses sentence breaks after them; a line break always ends a
 // sentence (headlines and list items have no full stop). Whitespace is not a token. A word ending in the
-// possessive "’s"/"'s" is split in two so that "Kyrgyzstan’s" matches the lexicon entry "Kyrgyzstan".
+// possessive "’s"/"'s" is split in two so that "Kyrgyzstan’s" matches the lexicon entry "Kyrgyzstan"; so
+// are elided words ("l'armée" → "l'" "armée") and, where the language asks, suffixes after an apostrophe
+// (Turkish "Bişkek'te" → "Bişkek" "'te").
 //
 // Thread safety: one Segmenter per thread (ICU break iterators keep state).
 class Segmenter {
  public:
-  static Result<std::unique_ptr<Segmenter>> Create(const std::string& locale,
-                                                   const std::vector<std::string>& abbreviations);
+  struct Options {
+    std::vector<std::string> abbreviations;  // "Gen.": no sentence break after them
+    std::vector<std::string> elision;        // "l", "qu": split "l'armée" after the apostrophe
+    bool apostrophe_split = false;           // split every word before an inner apostrophe
+  };
+  static Result<std::unique_ptr<Segmenter>> Create(const std::string& locale, const Options& options);
   ~Segmenter();
 
   // Appends the sentences and tokens of `text` (valid UTF-8, as cleaned by CleanText) to `doc`, with each
@@ -32,6 +38,9 @@ class Segmenter {
 
  private:
   Segmenter();
+  // Where a word token splits (0 = nowhere): an elision or, with apostrophe_split, the apostrophe.
+  size_t SplitPoint(std::string_view w) const;
+  Options options_;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -4,6 +4,7 @@
 #include "text/normalize.h"
 #include "text/segment.h"
 #include "text/stem.h"
+#include "text/translit.h"
 #include "text/utf8.h"
 
 namespace tocsin::text {
@@ -49,7 +50,9 @@ TEST(FoldCase, FoldsScriptsAndTypographicApostrophes) {
 }
 
 TEST(Segmenter, AbbreviationsDoNotEndSentencesButNewlinesDo) {
-  auto seg = Segmenter::Create("en", {"Gen.", "U.S."});
+  Segmenter::Options en;
+  en.abbreviations = {"Gen.", "U.S."};
+  auto seg = Segmenter::Create("en", en);
   ASSERT_TRUE(seg.ok());
   Doc d;
   d.text = "Gen. Ivanov met U.S. envoys. Talks failed.\nHeadline without stop\nLast one.";
@@ -64,6 +67,26 @@ TEST(Segmenter, SplitsPossessivesAndKeepsNumbersWhole) {
   ASSERT_TRUE(seg.ok());
   auto words = (*seg)->Words("Kyrgyzstan\xE2\x80\x99s 3,000 troops, pro-government");
   EXPECT_EQ(words, (std::vector<std::string>{"kyrgyzstan", "'s", "3,000", "troops", ",", "pro", "-", "government"}));
+}
+
+TEST(Segmenter, SplitsElidedWordsOnlyWhereTheLanguageHasThem) {
+  Segmenter::Options fr;
+  fr.elision = {"l", "d", "n", "qu"};
+  auto seg = Segmenter::Create("fr", fr);
+  ASSERT_TRUE(seg.ok());
+  EXPECT_EQ((*seg)->Words("L'armée n\xE2\x80\x99" "a pas tiré sur aujourd'hui"),
+            (std::vector<std::string>{"l'", "armée", "n'", "a", "pas", "tiré", "sur", "aujourd'hui"}));
+  auto en = Segmenter::Create("en", {});
+  ASSERT_TRUE(en.ok());
+  EXPECT_EQ((*en)->Words("don't"), (std::vector<std::string>{"don't"}));
+}
+
+TEST(Segmenter, SplitsSuffixesAfterAnApostropheWhenAsked) {
+  Segmenter::Options tr;
+  tr.apostrophe_split = true;
+  auto seg = Segmenter::Create("tr", tr);
+  ASSERT_TRUE(seg.ok());
+  EXPECT_EQ((*seg)->Words("Bişkek'te"), (std::vector<std::string>{"bişkek", "'te"}));
 }
 
 TEST(Segmenter, ParagraphsAreCountedAtBlankLines) {
@@ -95,6 +118,35 @@ TEST(Stemmer, SnowballAndIdentity) {
   ASSERT_TRUE(none);
   EXPECT_EQ(none->Stem("бишкеке"), "бишкеке");
   EXPECT_EQ(Stemmer::Create("klingon"), nullptr);
+}
+
+TEST(NameKey, FoldsTheSpellingsOfOneName) {
+  EXPECT_EQ(NameKey("Akayev"), NameKey("Akaev"));
+  EXPECT_EQ(NameKey("Aynur"), NameKey("Ainur"));
+  EXPECT_EQ(NameKey("Kyyiv"), NameKey("Kyiv"));
+  EXPECT_EQ(NameKey("Zelens'kyy"), NameKey("Zelensky"));
+  EXPECT_NE(NameKey("Osh"), NameKey("Oshe"));
+  EXPECT_EQ(NameKey("---"), "");
+}
+
+TEST(Transliterator, BgnRulesGiveThePressSpellings) {
+  auto kk = Transliterator::Create("Russian-Latin/BGN; Kazakh-Latin/BGN");
+  ASSERT_TRUE(kk.ok()) << kk.status().ToString();
+  EXPECT_EQ((*kk)->ToLatin("Жаңаөзен"), "Zhangaozen");
+  EXPECT_EQ((*kk)->ToLatin("Назарбаев"), "Nazarbayev");
+  auto kz = Transliterator::Create("Kazakh-Latin/BGN");
+  ASSERT_TRUE(kz.ok());
+  EXPECT_EQ((*kz)->ToLatin("Айнур Курманов"), "Ainur Kurmanov");
+  EXPECT_FALSE(Transliterator::Create("Klingon-Latin").ok());
+}
+
+TEST(Stemmer, SuffixRulesKeepThreeLetters) {
+  // Ukrainian has no Snowball stemmer: the longest listed ending goes, if three letters stay.
+  auto uk = Stemmer::Create("suffix", {"і", "ові", "ами", "а"});
+  ASSERT_TRUE(uk);
+  EXPECT_EQ(std::string(uk->Stem("протестувальниками")), "протестувальник");
+  EXPECT_EQ(std::string(uk->Stem("києві")), "києв");
+  EXPECT_EQ(std::string(uk->Stem("іва")), "іва");  // two letters would be left: unchanged
 }
 
 }  // namespace
