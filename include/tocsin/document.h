@@ -81,6 +81,13 @@ struct Mention {
   bool plural = false;
 };
 
+// A stretch of a document in another language than the rest (a quoted statement, a bilingual report).
+struct LangSpan {
+  Span span;         // whole paragraphs
+  std::string lang;  // ISO 639-1
+  double confidence = 0;
+};
+
 struct Doc {
   Input input;         // provenance as read (input.text is released after cleaning)
   std::string text;    // the coded text: NFC, whitespace hygiene, boilerplate removed
@@ -88,6 +95,8 @@ struct Doc {
   std::string lang;    // "en"
   double lang_confidence = 0;
   std::string lang_basis;     // "input", "detected", "default"
+  std::string lang_detector;  // "fasttext", "cld2" (when detected)
+  std::vector<LangSpan> lang_spans;  // paragraphs in other languages, when the document mixes them
   std::vector<Span> removed;  // byte ranges of the input left out as page furniture (input offsets)
   std::vector<Sentence> sentences;
   std::vector<Token> tokens;

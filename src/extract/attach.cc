@@ -45,7 +45,7 @@ class AttachComponent final : public Component {
   std::vector<std::string_view> provides() const override { return {"attributes"}; }
 
   Status Process(Doc& doc, Scratch& s) const override {
-    if (!s.lang) return Status::Ok();
+    if (!s.any_lexicons()) return Status::Ok();
     for (const Mention& m : doc.mentions)
       if (auto p = PlaceOf(doc, s, m, m.kind == MentionKind::kCountry)) doc.places.push_back(std::move(*p));
     if (doc.events.empty()) return Status::Ok();

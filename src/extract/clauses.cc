@@ -2,7 +2,8 @@
 
 namespace tocsin::extract {
 
-SentenceView::SentenceView(const Doc& doc, const Scratch& s, uint32_t sentence) : doc_(doc), s_(s) {
+SentenceView::SentenceView(const Doc& doc, const Scratch& s, uint32_t sentence)
+    : doc_(doc), s_(s), lang_(s.sentence_lang[sentence]) {
   const Sentence& sent = doc.sentences[sentence];
   b_ = sent.first_token;
   e_ = sent.first_token + sent.token_count;

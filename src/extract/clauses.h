@@ -26,7 +26,10 @@ class SentenceView {
   Fn fn(uint32_t t) const { return s_.fn[t]; }
   std::string_view word(uint32_t t) const { return doc_.folded_of(doc_.tokens[t]); }
   // The language's verb endings (lang.tsv): "accusing" is a gerund, "detained" a participle.
-  const internal::LangGrammar& grammar() const { return s_.lang->grammar; }
+  const internal::LangGrammar& grammar() const {
+    static const internal::LangGrammar kNone;
+    return lang_ ? lang_->grammar : kNone;
+  }
   bool Gerund(uint32_t t) const { return internal::EndsWithAny(word(t), grammar().gerund, 2); }
   bool Participle(uint32_t t) const { return internal::EndsWithAny(word(t), grammar().participle, 2); }
   // The strongest boundary strictly between tokens a and b (a < b), ignoring the tokens themselves.
@@ -50,6 +53,7 @@ class SentenceView {
   const Doc& doc_;
   const Scratch& s_;
   uint32_t b_, e_;
+  const internal::LangData* lang_;  // the sentence's language; null when it has no lexicons
   std::vector<Boundary> bound_;
 };
 

@@ -58,7 +58,7 @@ class EntitiesComponent final : public Component {
     s.sentence_mentions.assign(doc.sentences.size() + 1, 0);
     s.sentence_dates.assign(doc.sentences.size() + 1, 0);
     s.sentence_quantities.assign(doc.sentences.size() + 1, 0);
-    if (!s.lang) return Status::Ok();
+    if (!s.any_lexicons()) return Status::Ok();
     for (uint32_t si = 0; si < doc.sentences.size(); ++si) {
       for (uint32_t k = s.sentence_matches[si]; k < s.sentence_matches[si + 1]; ++k) {
         const internal::Match& m = s.matches[k];

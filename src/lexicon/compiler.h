@@ -13,7 +13,8 @@ namespace tocsin::internal {
 
 // Reads every file of the data directory. A malformed line fails the whole build with a message naming
 // the file and line: a model with silently missing entries is worse than no model.
-Result<std::unique_ptr<ModelData>> CompileData(const std::string& data_dir, ModelBuildReport* report);
+Result<std::unique_ptr<ModelData>> CompileData(const std::string& data_dir, ModelBuildReport* report,
+                                               const ModelBuildOptions& options = {});
 
 std::string Serialize(const ModelData& m);
 Result<std::unique_ptr<ModelData>> Deserialize(std::string_view bytes);

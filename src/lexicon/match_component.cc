@@ -78,10 +78,9 @@ class MatchComponent final : public Component {
   std::string_view name() const override { return "match"; }
   std::vector<std::string_view> needs() const override { return {"tokens"}; }
   std::vector<std::string_view> provides() const override { return {"matches"}; }
-  Status Process(Doc& doc, Scratch& s) const override {
-    s.sentence_matches.assign(doc.sentences.size() + 1, 0);
-    if (!s.lang) return Status::Ok();
-    const internal::LangData& lang = *s.lang;
+  // Gives tokens [begin, end) their term ids in `lang`: one stem and one exact-form lookup per distinct
+  // word, cached across documents, and the name ids of NameIds.
+  static Status TermIds(Doc& doc, Scratch& s, const internal::LangData& lang, uint32_t begin, uint32_t end) {
     auto& stemmer = s.stemmers[lang.iso];
     if (!stemmer) {
       stemmer = text::Stemmer::Create(lang.stemmer, lang.grammar.suffixes);
@@ -99,10 +98,10 @@ class MatchComponent final : public Component {
       translit = tr.get();
     }
     const bool caseless = lang.script == "Arab" || lang.script == "Hebr";
-    // Term ids: one stem and one exact-form lookup per distinct word, cached across documents.
     auto& cache = s.term_cache[lang.iso];
     if (cache.size() > Scratch::kTermCacheLimit) cache.clear();
-    for (Token& t : doc.tokens) {
+    for (uint32_t ti = begin; ti < end; ++ti) {
+      Token& t = doc.tokens[ti];
       const std::string_view folded = doc.folded_of(t);
       auto hit = cache.find(folded);
       if (hit == cache.end()) {
@@ -124,13 +123,23 @@ class MatchComponent final : public Component {
       t.alt_id = name_like ? hit->second.alt : 0;
       t.translit_id = name_like ? hit->second.translit : 0;
     }
+    return Status::Ok();
+  }
+
+  Status Process(Doc& doc, Scratch& s) const override {
+    s.sentence_matches.assign(doc.sentences.size() + 1, 0);
     std::vector<internal::Match> local;
     for (size_t i = 0; i < doc.sentences.size(); ++i) {
-      const Sentence& sent = doc.sentences[i];
       s.sentence_matches[i] = static_cast<uint32_t>(s.matches.size());
+      const internal::LangData* lang = i < s.sentence_lang.size() ? s.sentence_lang[i] : nullptr;
+      if (!lang) continue;
+      const Sentence& sent = doc.sentences[i];
+      TOCSIN_RETURN_IF_ERROR(TermIds(doc, s, *lang, sent.first_token, sent.first_token + sent.token_count));
       local.clear();
-      internal::MatchAll(lang, doc.tokens, sent.first_token, sent.first_token + sent.token_count, &local);
-      internal::SelectLongest(lang, &local);
+      internal::MatchAll(*lang, doc.tokens, sent.first_token, sent.first_token + sent.token_count, &local);
+      internal::SelectLongest(*lang, &local);
+      const uint32_t li = static_cast<uint32_t>(lang - s.model->langs.data());
+      for (internal::Match& m : local) m.lang = li;
       s.matches.insert(s.matches.end(), local.begin(), local.end());
     }
     s.sentence_matches[doc.sentences.size()] = static_cast<uint32_t>(s.matches.size());

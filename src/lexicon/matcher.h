@@ -11,6 +11,7 @@ namespace tocsin::internal {
 struct Match {
   uint32_t begin = 0, end = 0;  // token range [begin, end) in Doc::tokens
   uint32_t entry = 0;           // index into LangData::entries
+  uint32_t lang = 0;            // index into ModelData::langs: whose entries (sentences differ in language)
 };
 
 // Appends every match of every entry that starts in tokens [begin, end) and ends by `end`. Tokens must

@@ -21,10 +21,11 @@ std::vector<std::string> Model::languages() const {
 
 uint32_t Model::format_version() const { return internal::kModelFormatVersion; }
 
-Status Model::Build(const std::string& data_dir, const std::string& out_path, ModelBuildReport* report) {
+Status Model::Build(const std::string& data_dir, const std::string& out_path, ModelBuildReport* report,
+                    const ModelBuildOptions& options) {
   ModelBuildReport local;
   if (!report) report = &local;
-  auto data = internal::CompileData(data_dir, report);
+  auto data = internal::CompileData(data_dir, report, options);
   if (!data.ok()) return data.status();
   const std::string bytes = internal::Serialize(**data);
   // Write to a temporary name and rename, so a reader never sees half a model.
@@ -54,8 +55,9 @@ Result<std::shared_ptr<const Model>> Model::Load(const std::string& path) {
   return std::shared_ptr<const Model>(new Model(std::move(data).value()));
 }
 
-Result<std::shared_ptr<const Model>> Model::FromData(const std::string& data_dir) {
-  auto data = internal::CompileData(data_dir, nullptr);
+Result<std::shared_ptr<const Model>> Model::FromData(const std::string& data_dir,
+                                                     const ModelBuildOptions& options) {
+  auto data = internal::CompileData(data_dir, nullptr, options);
   if (!data.ok()) return data.status();
   return std::shared_ptr<const Model>(new Model(std::move(data).value()));
 }

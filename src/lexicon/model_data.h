@@ -8,11 +8,18 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
+
+#include "tocsin/status.h"
+
+namespace fasttext {
+class FastText;
+}
 
 namespace tocsin::internal {
 
@@ -203,7 +210,9 @@ struct ModelData {
   std::vector<Organisation> organisations;
   std::vector<Person> people;
   std::vector<OntologyRow> ontology;
+  std::string lid_bytes;  // fastText language identification model (lid.176.ftz), or empty
   // Built at load:
+  std::shared_ptr<const fasttext::FastText> lid;  // null without lid_bytes; predict() is const and thread-safe
   std::unordered_map<std::string, uint32_t> country_index;  // iso3 -> index
 
   const LangData* Lang(const std::string& iso) const {
@@ -215,8 +224,9 @@ struct ModelData {
     auto it = country_index.find(iso3);
     return it == country_index.end() ? nullptr : &countries[it->second];
   }
-  // Rebuilds the vocabulary maps, tries and indices from the serialised fields.
-  void Index();
+  // Rebuilds the vocabulary maps, tries and indices from the serialised fields, and loads the fastText
+  // model. Fails only when lid_bytes is not a fastText model.
+  Status Index();
 };
 
 }  // namespace tocsin::internal

@@ -45,7 +45,7 @@ struct Cue {
   uint32_t first_token = 0, end_token = 0;
   internal::CueKind kind = internal::CueKind::kNone;
   internal::CueScope scope = internal::CueScope::kClause;
-  uint32_t entry = 0;  // for --explain
+  uint32_t entry = 0;  // for --explain: LangData::entries of the sentence's language
 };
 
 // Function-word roles (function.tsv), one per token.
@@ -68,6 +68,14 @@ struct Scratch {
   const internal::ModelData* model = nullptr;
   const PipelineOptions* options = nullptr;
   const internal::LangData* lang = nullptr;  // lexicons of the document's language, or null
+  // Per sentence: the lexicons of its language (a paragraph may be in another language than the
+  // document), or null where there are none.
+  std::vector<const internal::LangData*> sentence_lang;
+  bool any_lexicons() const {
+    for (const auto* l : sentence_lang)
+      if (l) return true;
+    return false;
+  }
 
   std::map<std::string, std::unique_ptr<text::Segmenter>> segmenters;
   std::map<std::string, std::unique_ptr<text::Stemmer>> stemmers;
@@ -111,7 +119,7 @@ struct Scratch {
     sentence_dates.clear();
     sentence_quantities.clear();
   }
-  const internal::Entry& entry(const internal::Match& m) const { return lang->entries[m.entry]; }
+  const internal::Entry& entry(const internal::Match& m) const { return model->langs[m.lang].entries[m.entry]; }
 
   // Fills `ranges` (size sentences + 1) from items sorted by their `sentence` field.
   template <typename T>

@@ -92,7 +92,8 @@ class MergeComponent final : public Component {
         while (tt + 1 < sent.first_token + sent.token_count && doc.tokens[tt + 1].span.begin <= b) ++tt;
         const bool purpose =
             (tt > sent.first_token && s.fn.size() > tt && s.fn[tt - 1] == Fn::kTo) ||
-            (s.lang && internal::EndsWithAny(doc.folded_of(doc.tokens[tt]), s.lang->grammar.gerund, 2));
+            (s.sentence_lang[evs[i].sentence_index] &&
+             internal::EndsWithAny(doc.folded_of(doc.tokens[tt]), s.sentence_lang[evs[i].sentence_index]->grammar.gerund, 2));
         size_t into = SIZE_MAX;
         for (size_t j = first; j < end && purpose; ++j)
           if (j != i && !dead[j] && evs[j].sentence_index == evs[i].sentence_index &&

@@ -1,12 +1,9 @@
 // The text components: clean → language → segment.
-#include <cstdio>  // cld2 uses FILE without including it
-
-#include <cld2/public/compact_lang_det.h>
-
 #include <algorithm>
 
 #include "pipeline/registry.h"
 #include "pipeline/scratch.h"
+#include "text/langid.h"
 #include "text/normalize.h"
 #include "text/segment.h"
 #include "text/utf8.h"
@@ -44,18 +41,14 @@ class CleanComponent final : public Component {
   }
 };
 
-std::string NormaliseLangTag(std::string tag) {
-  std::transform(tag.begin(), tag.end(), tag.begin(), [](unsigned char c) { return std::tolower(c); });
-  if (auto dash = tag.find_first_of("-_"); dash != std::string::npos) tag.resize(dash);
-  // Norwegian Bokmål and Nynorsk share the Norwegian lexicons; three-letter codes map to two.
-  static const std::pair<const char*, const char*> kAlias[] = {
-      {"no", "nb"},  {"nn", "nb"},  {"nob", "nb"}, {"nno", "nb"}, {"nor", "nb"}, {"eng", "en"},
-      {"fra", "fr"}, {"fre", "fr"}, {"spa", "es"}, {"deu", "de"}, {"ger", "de"}, {"rus", "ru"},
-      {"ukr", "uk"}, {"ara", "ar"}, {"por", "pt"}, {"tur", "tr"}};
-  for (const auto& [from, to] : kAlias)
-    if (tag == from) return to;
-  return tag;
-}
+using text::NormaliseLangTag;
+
+// Paragraphs shorter than this are not judged on their own (headlines, bylines, "Photo: AFP").
+constexpr size_t kMinParagraphBytes = 160;
+// A paragraph is set apart only when the detector is this sure of it.
+constexpr double kParagraphConfidence = 0.8;
+// The whole document's guess must be at least this sure to skip looking at paragraphs.
+constexpr double kSingleLanguageConfidence = 0.95;
 
 class LanguageComponent final : public Component {
  public:
@@ -63,36 +56,66 @@ class LanguageComponent final : public Component {
   std::vector<std::string_view> needs() const override { return {"text"}; }
   std::vector<std::string_view> provides() const override { return {"lang"}; }
   Status Process(Doc& doc, Scratch& s) const override {
+    const fasttext::FastText* ft = s.model->lid.get();
     if (!doc.input.lang.empty()) {
       doc.lang = NormaliseLangTag(doc.input.lang);
       doc.lang_confidence = 1.0;
       doc.lang_basis = "input";
     } else {
-      const size_t n = std::min<size_t>(doc.text.size(), 64 * 1024);
-      CLD2::Language langs[3];
-      int percents[3];
-      int text_bytes = 0;
-      bool reliable = false;
-      CLD2::DetectLanguageSummary(doc.text.data(), static_cast<int>(n), true, langs, percents, &text_bytes, &reliable);
-      const std::string code = CLD2::LanguageCode(langs[0]);
-      if (langs[0] == CLD2::UNKNOWN_LANGUAGE || code == "un") {
+      const text::LangGuess g = text::IdentifyLanguage(ft, doc.text);
+      if (g.lang.empty()) {
         doc.lang = s.options->default_lang;
         doc.lang_confidence = 0;
         doc.lang_basis = "default";
       } else {
-        doc.lang = NormaliseLangTag(code);
-        doc.lang_confidence = (reliable ? 1.0 : 0.5) * percents[0] / 100.0;
+        doc.lang = g.lang;
+        doc.lang_confidence = g.confidence;
         doc.lang_basis = "detected";
+        doc.lang_detector = g.detector;
       }
+      // A document that is not clearly one language may mix them: judge its paragraphs one by one.
+      if (doc.lang_confidence < kSingleLanguageConfidence) Paragraphs(doc, ft);
     }
     s.lang = s.model->Lang(doc.lang);
-    if (!s.lang) {
+    std::vector<std::string> missing;
+    if (!s.lang) missing.push_back(doc.lang);
+    for (const LangSpan& ls : doc.lang_spans)
+      if (!s.model->Lang(ls.lang) && std::find(missing.begin(), missing.end(), ls.lang) == missing.end())
+        missing.push_back(ls.lang);
+    for (const std::string& m : missing) {
       std::string have;
       for (const auto& l : s.model->langs) have += (have.empty() ? "" : ", ") + l.iso;
-      doc.notes.push_back("no lexicons for language `" + doc.lang + "` (this model has: " + have +
-                           "): the document is segmented but no events are coded");
+      doc.notes.push_back("no lexicons for language `" + m + "` (this model has: " + have + "): " +
+                          (m == doc.lang ? "the document" : "its paragraphs in that language") +
+                          " are segmented but no events are coded");
     }
     return Status::Ok();
+  }
+
+ private:
+  // Records runs of paragraphs whose language differs from the document's in doc.lang_spans.
+  static void Paragraphs(Doc& doc, const fasttext::FastText* ft) {
+    const std::string_view text = doc.text;
+    size_t begin = 0;
+    while (begin < text.size()) {
+      size_t end = text.find("\n\n", begin);
+      if (end == std::string_view::npos) end = text.size();
+      if (end - begin >= kMinParagraphBytes) {
+        const text::LangGuess g = text::IdentifyLanguage(ft, text.substr(begin, end - begin), 2048);
+        if (!g.lang.empty() && g.lang != doc.lang && g.confidence >= kParagraphConfidence) {
+          const Span sp{static_cast<uint32_t>(begin), static_cast<uint32_t>(end)};
+          // Adjacent paragraphs in the same language are one span.
+          if (!doc.lang_spans.empty() && doc.lang_spans.back().lang == g.lang &&
+              text.substr(doc.lang_spans.back().span.end, begin - doc.lang_spans.back().span.end) == "\n\n") {
+            doc.lang_spans.back().span.end = sp.end;
+            doc.lang_spans.back().confidence = std::min(doc.lang_spans.back().confidence, g.confidence);
+          } else {
+            doc.lang_spans.push_back({sp, g.lang, g.confidence});
+          }
+        }
+      }
+      begin = end + 2;
+    }
   }
 };
 
@@ -102,20 +125,37 @@ class SegmentComponent final : public Component {
   std::vector<std::string_view> needs() const override { return {"text", "lang"}; }
   std::vector<std::string_view> provides() const override { return {"sentences", "tokens"}; }
   Status Process(Doc& doc, Scratch& s) const override {
-    auto& seg = s.segmenters[doc.lang];
+    doc.folded.reserve(doc.text.size());
+    s.sentence_lang.clear();
+    // The document in runs of one language: its own, and the paragraphs recorded in lang_spans. Each run
+    // is cut with its language's segmenter (abbreviations, elision) and coded with its lexicons.
+    uint32_t at = 0;
+    for (const LangSpan& ls : doc.lang_spans) {
+      TOCSIN_RETURN_IF_ERROR(Run(doc, s, {at, ls.span.begin}, doc.lang));
+      TOCSIN_RETURN_IF_ERROR(Run(doc, s, ls.span, ls.lang));
+      at = ls.span.end;
+    }
+    return Run(doc, s, {at, static_cast<uint32_t>(doc.text.size())}, doc.lang);
+  }
+
+ private:
+  static Status Run(Doc& doc, Scratch& s, Span range, const std::string& lang) {
+    if (range.end <= range.begin) return Status::Ok();
+    const internal::LangData* data = s.model->Lang(lang);
+    auto& seg = s.segmenters[lang];
     if (!seg) {
       text::Segmenter::Options so;
-      if (s.lang) {
-        so.abbreviations = s.lang->abbreviations;
-        so.elision = s.lang->grammar.elision;
-        so.apostrophe_split = s.lang->grammar.apostrophe_split;
+      if (data) {
+        so.abbreviations = data->abbreviations;
+        so.elision = data->grammar.elision;
+        so.apostrophe_split = data->grammar.apostrophe_split;
       }
-      auto made = text::Segmenter::Create(doc.lang, so);
+      auto made = text::Segmenter::Create(lang, so);
       if (!made.ok()) return made.status();
       seg = std::move(made).value();
     }
-    doc.folded.reserve(doc.text.size());
-    seg->Segment(&doc, s.options->max_sentence_tokens);
+    seg->Segment(&doc, s.options->max_sentence_tokens, range);
+    s.sentence_lang.resize(doc.sentences.size(), data);
     return Status::Ok();
   }
 };

@@ -5,6 +5,7 @@
 #include <unicode/uchar.h>
 #include <unicode/utext.h>
 
+#include <algorithm>
 #include <cctype>
 
 #include "text/normalize.h"
@@ -104,10 +105,14 @@ bool IsAllSpace(std::string_view w) {
 
 }  // namespace
 
-void Segmenter::Segment(Doc* doc, size_t max_tokens) {
+void Segmenter::Segment(Doc* doc, size_t max_tokens, Span range) {
   const std::string& text = doc->text;
+  const uint32_t base = std::min<uint32_t>(range.begin, static_cast<uint32_t>(text.size()));
+  const uint32_t limit = std::min<uint32_t>(range.end, static_cast<uint32_t>(text.size()));
+  if (limit <= base) return;
   UErrorCode status = U_ZERO_ERROR;
-  UText* ut = utext_openUTF8(nullptr, text.data(), static_cast<int64_t>(text.size()), &status);
+  // ICU sees only the range; its offsets are relative to `base`.
+  UText* ut = utext_openUTF8(nullptr, text.data() + base, static_cast<int64_t>(limit - base), &status);
   if (U_FAILURE(status)) return;
   impl_->sentences->setText(ut, status);
   impl_->words->setText(ut, status);
@@ -128,8 +133,9 @@ void Segmenter::Segment(Doc* doc, size_t max_tokens) {
   // Walk words once over the whole text; cut the token stream at sentence boundaries.
   int32_t sentence_end = impl_->sentences->first();
   sentence_end = impl_->sentences->next();
-  uint32_t paragraph = 0;
-  uint32_t last_end = 0;
+  // Continue the paragraph count of an earlier range.
+  uint32_t paragraph = doc->sentences.empty() ? 0 : doc->sentences.back().paragraph;
+  uint32_t last_end = doc->sentences.empty() ? base : doc->sentences.back().span.end;
   auto open_sentence = [&](uint32_t begin) {
     // A blank line between the previous sentence and this one opens a paragraph.
     // (Search only the gap between the sentences: a search to the end of a long text is quadratic.)
@@ -145,9 +151,9 @@ void Segmenter::Segment(Doc* doc, size_t max_tokens) {
   bool in_sentence = false;
   int32_t start = impl_->words->first();
   for (int32_t end = impl_->words->next(); end != icu::BreakIterator::DONE; start = end, end = impl_->words->next()) {
-    const uint32_t b = static_cast<uint32_t>(start), e = static_cast<uint32_t>(end);
+    const uint32_t b = base + static_cast<uint32_t>(start), e = base + static_cast<uint32_t>(end);
     std::string_view w(text.data() + b, e - b);
-    while (sentence_end != icu::BreakIterator::DONE && static_cast<int32_t>(b) >= sentence_end) {
+    while (sentence_end != icu::BreakIterator::DONE && static_cast<int32_t>(b - base) >= sentence_end) {
       in_sentence = false;
       sentence_end = impl_->sentences->next();
     }

@@ -29,9 +29,11 @@ class Segmenter {
   static Result<std::unique_ptr<Segmenter>> Create(const std::string& locale, const Options& options);
   ~Segmenter();
 
-  // Appends the sentences and tokens of `text` (valid UTF-8, as cleaned by CleanText) to `doc`, with each
-  // token's folded form appended to doc->folded. Sentences longer than `max_tokens` are cut.
-  void Segment(Doc* doc, size_t max_tokens);
+  // Appends the sentences and tokens of doc->text (valid UTF-8, as cleaned by CleanText), or of its byte
+  // range `range` when given, to `doc`, with each token's folded form appended to doc->folded. Sentences
+  // longer than `max_tokens` are cut. Ranges must come in text order (several segmenters may share a
+  // document, one per language).
+  void Segment(Doc* doc, size_t max_tokens, Span range = {0, UINT32_MAX});
 
   // Tokenises a lexicon pattern exactly as text is tokenised; returns the folded words.
   std::vector<std::string> Words(std::string_view pattern);

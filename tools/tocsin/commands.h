@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "tocsin/model.h"
+
 namespace tocsin::cli {
 
 // Exit codes (documented in --help): 0 all documents coded cleanly; 1 some documents were refused or
@@ -30,6 +32,6 @@ struct CodeArgs {
 
 int Code(const CodeArgs& args, const std::string& exe_dir);
 int Eval(const std::string& gold, const std::string& system, bool as_json);
-int ModelBuild(const std::string& data_dir, const std::string& out);
+int ModelBuild(const std::string& data_dir, const std::string& out, const ModelBuildOptions& options);
 
 }  // namespace tocsin::cli

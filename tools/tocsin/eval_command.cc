@@ -16,9 +16,9 @@ int Eval(const std::string& gold, const std::string& system, bool as_json) {
   return kExitOk;
 }
 
-int ModelBuild(const std::string& data_dir, const std::string& out) {
+int ModelBuild(const std::string& data_dir, const std::string& out, const ModelBuildOptions& options) {
   ModelBuildReport report;
-  Status s = Model::Build(data_dir, out, &report);
+  Status s = Model::Build(data_dir, out, &report, options);
   if (!s.ok()) {
     std::cerr << "tocsin model build: " << s.message() << "\n";
     return kExitFatal;
@@ -27,7 +27,8 @@ int ModelBuild(const std::string& data_dir, const std::string& out) {
   std::string langs;
   for (const auto& l : report.languages) langs += (langs.empty() ? "" : ", ") + l;
   std::cerr << "wrote " << out << ": " << report.entries << " lexicon entries, " << report.terms << " terms, languages "
-            << langs << ", " << report.bytes / 1024 << " KiB\n";
+            << langs << ", " << report.bytes / 1024 << " KiB"
+            << (report.lid_model.empty() ? "" : ", language identification: fastText " + report.lid_model) << "\n";
   return kExitOk;
 }
 

