@@ -7,8 +7,11 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <set>
 
 #include "eval/score.h"
+#include "lexicon/model_data.h"
 #include "ingest/reader.h"
 #include "test_support.h"
 
@@ -85,6 +88,55 @@ TEST(Seeds, NoModalityErrorInAnyLanguage) {
   auto score = eval::ScoreFiles(shared + "/seeds/gold/events.jsonl", tmp + "/seed_events_all.jsonl");
   ASSERT_TRUE(score.ok());
   EXPECT_TRUE(score->modality_errors.empty());
+}
+
+// The Norwegian (002) and French (004) seeds: each meets the recall bar with no modality error, and, being
+// translations of one statement, they give nearly the same (category, source country, target country)
+// triples.
+TEST(Seeds, NorwegianAndFrenchReportsMeetTheBarsAndAgree) {
+  const std::string shared = SharedDir();
+  if (shared.empty()) GTEST_SKIP() << "../shared/seeds is absent: the golden seed test needs it beside the checkout";
+  for (const char* iso : {"nb", "fr"})
+    if (!ProjectModel()->data().Lang(iso)) GTEST_SKIP() << "no `" << iso << "` lexicons in this model";
+  const std::string tmp = ::testing::TempDir() + "/tocsin_seeds_" + std::to_string(getpid());
+  std::filesystem::create_directories(tmp);
+  const std::string events = tmp + "/seed_events_nbfr.jsonl";
+  CodeSeeds(shared, events);
+  for (const char* doc : {"002_", "004_"}) {
+    const std::string gold =
+        FilterGold(shared + "/seeds/gold/events.jsonl", {doc}, tmp + "/gold_" + std::string(doc) + ".jsonl");
+    auto score = eval::ScoreFiles(gold, events);
+    ASSERT_TRUE(score.ok()) << score.status().ToString();
+    std::cout << doc << "\n" << eval::FormatText(*score);
+    EXPECT_GE(score->recall, 0.85) << doc;
+    EXPECT_TRUE(score->modality_errors.empty()) << doc;
+  }
+  // Triples of asserted events, by document.
+  std::map<std::string, std::set<std::string>> triples;
+  std::ifstream in(events);
+  std::string line;
+  auto country = [](const nlohmann::json& actors) {
+    std::set<std::string> out;
+    for (const auto& a : actors)
+      if (a.contains("country") && a["country"].is_string()) out.insert(a["country"].get<std::string>());
+    std::string s;
+    for (const auto& c : out) s += c + "+";
+    return s;
+  };
+  while (std::getline(in, line)) {
+    const auto e = nlohmann::json::parse(line);
+    const std::string doc = e["doc"].get<std::string>().substr(0, 4);
+    if ((doc != "002_" && doc != "004_") || e["modality"] != "asserted") continue;
+    triples[doc].insert(e["type"].get<std::string>() + "|" + country(e["source"]) + "|" + country(e["target"]));
+  }
+  std::set<std::string> both, either;
+  for (const auto& t : triples["002_"]) (triples["004_"].count(t) ? both : either).insert(t);
+  for (const auto& t : triples["004_"]) either.insert(t);
+  const double jaccard = either.empty() ? 0 : static_cast<double>(both.size()) / either.size();
+  std::cout << "002/004 triples: " << both.size() << " shared of " << either.size() << ", Jaccard " << jaccard << "\n";
+  for (const auto& t : either)
+    if (!both.count(t)) std::cout << "  only in " << (triples["002_"].count(t) ? "002" : "004") << ": " << t << "\n";
+  EXPECT_GE(jaccard, 0.8);
 }
 
 }  // namespace
