@@ -18,7 +18,7 @@ struct LangGuess {
 
 // Guesses the language of the first `max_bytes` of `text` (valid UTF-8). `ft` may be null (no fastText
 // model compiled in): CLD2 alone answers then. Thread-safe when `ft` is shared read-only.
-LangGuess IdentifyLanguage(const fasttext::FastText* ft, std::string_view text, size_t max_bytes = 8192);
+LangGuess IdentifyLanguage(const fasttext::FastText* ft, std::string_view text, size_t max_bytes = 1024);
 
 // "no", "nn", "nob" -> "nb"; "fra" -> "fr"; "en-GB" -> "en".
 std::string NormaliseLangTag(std::string tag);
