@@ -14,14 +14,16 @@ SentenceView::SentenceView(const Doc& doc, const Scratch& s, uint32_t sentence)
     // Quotation marks inside a sentence usually quote words ("called on Putin to “intervene”"), so they
     // weigh like a comma; dashes, colons, semicolons and brackets end a clause.
     if (w == ";" || w == ":" || w == "\xE2\x80\x94" /* — */ || w == "\xE2\x80\x93" /* – */ || w == "(" || w == ")" ||
-        w == "!" || w == "?" || s.fn[t] == Fn::kStrong)
+        w == "!" || w == "?" || w == "\xD8\x9B" /* ؛ */ || w == "\xD8\x9F" /* ؟ */ || w == "\xC2\xA1" /* ¡ */ ||
+        w == "\xC2\xBF" /* ¿ */ || s.fn[t] == Fn::kStrong)
       bd = Boundary::kStrong;
     // "since 2 January", "after 13 March": a conjunction that introduces a date is a preposition.
     else if ((s.fn[t] == Fn::kRel || s.fn[t] == Fn::kComp || s.fn[t] == Fn::kSub) &&
              !(t + 1 < e_ && s.used[t + 1] == kUsedByDate))
       bd = Boundary::kClause;
     else if (w == "," || w == "\"" || w == "\xE2\x80\x9C" || w == "\xE2\x80\x9D" || w == "\xE2\x80\x98" || w == "'" ||
-             w == "\xE2\x80\x99")
+             w == "\xE2\x80\x99" || w == "\xD8\x8C" /* ، */ || w == "\xC2\xAB" /* « */ || w == "\xC2\xBB" /* » */ ||
+             w == "\xE2\x80\x9E" /* „ */)
       bd = Boundary::kComma;
     bound_[t - b_] = bd;
   }
@@ -93,6 +95,19 @@ std::vector<int32_t> SentenceView::Coordinated(int32_t mention) const {
   const Mention* m = &doc_.mentions[static_cast<size_t>(mention)];
   while (true) {
     uint32_t t = m->end_token;
+    // "الشرطة والجيش": the conjunction is written on the next actor's first word.
+    if (t < e_ && !grammar().and_prefixes.empty()) {
+      const int32_t next = ActorAt(t);
+      const std::string_view w = word(t);
+      bool prefixed = false;
+      for (const std::string& p : grammar().and_prefixes)
+        prefixed = prefixed || (w.size() > p.size() + 2 && w.compare(0, p.size(), p) == 0);
+      if (next >= 0 && prefixed && doc_.mentions[static_cast<size_t>(next)].first_token == t) {
+        out.push_back(next);
+        m = &doc_.mentions[static_cast<size_t>(next)];
+        continue;
+      }
+    }
     // "X and Y", "X, Y and Z", "X and the Y"
     if (t >= e_ || !(s_.fn[t] == Fn::kAnd || word(t) == ",")) break;
     uint32_t u = t + 1;

@@ -106,7 +106,12 @@ class EntitiesComponent final : public Component {
       const Token& first = doc.tokens[m.begin];
       const bool proper = en.kind == EntryKind::kCountry || en.kind == EntryKind::kPerson ||
                           en.kind == EntryKind::kOrganisation || (en.kind == EntryKind::kPlace && en.value >= 0);
-      if (proper && !(first.flags & kTokUpper) && !(first.flags & kTokNumber)) continue;
+      // Languages that write demonyms in lower case ("la police kazakhe") say so in lang.tsv; scripts without
+      // case (Arabic) have no capitals to ask for.
+      const internal::LangData* lang = s.sentence_lang[si];
+      const bool lower_ok = lang->script == "Arab" || lang->script == "Hebr" ||
+                            (lang->grammar.demonyms_lower && en.kind == EntryKind::kCountry && en.mode == "demonym");
+      if (proper && !lower_ok && !(first.flags & kTokUpper) && !(first.flags & kTokNumber)) continue;
       Mention mn;
       mn.sentence = si;
       mn.first_token = m.begin;
@@ -274,6 +279,19 @@ class EntitiesComponent final : public Component {
           }
           merge_into(c, a);
           v.erase(v.begin() + static_cast<long>(i));
+          changed = true;
+          continue;
+        }
+        // agent/title + country or organisation, where the language marks the owner by case alone
+        // ("полиция Казахстана", "شرطة كازاخستان").
+        if (gap == 0 && (c.kind == MentionKind::kCountry || c.kind == MentionKind::kOrganisation) &&
+            (a.kind == MentionKind::kAgent || a.kind == MentionKind::kTitle) && a.actor.country.empty() &&
+            s.sentence_lang[a.sentence] && s.sentence_lang[a.sentence]->grammar.genitive_after) {
+          a.actor.country = c.actor.country;
+          if (c.kind == MentionKind::kCountry) {
+            merge_into(a, c);
+            v.erase(v.begin() + static_cast<long>(i + 1));
+          }
           changed = true;
           continue;
         }

@@ -263,10 +263,11 @@ class EventsComponent final : public Component {
     std::string how;
     // A verb form after a determiner or possessive is a noun: "Akayev’s remaining support", "the fight".
     c->noun = e.flags & internal::kTrigNoun;
+    // (A date in between ends the search: "impuso el miércoles sanciones" keeps the verb.)
     for (uint32_t t = m.begin; !c->noun && t-- > sv.begin() && m.begin - t <= 2;) {
       if (IsDetLike(sv.fn(t)))
         c->noun = true;
-      else if (sv.fn(t) != Fn::kNone || s.mention_at[t] >= 0 || (doc.tokens[t].flags & kTokPunct))
+      else if (sv.fn(t) != Fn::kNone || s.mention_at[t] >= 0 || (doc.tokens[t].flags & kTokPunct) || s.used[t])
         break;
     }
     if (c->noun) {
@@ -331,6 +332,20 @@ class EventsComponent final : public Component {
         if (mod >= 0 && !sv.InPrepositionalPhrase(doc.mentions[static_cast<size_t>(mod)])) {
           src = {mod};
           how = "modifier";
+        }
+      }
+      // "The workers used their main weapon against the government: the strike." A noun standing alone after
+      // a colon at the end of the sentence names what the clause before it speaks of, and takes its subject.
+      if (src.empty()) {
+        uint32_t open = m.begin;
+        while (open > sv.begin() && (IsDetLike(sv.fn(open - 1)) || sv.fn(open - 1) == Fn::kAdv)) --open;
+        uint32_t rest = m.end;
+        while (rest < sv.end() && rest < m.end + 2 && s.mention_at[rest] < 0 && !(doc.tokens[rest].flags & kTokPunct))
+          ++rest;
+        const bool alone = rest + 1 >= sv.end();
+        if (alone && open > sv.begin() + 1 && sv.word(open - 1) == ":") {
+          src = sv.SubjectBefore(open - 1);
+          if (!src.empty()) how = "noun after a colon: the clause's subject";
         }
       }
       // A nominal trigger is an event only when the text anchors it: its own participants, a place
@@ -420,6 +435,30 @@ class EventsComponent final : public Component {
           }
         }
         const internal::LangGrammar::Order order = sv.grammar().order;
+        if (order == internal::LangGrammar::Order::kVso && m.end > m.begin + 2) {
+          // Verb first, subject inside the trigger's gap: "أطلقت قوات الأمن النار" (fired the security forces
+          // the fire).
+          for (uint32_t u = m.begin + 1; u + 1 < m.end; ++u) {
+            const int32_t a = sv.ActorAt(u);
+            if (a < 0) continue;
+            src = sv.Coordinated(a);
+            tgt = (e.flags & internal::kTrigIntrans) ? std::vector<int32_t>{} : sv.ObjectAfter(m.end, true);
+            how = "verb-subject-object, subject inside the trigger";
+            break;
+          }
+        }
+        if (src.empty() && m.begin > sv.begin() && (doc.tokens[m.begin - 1].flags & kTokPunct) &&
+            (ev.type == EventType::kProtest || ev.type == EventType::kRequest || ev.type == EventType::kAccuse ||
+             ev.type == EventType::kReject || ev.type == EventType::kThreaten)) {
+          // After a quotation, the speaker follows the verb: "«Resign!», chanted the crowd", "— скандировала
+          // толпа".
+          auto after = sv.ObjectAfter(m.end, true);
+          if (!after.empty()) {
+            src = after;
+            tgt.clear();
+            how = "speaker after the verb";
+          }
+        }
         if (src.empty() && order == internal::LangGrammar::Order::kVso) {
           // Verb first: "اعتقلت الشرطة 50 متظاهرا" (arrested the police 50 protesters).
           auto after = sv.ObjectAfter(m.end, true);
@@ -546,6 +585,21 @@ class EventsComponent final : public Component {
       explain(*chosen, "modality");
       break;
     }
+    // Tense in the verb's ending (lang.tsv `future`, `conditional`): "protestarán", "détiendrait".
+    if (!c->noun && ev.modality == Modality::kAsserted) {
+      const internal::LangGrammar& g = sv.grammar();
+      const std::string_view w = sv.word(m.begin);
+      bool future = internal::EndsWithAny(w, g.future, 2);
+      for (const std::string& p : g.future_prefixes)
+        future = future || (w.size() > p.size() + 2 && w.compare(0, p.size(), p) == 0);
+      const bool conditional = internal::EndsWithAny(w, g.conditional, 2);
+      if (future || conditional) {
+        ev.modality = future ? Modality::kPredicted : Modality::kHypothetical;
+        ev.modality_cue = std::string(doc.text_of(doc.tokens[m.begin].span));
+        if (s.options->explain)
+          ev.explain.push_back({"modality", std::string(future ? "future" : "conditional") + " verb ending"});
+      }
+    }
     // A nominal trigger that opens its clause is the subject of the verb after it: "Talks between X and Y
     // will resume", "A general strike in Odesa would halt ...". A modal or negation there governs it.
     if (c->noun && ev.modality == Modality::kAsserted) {
@@ -624,7 +678,8 @@ class EventsComponent final : public Component {
     if (!sent.token_count) return;
     // Headings, bylines and page furniture ("Donate via Paypal", "March 2005") have no final punctuation;
     // a headline restates the story, it is not a report of its own.
-    if (!TerminalPunctuation(sv.word(sv.end() - 1))) return;
+    // (A document that is one sentence is coded all the same: a headline or a sentence sent on its own.)
+    if (!TerminalPunctuation(sv.word(sv.end() - 1)) && doc.sentences.size() > 1) return;
     const std::optional<int32_t> speaker = ColonSpeaker(doc, s, si, para_first);
     // A figure that counts people (a count word near it: "40 protesters", "killing 12") ties events
     // of the sentence to the text; "two planeloads of tents" does not.
@@ -683,6 +738,15 @@ class EventsComponent final : public Component {
         const bool ed = sv.Participle(m.begin);
         const bool after = IsDetLike(sv.fn(m.begin - 1)) || s.used[m.begin - 1] == kUsedByNumber;
         if (ed && after && sv.fn(m.end) == Fn::kNone && (doc.tokens[m.end].flags & kTokWord)) continue;
+      }
+      // The same after its noun, where the language puts it there: "os jornalistas detidos", "les manifestants
+      // arrêtés" (but "ont été arrêtés", with an auxiliary, is the event).
+      if (sv.grammar().postnominal_participles && m.end == m.begin + 1 && m.begin > sv.begin() &&
+          !(e.flags & internal::kTrigNoun) && sv.Participle(m.begin) && s.mention_at[m.begin - 1] >= 0 &&
+          doc.mentions[static_cast<size_t>(s.mention_at[m.begin - 1])].kind != MentionKind::kPlace) {
+        const Fn before = sv.fn(doc.mentions[static_cast<size_t>(s.mention_at[m.begin - 1])].first_token -
+                                (doc.mentions[static_cast<size_t>(s.mention_at[m.begin - 1])].first_token > sv.begin()));
+        if (before != Fn::kBe && before != Fn::kHave) continue;
       }
       Candidate c;
       Event& ev = c.ev;

@@ -170,13 +170,20 @@ void FindDates(const Doc& doc, Scratch& s, uint32_t si) {
     for (uint32_t t = first; t < end; ++t) s.used[t] = kUsedByDate;
   };
 
+  // Many languages link day, month and year with a word of the `of` role ("3 de abril de 2023") or write
+  // the day as an ordinal with a full stop ("5. Januar"): those tokens are skipped.
+  auto link = [&](uint32_t t) {
+    return t < e && (s.fn[t] == Fn::kOf || doc.folded_of(doc.tokens[t]) == ".") ? t + 1 : t;
+  };
   for (uint32_t t = b; t < e; ++t) {
     if (s.used[t]) continue;
-    // day month [year]: "24 March", "2 January 2022"
+    // day month [year]: "24 March", "2 January 2022", "3 de abril de 2023", "5. Januar"
     if (int64_t day = int_at(t); day >= 1 && day <= 31) {
-      if (int mo = month_at(t + 1)) {
-        int y = year_at(t + 2);
-        const uint32_t end = y ? t + 3 : t + 2;
+      const uint32_t mt = link(t + 1);
+      if (int mo = month_at(mt)) {
+        const uint32_t yt = year_at(mt + 1) ? mt + 1 : link(mt + 1);
+        int y = year_at(yt);
+        const uint32_t end = y ? yt + 1 : mt + 1;
         if (!y) y = infer_year(static_cast<unsigned>(mo), static_cast<unsigned>(day));
         if (y) add(t, end, FormatDate(y, static_cast<unsigned>(mo), static_cast<unsigned>(day)), "day", "explicit");
         t = end - 1;
@@ -202,10 +209,10 @@ void FindDates(const Doc& doc, Scratch& s, uint32_t si) {
         t = end - 1;
         continue;
       }
-      // month year: "March 2005", "September 2003"
-      if (int y = year_at(t + 1)) {
-        add(t, t + 2, FormatDate(y, static_cast<unsigned>(mo), 0), "month", "explicit");
-        ++t;
+      // month year: "March 2005", "September 2003", "junho de 2023"
+      if (const uint32_t yt = year_at(t + 1) ? t + 1 : link(t + 1); year_at(yt)) {
+        add(t, yt + 1, FormatDate(year_at(yt), static_cast<unsigned>(mo), 0), "month", "explicit");
+        t = yt;
         continue;
       }
       // anchor + month: "in February" (a bare "march" or "may" without an anchor is a verb)
@@ -288,6 +295,15 @@ void FindQuantities(const Doc& doc, Scratch& s, uint32_t si) {
         if (any && current != 0) break;  // two numbers in a row are two quantities
         double v;
         if (!ParseDigits(word(u), &v)) break;
+        // Thousands grouped with a space ("2 000", "10 500": French, Russian, Norwegian): a group of one to
+        // three digits followed, one space on, by groups of exactly three.
+        while (word(u).size() <= 3 && u + 1 < e && (doc.tokens[u + 1].flags & kTokNumber) && word(u + 1).size() == 3 &&
+               doc.tokens[u + 1].span.begin == doc.tokens[u].span.end + 1 && doc.text[doc.tokens[u].span.end] == ' ') {
+          double g;
+          if (!ParseDigits(word(u + 1), &g)) break;
+          v = v * 1000 + g;
+          ++u;
+        }
         current += v;
         any = true;
         end = u + 1;

@@ -1144,6 +1144,9 @@ std::string LangGrammar::Set(const std::string& key, const std::string& value) {
   else if (key == "apostrophe") {
     if (value != "split" && value != "keep") return "`apostrophe` is `split` or `keep`";
     apostrophe_split = value == "split";
+  } else if (key == "demonyms") {
+    if (value != "lower" && value != "upper") return "`demonyms` is `lower` or `upper`";
+    demonyms_lower = value == "lower";
   } else if (key == "order") {
     if (value == "svo")
       order = Order::kSvo;
@@ -1165,6 +1168,22 @@ std::string LangGrammar::Set(const std::string& key, const std::string& value) {
     passive_endings = list();
   else if (key == "agent_endings")
     agent_endings = list();
+  else if (key == "future")
+    future = list();
+  else if (key == "future_prefixes")
+    future_prefixes = list();
+  else if (key == "and_prefixes")
+    and_prefixes = list();
+  else if (key == "genitive_after") {
+    if (value != "yes" && value != "no") return "`genitive_after` is `yes` or `no`";
+    genitive_after = value == "yes";
+  }
+  else if (key == "conditional")
+    conditional = list();
+  else if (key == "postnominal_participles") {
+    if (value != "yes" && value != "no") return "`postnominal_participles` is `yes` or `no`";
+    postnominal_participles = value == "yes";
+  }
   else
     return "unknown key `" + key + "` (see doc/lexicon-format.md)";
   return "";

@@ -39,32 +39,38 @@ void Trace(const Doc& doc, const Scratch& s) {
 void NameIds(const internal::LangData& lang, text::Transliterator* translit, std::string_view folded,
              Scratch::TermIds* ids) {
   const internal::LangGrammar& g = lang.grammar;
-  std::string_view bare = folded;
-  for (const std::string& p : g.name_prefixes)
-    if (bare.size() > p.size() && bare.compare(0, p.size(), p) == 0 &&
-        text::CodePoints(bare.substr(p.size())) >= 2) {
-      bare.remove_prefix(p.size());
-      break;
-    }
-  std::string_view stripped = bare;
-  for (const std::string& e : g.name_endings)
-    if (internal::EndsWithAny(stripped, {e}, 3)) {
-      stripped.remove_suffix(e.size());
-      break;
-    }
+  auto strip_ending = [&](std::string_view w) {
+    for (const std::string& e : g.name_endings)
+      if (internal::EndsWithAny(w, {e}, 3)) return w.substr(0, w.size() - e.size());
+    return w;
+  };
   auto name_term = [&](std::string_view form) -> uint32_t {
     if (form == folded) return 0;
     auto it = lang.exact_ids.find(form);
     return it != lang.exact_ids.end() && lang.name_terms.count(it->second) ? it->second : 0;
   };
-  ids->alt = name_term(bare);
-  if (!ids->alt) ids->alt = name_term(stripped);
+  // Every clitic that fits is tried, longest first; "لل>ال" strips a clitic and puts back what it hid.
+  std::string bare(folded);
+  ids->alt = name_term(folded) ? 0 : name_term(strip_ending(folded));
+  for (const std::string& p : g.name_prefixes) {
+    if (ids->alt) break;
+    const size_t gt = p.find('>');
+    const std::string_view strip = gt == std::string::npos ? std::string_view(p) : std::string_view(p).substr(0, gt);
+    if (folded.size() <= strip.size() || folded.compare(0, strip.size(), strip) != 0 ||
+        text::CodePoints(folded.substr(strip.size())) < 2)
+      continue;
+    std::string candidate = (gt == std::string::npos ? "" : p.substr(gt + 1)) + std::string(folded.substr(strip.size()));
+    ids->alt = name_term(candidate);
+    if (!ids->alt) ids->alt = name_term(strip_ending(candidate));
+    if (ids->alt) bare = std::move(candidate);
+  }
+  const std::string_view stripped = strip_ending(bare);
   if (!translit || lang.stopword_set.count(folded)) return;
   // Only words in another script: a Latin word in a Russian text is found by its exact form.
   bool ascii = true;
   for (unsigned char c : folded) ascii = ascii && c < 0x80;
   if (ascii) return;
-  for (std::string_view form : {folded, bare, stripped}) {
+  for (std::string_view form : {folded, std::string_view(bare), stripped}) {
     auto it = lang.translit_ids.find(text::NameKey(translit->ToLatin(form)));
     if (it != lang.translit_ids.end()) {
       ids->translit = it->second;

@@ -175,9 +175,15 @@ struct LangGrammar {
   std::string translit;                    // ICU transliterator id to Latin, for names in this script
   std::vector<std::string> elision;        // "l'", "d'": split off the word they elide into
   bool apostrophe_split = false;           // a suffix after an apostrophe is a token ("Bişkek'te")
+  bool demonyms_lower = false;             // demonyms are written in lower case ("kazakhe", "казахский")
   Order order = Order::kSvo;
   std::vector<std::string> gerund, participle, finite, imperative;
   std::vector<std::string> passive_endings, agent_endings;
+  std::vector<std::string> future, conditional;  // verb endings of tenses that state no deed ("protestarán")
+  std::vector<std::string> future_prefixes;      // the same as prefixes (Arabic سـ: "سيتظاهر")
+  std::vector<std::string> and_prefixes;         // a conjunction written on the next word (Arabic و: "والجيش")
+  bool genitive_after = false;                   // a country right after a noun is its owner ("полиция Казахстана")
+  bool postnominal_participles = false;          // "os jornalistas detidos": a participle after its noun
 
   // Parses the `key value` rows of lang.tsv; unknown keys are an error so that typos do not pass silently.
   // Returns an empty string or the message.

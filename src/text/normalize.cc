@@ -96,6 +96,18 @@ void FoldCase(std::string_view word, std::string* out) {
   u.findAndReplace(icu::UnicodeString(static_cast<UChar32>(0x2019)), icu::UnicodeString('\''));
   u.findAndReplace(icu::UnicodeString(static_cast<UChar32>(0x2018)), icu::UnicodeString('\''));
   u.findAndReplace(icu::UnicodeString(static_cast<UChar32>(0x02BC)), icu::UnicodeString('\''));
+  // Digits of other scripts (Arabic-Indic ١٢٠, Persian ۱۲۰, Devanagari...) read as ASCII digits, so that
+  // numbers and dates are parsed alike in every script; Turkish İ folds to "i" plus a combining dot, which
+  // the lexicons (written with plain i) do not have.
+  for (int32_t i = 0; i < u.length(); ++i) {
+    const UChar c = u.charAt(i);
+    if (c >= 0x80 && u_isdigit(c)) u.setCharAt(i, static_cast<UChar>('0' + u_charDigitValue(c)));
+    // Arabic comma, semicolon and question mark work as theirs do in Latin script.
+    if (c == 0x060C) u.setCharAt(i, ',');
+    if (c == 0x061B) u.setCharAt(i, ';');
+    if (c == 0x061F) u.setCharAt(i, '?');
+    if (c == 0x0307 && i > 0 && u.charAt(i - 1) == 'i') u.remove(i--, 1);
+  }
   u.toUTF8String(*out);
 }
 

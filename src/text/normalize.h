@@ -14,7 +14,9 @@ namespace tocsin::text {
 void CleanText(std::string_view in, std::string* out);
 
 // Appends the case-folded form of `word` (valid UTF-8) to `out`, with typographic apostrophes (’ ‘ ʼ)
-// folded to ' so that "haven’t" and "haven't" are one word. ASCII takes a fast path without ICU.
+// folded to ' so that "haven’t" and "haven't" are one word, and decimal digits of any script folded to
+// ASCII ("١٢٠" → "120"), and Arabic punctuation to its Latin counterpart ("،" → ","). ASCII takes a fast
+// path without ICU.
 void FoldCase(std::string_view word, std::string* out);
 
 }  // namespace tocsin::text

@@ -163,6 +163,22 @@ void Segmenter::Segment(Doc* doc, size_t max_tokens, Span range) {
       in_sentence = true;
     }
     const int32_t rule = impl_->words->getRuleStatus();
+    // An elided word standing alone ("n'" in a lexicon pattern, "l' " before a quotation mark) keeps its
+    // apostrophe, as it does when split off the word it elides into.
+    if ((w == "'" || w == "\xE2\x80\x99") && !options_.elision.empty() && !doc->tokens.empty() &&
+        doc->tokens.back().span.end == b && doc->sentences.back().token_count > 0) {
+      Token& prev = doc->tokens.back();
+      const std::string_view pf = doc->folded_of(prev);
+      if (std::find(options_.elision.begin(), options_.elision.end(), pf) != options_.elision.end() &&
+          prev.folded_begin + prev.folded_len == doc->folded.size()) {
+        prev.span.end = e;
+        doc->folded.push_back('\'');
+        ++prev.folded_len;
+        doc->sentences.back().span.end = e;
+        last_end = e;
+        continue;
+      }
+    }
     size_t cut = 0;
     if ((rule >= UBRK_WORD_LETTER) && EndsWithPossessive(w, &cut)) {
       add_token(b, b + static_cast<uint32_t>(cut), rule);

@@ -76,6 +76,9 @@ TEST(Segmenter, SplitsElidedWordsOnlyWhereTheLanguageHasThem) {
   ASSERT_TRUE(seg.ok());
   EXPECT_EQ((*seg)->Words("L'armée n\xE2\x80\x99" "a pas tiré sur aujourd'hui"),
             (std::vector<std::string>{"l'", "armée", "n'", "a", "pas", "tiré", "sur", "aujourd'hui"}));
+  // A pattern of the elided word alone tokenises as it does inside a word.
+  EXPECT_EQ((*seg)->Words("n'"), (std::vector<std::string>{"n'"}));
+  EXPECT_EQ((*seg)->Words("plus d\xE2\x80\x99"), (std::vector<std::string>{"plus", "d'"}));
   auto en = Segmenter::Create("en", {});
   ASSERT_TRUE(en.ok());
   EXPECT_EQ((*en)->Words("don't"), (std::vector<std::string>{"don't"}));

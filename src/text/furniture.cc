@@ -1,0 +1,133 @@
+#include "text/furniture.h"
+
+#include "text/normalize.h"
+
+namespace tocsin::text {
+
+std::string FoldForMatch(std::string_view s) {
+  std::string out;
+  FoldCase(s, &out);
+  return out;
+}
+
+namespace {
+
+struct Line {
+  uint32_t begin, end;  // without the line break
+};
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+int Words(std::string_view s) {
+  int n = 0;
+  bool in = false;
+  for (char c : s) {
+    const bool space = c == ' ' || c == '\t';
+    if (!space && !in) ++n;
+    in = !space;
+  }
+  return n;
+}
+
+bool HasYear(std::string_view s) {
+  for (size_t i = 0; i + 4 <= s.size(); ++i) {
+    const bool boundary_before = i == 0 || !(s[i - 1] >= '0' && s[i - 1] <= '9');
+    const bool boundary_after = i + 4 == s.size() || !(s[i + 4] >= '0' && s[i + 4] <= '9');
+    if (boundary_before && boundary_after && (s.compare(i, 2, "19") == 0 || s.compare(i, 2, "20") == 0) &&
+        s[i + 2] >= '0' && s[i + 2] <= '9' && s[i + 3] >= '0' && s[i + 3] <= '9')
+      return true;
+  }
+  return false;
+}
+
+bool EndsSentence(std::string_view s) {
+  if (s.empty()) return false;
+  const char c = s.back();
+  if (c == '.' || c == '!' || c == '?' || c == '"' || c == ')') return true;
+  // Closing quotes and the ellipsis in UTF-8.
+  return s.size() >= 3 && (s.substr(s.size() - 3) == "\xE2\x80\x9D" || s.substr(s.size() - 3) == "\xC2\xBB" ||
+                           s.substr(s.size() - 3) == "\xE2\x80\xA6");
+}
+
+enum class Kind { kBlank, kFurniture, kProse };
+
+}  // namespace
+
+std::vector<Span> FindFurniture(std::string_view text, const Furniture& f) {
+  std::vector<Line> lines;
+  for (uint32_t b = 0; b <= text.size();) {
+    size_t e = text.find('\n', b);
+    if (e == std::string_view::npos) e = text.size();
+    lines.push_back({b, static_cast<uint32_t>(e)});
+    b = static_cast<uint32_t>(e) + 1;
+  }
+  // Lines: furniture anywhere (a listed line, a short line with a phrase), or holding a phrase.
+  std::vector<Kind> kind(lines.size(), Kind::kProse);
+  std::vector<bool> phrase(lines.size(), false);
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const std::string_view raw = Trim(text.substr(lines[i].begin, lines[i].end - lines[i].begin));
+    if (raw.empty()) {
+      kind[i] = Kind::kBlank;
+      continue;
+    }
+    std::string folded = FoldForMatch(raw);
+    while (!folded.empty() && (folded.back() == ':' || folded.back() == ' ')) folded.pop_back();
+    bool is_line = false;
+    for (const std::string& l : f.lines) is_line = is_line || folded == l;
+    for (const std::string& p : f.phrases) phrase[i] = phrase[i] || folded.find(p) != std::string::npos;
+    if (is_line || (phrase[i] && Words(raw) <= 12)) kind[i] = Kind::kFurniture;
+  }
+  std::vector<bool> remove(lines.size(), false);
+  for (size_t i = 0; i < lines.size(); ++i) remove[i] = kind[i] == Kind::kFurniture;
+  // The closing run, by paragraph, back from the end: a paragraph with a phrase or a furniture line, or a
+  // short one without a full stop (a site name, "+ posts"), is furniture; a dateline ("March 2005") and
+  // blank lines are passed over and kept; the first paragraph of prose ends the run.
+  size_t end = lines.size();
+  while (end > 0) {
+    while (end > 0 && kind[end - 1] == Kind::kBlank) --end;
+    if (end == 0) break;
+    size_t begin = end;
+    while (begin > 0 && kind[begin - 1] != Kind::kBlank) --begin;
+    bool furniture = false;
+    int words = 0;
+    bool last_stops = false;
+    for (size_t i = begin; i < end; ++i) {
+      const std::string_view raw = Trim(text.substr(lines[i].begin, lines[i].end - lines[i].begin));
+      furniture = furniture || phrase[i] || kind[i] == Kind::kFurniture;
+      words += Words(raw);
+      last_stops = EndsSentence(raw);
+    }
+    const std::string_view whole = text.substr(lines[begin].begin, lines[end - 1].end - lines[begin].begin);
+    const bool dateline = words <= 4 && HasYear(whole);
+    if (!furniture && !dateline && !(words <= 4 && !last_stops)) break;  // prose
+    if (!dateline)
+      for (size_t i = begin; i < end; ++i) remove[i] = true;
+    end = begin;
+  }
+  std::vector<Span> out;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (!remove[i] || kind[i] == Kind::kBlank) continue;
+    out.push_back({lines[i].begin, lines[i].end});
+  }
+  return out;
+}
+
+std::string RemoveRanges(std::string_view text, const std::vector<Span>& ranges) {
+  std::string out;
+  out.reserve(text.size());
+  uint32_t at = 0;
+  for (const Span& r : ranges) {
+    if (r.begin < at || r.end > text.size()) continue;
+    out.append(text.substr(at, r.begin - at));
+    at = r.end;
+    if (at < text.size() && text[at] == '\n') ++at;  // the removed line's own break
+  }
+  out.append(text.substr(at));
+  return out;
+}
+
+}  // namespace tocsin::text
