@@ -53,7 +53,10 @@ void ActorJson(const Actor& a, bool explain, std::string* out) {
   Key("sector", out);
   StringOrNull(a.sector, out);
   Key("span", out);
-  SpanJson(a.span, out);
+  if (a.span.empty() && a.text.empty())
+    out->append("null");  // an implicit actor: named by no words of the text
+  else
+    SpanJson(a.span, out);
   if (explain && !a.via.empty()) {
     Key("via", out);
     json::AppendString(a.via, out);

@@ -77,6 +77,7 @@ class AttachComponent final : public Component {
       size_t end = ei;
       while (end < doc.events.size() && doc.events[end].sentence_index == si) ++end;
       ev.place = PlaceFor(doc, s, ev, sentence_place);
+
       ev.date = DateFor(doc, s, ev, para_date[si]);
       AttachCounts(doc, ei, first, end, counts[si]);
       Ontology(s, &ev);

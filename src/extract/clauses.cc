@@ -58,7 +58,8 @@ int32_t SentenceView::ActorAt(uint32_t t) const {
     case MentionKind::kPlace:
       return -1;
     case MentionKind::kPronoun:
-      return m.antecedent >= 0 ? i : -1;
+      // A possessive ("their weapon", "leur arme") names an owner, never a participant.
+      return m.antecedent >= 0 && s_.fn[m.first_token] != Fn::kPoss ? i : -1;
     default:
       return i;
   }

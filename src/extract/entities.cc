@@ -198,6 +198,15 @@ class EntitiesComponent final : public Component {
     for (uint32_t k = s.sentence_matches[si]; k < s.sentence_matches[si + 1]; ++k)
       if (s.entry(s.matches[k]).kind == EntryKind::kDate && s.entry(s.matches[k]).mode != "anchor")
         for (uint32_t t = s.matches[k].begin; t < s.matches[k].end; ++t) covered[t - b] = 1;
+    // Where every noun is capitalised (German), a capital says little: words the lexicons know as triggers,
+    // cues, numbers or counts are not names, and a single unknown capitalised word is a noun, not a name,
+    // unless a title stands before it ("Präsident Dschaparow").
+    const bool nouns_capitalised = s.sentence_lang[si]->grammar.nouns_capitalised;
+    if (nouns_capitalised)
+      for (uint32_t k = s.sentence_matches[si]; k < s.sentence_matches[si + 1]; ++k)
+        if (internal::LayerOf(s.entry(s.matches[k]).kind) != internal::Layer::kEntity &&
+            internal::LayerOf(s.entry(s.matches[k]).kind) != internal::Layer::kFunction)
+          for (uint32_t t = s.matches[k].begin; t < s.matches[k].end; ++t) covered[t - b] = 1;
     for (uint32_t t = b; t < e; ++t) {
       if (covered[t - b] || !(doc.tokens[t].flags & kTokUpper) || !(doc.tokens[t].flags & kTokWord)) continue;
       if (s.fn[t] != Fn::kNone) continue;
@@ -211,7 +220,12 @@ class EntitiesComponent final : public Component {
       const bool at_start = t == b || (t == b + 1 && (doc.tokens[b].flags & kTokPunct));
       const bool all_caps_heading =
           (doc.tokens[t].flags & kTokAllUpper) && u - t == 1 && doc.folded_of(doc.tokens[t]).size() > 4;
-      if ((at_start && u - t < 2) || all_caps_heading) {
+      const bool after_title = t > b && [&] {
+        for (const Mention& o : out)
+          if (o.end_token == t && o.kind == MentionKind::kTitle) return true;
+        return false;
+      }();
+      if ((at_start && u - t < 2) || all_caps_heading || (nouns_capitalised && u - t < 2 && !after_title)) {
         t = u;
         continue;
       }
@@ -377,9 +391,10 @@ class EntitiesComponent final : public Component {
           }
         }
         // agent/title of|from|in country/org: "President of Kyrgyzstan", "troops from the OKDB"
+        // (and "the regime of Putin": a person's country)
         if ((a.kind == MentionKind::kAgent || a.kind == MentionKind::kTitle) && a.actor.country.empty() &&
             (c.kind == MentionKind::kCountry || c.kind == MentionKind::kOrganisation ||
-             c.kind == MentionKind::kDemonym) &&
+             c.kind == MentionKind::kDemonym || (c.kind == MentionKind::kPerson && !c.actor.country.empty())) &&
             (prep_of || (prep_in && gap == 1))) {
           a.actor.country = c.actor.country;
           // The organisation stays a mention of its own (it is an actor too); a country after "of" is

@@ -178,11 +178,19 @@ class EventsComponent final : public Component {
   // `verb_at[t - sv.begin()]` is set where a trigger or cue starts (words Tocsin knows as predicates).
   bool InScope(const extract::SentenceView& sv, const Cue& c, uint32_t trigger,
                const std::vector<uint8_t>& verb_at) const {
+    // Negation after the verb, where the language puts it there ("skjøt ikke", "schoss nicht").
+    if (c.first_token > trigger && c.kind == CueKind::kNegation && sv.grammar().negation_after &&
+        c.first_token <= trigger + 2 && sv.Between(trigger, c.first_token) == extract::Boundary::kNone)
+      return true;
     if (c.end_token > trigger) return false;
     const uint32_t dist = trigger - c.end_token;
     switch (c.scope) {
-      case CueScope::kNext:
+      case CueScope::kNext: {
+        // Only the next trigger: "Ingen ble skadet i sammenstøtene" negates the injuries, not the clashes.
+        for (uint32_t t = c.end_token; t < trigger; ++t)
+          if (verb_at[t - sv.begin()]) return false;
         return dist <= config::kNextScope && sv.Between(c.end_token - 1, trigger) == extract::Boundary::kNone;
+      }
       case CueScope::kClause: {
         const bool modal = c.kind == CueKind::kPrediction || c.kind == CueKind::kHypothetical;
         return (modal || dist <= config::kClauseScope) &&
@@ -298,6 +306,13 @@ class EventsComponent final : public Component {
           if (sv.boundary(u) != extract::Boundary::kNone) break;
           if (const int32_t a = sv.ActorAt(u); a >= 0) tgt = sv.Coordinated(a);
         }
+        // "protests against the rise in gas prices in Kazakhstan": what is protested belongs to the country
+        // named at the end of the phrase.
+        for (uint32_t u = m.end + 5; u < sv.end() && u < m.end + 11 && tgt.empty(); ++u) {
+          if (sv.boundary(u) != extract::Boundary::kNone || sv.fn(u) == Fn::kRel || sv.fn(u) == Fn::kSub) break;
+          const int32_t a = sv.ActorAt(u);
+          if (a >= 0 && doc.mentions[static_cast<size_t>(a)].kind == MentionKind::kCountry) tgt = {a};
+        }
         if (!tgt.empty()) how = "against/on-phrase";
       }
       if (tgt.empty() && (ev.type == EventType::kConsult || ev.type == EventType::kCooperate)) {
@@ -400,7 +415,9 @@ class EventsComponent final : public Component {
         }
       }
     } else {
-      const bool passive = (e.flags & internal::kTrigPassive) || sv.IsPassive(m.begin);
+      // (An intransitive verb has no passive: "sind auf die Straße gegangen", "møttes".)
+      const bool passive =
+          (e.flags & internal::kTrigPassive) || (!(e.flags & internal::kTrigIntrans) && sv.IsPassive(m.begin));
       if (passive) {
         tgt = sv.SubjectBefore(m.begin);
         src = sv.AfterPreposition(m.end, Fn::kBy, 8);
@@ -434,8 +451,52 @@ class EventsComponent final : public Component {
             break;
           }
         }
-        const internal::LangGrammar::Order order = sv.grammar().order;
-        if (order == internal::LangGrammar::Order::kVso && m.end > m.begin + 2) {
+        using Order = internal::LangGrammar::Order;
+        const Order order = sv.grammar().order;
+        // The actors of the clause before the verb that are not in a prepositional phrase, left to right.
+        std::vector<int32_t> before;
+        if (order == Order::kSov || order == Order::kV2) {
+          for (uint32_t u = m.begin; u-- > sv.begin();) {
+            if (sv.boundary(u) >= extract::Boundary::kClause) break;
+            const int32_t a = sv.ActorAt(u);
+            if (a < 0) continue;
+            const Mention& mn = doc.mentions[static_cast<size_t>(a)];
+            u = mn.first_token;
+            if (!sv.InPrepositionalPhrase(mn)) before.insert(before.begin(), a);
+          }
+          // The first of them is the subject; one closer to a clause-final verb is its object ("Die Polizei
+          // hat am Montag 50 Demonstranten festgenommen").
+          if (!before.empty()) {
+            src = sv.Coordinated(before.front());
+            if (before.size() > 1 && !(e.flags & internal::kTrigIntrans) &&
+                std::find(src.begin(), src.end(), before.back()) == src.end()) {
+              tgt = sv.Coordinated(before.back());
+              how = "subject first, object before the verb";
+            }
+          }
+        }
+        // Verb second with another phrase first: the subject follows the verb ("I går stormet demonstranter
+        // ...", "Am Sonntag protestierten Tausende"), or stands inside a separable verb ("åpnet politiet ild").
+        if (order == Order::kV2 && before.empty()) {
+          for (uint32_t u = m.begin + 1; u + 1 < m.end; ++u) {
+            const int32_t a = sv.ActorAt(u);
+            if (a < 0) continue;
+            src = sv.Coordinated(a);
+            tgt = (e.flags & internal::kTrigIntrans) ? std::vector<int32_t>{} : sv.ObjectAfter(m.end, true);
+            how = "verb second, subject inside the verb";
+            break;
+          }
+          if (src.empty()) {
+            auto after = sv.ObjectAfter(m.end, true);
+            if (!after.empty()) {
+              src = after;
+              const uint32_t end = doc.mentions[static_cast<size_t>(after.back())].end_token;
+              tgt = (e.flags & internal::kTrigIntrans) ? std::vector<int32_t>{} : sv.ObjectAfter(end, true);
+              how = "verb second, subject after the verb";
+            }
+          }
+        }
+        if (order == Order::kVso && m.end > m.begin + 2) {
           // Verb first, subject inside the trigger's gap: "أطلقت قوات الأمن النار" (fired the security forces
           // the fire).
           for (uint32_t u = m.begin + 1; u + 1 < m.end; ++u) {
@@ -459,7 +520,7 @@ class EventsComponent final : public Component {
             how = "speaker after the verb";
           }
         }
-        if (src.empty() && order == internal::LangGrammar::Order::kVso) {
+        if (src.empty() && order == Order::kVso) {
           // Verb first: "اعتقلت الشرطة 50 متظاهرا" (arrested the police 50 protesters).
           auto after = sv.ObjectAfter(m.end, true);
           if (!after.empty()) {
@@ -469,8 +530,7 @@ class EventsComponent final : public Component {
             how = "verb-subject-object";
           }
         }
-        if (tgt.empty() && !src.empty() && order == internal::LangGrammar::Order::kSov &&
-            !(e.flags & internal::kTrigIntrans)) {
+        if (tgt.empty() && !src.empty() && order == Order::kSov && !(e.flags & internal::kTrigIntrans)) {
           // Verb last: "die Polizei hat 50 Demonstranten festgenommen": the object stands between the
           // subject and the verb.
           const uint32_t from = doc.mentions[static_cast<size_t>(src.back())].end_token;
@@ -485,7 +545,11 @@ class EventsComponent final : public Component {
           }
         }
         // ", accusing them of ...": a participle clause after a comma shares the sentence's subject.
-        if (m.begin > sv.begin() && sv.word(m.begin - 1) == "," && sv.Gerund(m.begin)) {
+        // (Also after a preposition: "by sending troops", "en envoyant des troupes".)
+        const Fn before_gerund = m.begin > sv.begin() ? sv.fn(m.begin - 1) : Fn::kNone;
+        if (m.begin > sv.begin() && sv.Gerund(m.begin) &&
+            (sv.word(m.begin - 1) == "," || before_gerund == Fn::kLoc || before_gerund == Fn::kBy ||
+             before_gerund == Fn::kPrep)) {
           for (uint32_t t = sv.begin(); t < m.begin; ++t) {
             const int32_t a = sv.ActorAt(t);
             if (a >= 0 && !sv.InPrepositionalPhrase(doc.mentions[static_cast<size_t>(a)])) {
@@ -715,6 +779,8 @@ class EventsComponent final : public Component {
       }
       // Part of a name: "Orange Revolution", "Gross National Product", "Tulip revolution".
       if (InName(doc, s, sv, m, e)) continue;
+      // Part of a date: "24 March", "1 May".
+      if (s.used[m.begin] == kUsedByDate && s.used[m.end - 1] == kUsedByDate) continue;
       // A participle used as an adjective: "an intimidating force" codes nothing, but "the striking
       // teachers" say the teachers are on strike: the agent after the participle is the source.
       int32_t participle_agent = -1;

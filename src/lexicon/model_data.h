@@ -15,6 +15,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "text/furniture.h"
 #include "tocsin/status.h"
 
 namespace fasttext {
@@ -33,7 +34,6 @@ using TermMap = std::unordered_map<std::string, uint32_t, StringHash, std::equal
 inline constexpr char kModelMagic[8] = {'T', 'O', 'C', 'S', 'I', 'N', 'M', 'D'};
 inline constexpr uint32_t kModelFormatVersion = 2;
 inline constexpr uint32_t kGapTerm = 0xFFFFFFFFu;  // "..." in a pattern
-inline constexpr int kMaxGap = 4;                  // tokens a gap may skip
 
 // Persisted: do not renumber.
 enum class EntryKind : uint8_t {
@@ -167,7 +167,9 @@ struct Trie {
 // How a language's words and clauses behave: lang.tsv beyond name/stemmer/script (doc/lexicon-format.md).
 // Every list is empty and every switch off unless lang.tsv says otherwise (English states its own).
 struct LangGrammar {
-  enum class Order : uint8_t { kSvo, kSov, kVso };
+  // kV2: the finite verb comes second, after the subject or after any other phrase, and a participle or
+  // particle may close the clause (German, Norwegian).
+  enum class Order : uint8_t { kSvo, kSov, kVso, kV2 };
   std::vector<std::string> suffixes;       // `stemmer suffix`: endings to strip
   bool agents_by_stem = false;             // agents, titles, demonyms match by stem (case languages)
   std::vector<std::string> name_endings;   // a name is also looked up without one of these endings
@@ -183,6 +185,9 @@ struct LangGrammar {
   std::vector<std::string> future_prefixes;      // the same as prefixes (Arabic سـ: "سيتظاهر")
   std::vector<std::string> and_prefixes;         // a conjunction written on the next word (Arabic و: "والجيش")
   bool genitive_after = false;                   // a country right after a noun is its owner ("полиция Казахстана")
+  bool nouns_capitalised = false;                // every noun has a capital (German): capitals do not make names
+  bool negation_after = false;                   // negation may follow the verb ("skjøt ikke", "schoss nicht")
+  int max_gap = 4;                               // tokens a "..." gap in a pattern may skip ("nahm ... fest")
   bool postnominal_participles = false;          // "os jornalistas detidos": a participle after its noun
 
   // Parses the `key value` rows of lang.tsv; unknown keys are an error so that typos do not pass silently.
@@ -217,6 +222,7 @@ struct ModelData {
   std::vector<Person> people;
   std::vector<OntologyRow> ontology;
   std::string lid_bytes;  // fastText language identification model (lid.176.ftz), or empty
+  text::Furniture furniture;  // text/furniture.tsv: page furniture phrases, lines and HTML classes
   // Built at load:
   std::shared_ptr<const fasttext::FastText> lid;  // null without lid_bytes; predict() is const and thread-safe
   std::unordered_map<std::string, uint32_t> country_index;  // iso3 -> index

@@ -122,6 +122,19 @@ class MergeComponent final : public Component {
       kept.erase(
           std::remove_if(kept.begin(), kept.end(), [](const Event& e) { return e.modality != Modality::kAsserted; }),
           kept.end());
+    for (Event& ev : kept) {
+      // A protest whose participants go unnamed ("the protests against the price rise") was held by people
+      // of the place, as ACLED codes "Protesters (Kazakhstan)": an implicit actor without a span, added
+      // after merging so that it never keeps two mentions of one protest apart.
+      if (ev.type == EventType::kProtest && ev.source.empty() && ev.place && !ev.place->country.empty()) {
+        Actor a;
+        a.name = "protesters";
+        a.country = ev.place->country;
+        a.sector = "PRO";
+        a.via = "implicit: the protesters of the place";
+        ev.source.push_back(std::move(a));
+      }
+    }
     for (size_t i = 0; i < kept.size(); ++i) {
       kept[i].id = doc.input.id + "#" + std::to_string(i + 1);
       kept[i].group = doc.input.id + "/g" + std::to_string(i + 1);
