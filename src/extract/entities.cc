@@ -348,8 +348,10 @@ class EntitiesComponent final : public Component {
             c.actor.country = a.actor.country;
           }
           if (c.actor.sector.empty()) c.actor.sector = a.actor.sector;
-          c.actor.name =
-              std::string(doc.text_of({doc.tokens[c.first_token].span.begin, doc.tokens[c.end_token - 1].span.end}));
+          // A learned name keeps the (Latin) name it was given; a lexicon person keeps its canonical name.
+          if (c.kind != MentionKind::kName && c.kind != MentionKind::kPerson)
+            c.actor.name =
+                std::string(doc.text_of({doc.tokens[c.first_token].span.begin, doc.tokens[c.end_token - 1].span.end}));
           if (c.kind == MentionKind::kPerson && c.actor.via == "title") c.actor.via = "title:" + a.actor.name;
           merge_into(c, a);
           // Keep the comma-closed apposition tidy: "Prime Minister, Vladimir Putin," ends at the name.
