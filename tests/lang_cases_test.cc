@@ -156,6 +156,28 @@ TEST_P(LanguageCases, MeetsTheBars) {
   EXPECT_GE(static_cast<double>(f.count) / std::max(1, f.count_n), 0.75);
 }
 
+// Adding a language is adding a folder of the same shape: every data/lang/<iso>/ has English's file set, and
+// every language with lexicons has a suite.
+TEST(Languages, EveryLanguageHasTheSameFileSetAndASuite) {
+  namespace fs = std::filesystem;
+  auto files = [](const fs::path& dir) {
+    std::set<std::string> out;
+    for (const auto& f : fs::directory_iterator(dir)) out.insert(f.path().filename().string());
+    return out;
+  };
+  const fs::path lang = fs::path(SourceDir()) / "data/lang";
+  const std::set<std::string> en = files(lang / "en");
+  int n = 0;
+  for (const auto& d : fs::directory_iterator(lang)) {
+    if (!d.is_directory()) continue;
+    EXPECT_EQ(files(d.path()), en) << d.path().filename() << " differs from en's file set";
+    EXPECT_TRUE(fs::exists(fs::path(SourceDir()) / "tests/lang" / d.path().filename() / "cases.jsonl"))
+        << d.path().filename() << " has no test suite";
+    ++n;
+  }
+  EXPECT_GE(n, 1);
+}
+
 INSTANTIATE_TEST_SUITE_P(AllLanguages, LanguageCases, ::testing::ValuesIn(Languages()),
                          [](const auto& info) { return info.param; });
 

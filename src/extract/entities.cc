@@ -14,12 +14,17 @@
 #include <algorithm>
 #include <map>
 
+#include <unicode/uchar.h>
+
+#include "text/utf8.h"
 #include "extract/quantities.h"
 #include "pipeline/registry.h"
 #include "pipeline/scratch.h"
 #include "resolve/coref.h"
 
 namespace tocsin {
+bool StartsWithAny(std::string_view w, const std::vector<std::string>& prefixes);
+bool LowerInitial(std::string_view pattern);
 namespace {
 
 using internal::Entry;
@@ -109,7 +114,9 @@ class EntitiesComponent final : public Component {
       // Languages that write demonyms in lower case ("la police kazakhe") say so in lang.tsv; scripts without
       // case (Arabic) have no capitals to ask for.
       const internal::LangData* lang = s.sentence_lang[si];
-      const bool lower_ok = lang->script == "Arab" || lang->script == "Hebr" ||
+      // A name the lexicon writes with a lower-case first word ("región de Batken", "el Kremlin", "world body")
+      // is matched as written.
+      const bool lower_ok = lang->script == "Arab" || lang->script == "Hebr" || LowerInitial(en.pattern) ||
                             (lang->grammar.demonyms_lower && en.kind == EntryKind::kCountry && en.mode == "demonym");
       if (proper && !lower_ok && !(first.flags & kTokUpper) && !(first.flags & kTokNumber)) continue;
       Mention mn;
@@ -300,7 +307,8 @@ class EntitiesComponent final : public Component {
         // ("полиция Казахстана", "شرطة كازاخستان").
         if (gap == 0 && (c.kind == MentionKind::kCountry || c.kind == MentionKind::kOrganisation) &&
             (a.kind == MentionKind::kAgent || a.kind == MentionKind::kTitle) && a.actor.country.empty() &&
-            s.sentence_lang[a.sentence] && s.sentence_lang[a.sentence]->grammar.genitive_after) {
+            s.sentence_lang[a.sentence] && s.sentence_lang[a.sentence]->grammar.genitive_after &&
+            !StartsWithAny(word(a.first_token), s.sentence_lang[a.sentence]->grammar.definite_prefixes)) {
           a.actor.country = c.actor.country;
           if (c.kind == MentionKind::kCountry) {
             merge_into(a, c);
@@ -469,6 +477,21 @@ class EntitiesComponent final : public Component {
 };
 
 }  // namespace
+
+// True when the first letter of a lexicon pattern is lower case. An `=` form ("=us") is written in lower
+// case to be matched exactly, not to be matched without its capital.
+bool LowerInitial(std::string_view pattern) {
+  if (pattern.empty() || pattern[0] == '=') return false;
+  size_t i = 0;
+  const char32_t c = text::NextCodePoint(pattern, i);
+  return u_islower(c);
+}
+
+bool StartsWithAny(std::string_view w, const std::vector<std::string>& prefixes) {
+  for (const std::string& p : prefixes)
+    if (w.size() > p.size() && w.compare(0, p.size(), p) == 0) return true;
+  return false;
+}
 
 Fn ParseFn(std::string_view role) {
   static const std::pair<std::string_view, Fn> kRoles[] = {

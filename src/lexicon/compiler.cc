@@ -1207,7 +1207,9 @@ std::string LangGrammar::Set(const std::string& key, const std::string& value) {
   } else if (key == "max_gap") {
     max_gap = std::atoi(value.c_str());
     if (max_gap < 1 || max_gap > 12) return "`max_gap` is a number of tokens from 1 to 12";
-  } else if (key == "future_prefixes")
+  } else if (key == "definite_prefixes")
+    definite_prefixes = list();
+  else if (key == "future_prefixes")
     future_prefixes = list();
   else if (key == "and_prefixes")
     and_prefixes = list();

@@ -185,6 +185,8 @@ struct LangGrammar {
   std::vector<std::string> future_prefixes;      // the same as prefixes (Arabic سـ: "سيتظاهر")
   std::vector<std::string> and_prefixes;         // a conjunction written on the next word (Arabic و: "والجيش")
   bool genitive_after = false;                   // a country right after a noun is its owner ("полиция Казахстана")
+  std::vector<std::string> definite_prefixes;    // a definite article written on the word (Arabic ال): such a
+                                                 // head has no owner after it ("الحكومة روسيا" is two phrases)
   bool nouns_capitalised = false;                // every noun has a capital (German): capitals do not make names
   bool negation_after = false;                   // negation may follow the verb ("skjøt ikke", "schoss nicht")
   int max_gap = 4;                               // tokens a "..." gap in a pattern may skip ("nahm ... fest")
