@@ -27,6 +27,16 @@ SentenceView::SentenceView(const Doc& doc, const Scratch& s, uint32_t sentence)
       bd = Boundary::kComma;
     bound_[t - b_] = bd;
   }
+  // A short parenthesis is an aside, not a clause: "El sindicato (CGT) exige", "the police (OMON) detained".
+  for (uint32_t t = b_; t < e_; ++t) {
+    if (word(t) != "(") continue;
+    for (uint32_t u = t + 1; u < e_ && u <= t + 6; ++u) {
+      if (word(u) == "(") break;
+      if (word(u) != ")") continue;
+      bound_[t - b_] = bound_[u - b_] = Boundary::kComma;
+      break;
+    }
+  }
 }
 
 Boundary SentenceView::Between(uint32_t a, uint32_t b) const {

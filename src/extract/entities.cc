@@ -209,6 +209,14 @@ class EntitiesComponent final : public Component {
     // cues, numbers or counts are not names, and a single unknown capitalised word is a noun, not a name,
     // unless a title stands before it ("Präsident Dschaparow").
     const bool nouns_capitalised = s.sentence_lang[si]->grammar.nouns_capitalised;
+    // A headline in capitals ("INDIGENAS RADICALIZAN PARALIZACION") has no names to learn from capitals.
+    int words = 0, caps = 0;
+    for (uint32_t t = b; t < e; ++t)
+      if (doc.tokens[t].flags & kTokWord) {
+        ++words;
+        caps += (doc.tokens[t].flags & kTokAllUpper) && doc.folded_of(doc.tokens[t]).size() > 1;
+      }
+    if (words >= 3 && caps * 10 >= words * 7) return;
     if (nouns_capitalised)
       for (uint32_t k = s.sentence_matches[si]; k < s.sentence_matches[si + 1]; ++k)
         if (internal::LayerOf(s.entry(s.matches[k]).kind) != internal::Layer::kEntity &&

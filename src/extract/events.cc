@@ -652,11 +652,14 @@ class EventsComponent final : public Component {
     // Tense in the verb's ending (lang.tsv `future`, `conditional`): "protestarán", "détiendrait".
     if (!c->noun && ev.modality == Modality::kAsserted) {
       const internal::LangGrammar& g = sv.grammar();
-      const std::string_view w = sv.word(m.begin);
-      bool future = internal::EndsWithAny(w, g.future, 2);
+      // The verb is the trigger's first word that is not a function word ("se réuniront", "ne cédera").
+      uint32_t vt = m.begin;
+      while (vt + 1 < m.end && sv.fn(vt) != Fn::kNone) ++vt;
+      const std::string_view w = sv.word(vt);
+      bool future = internal::EndsWithAny(w, g.future, 1);
       for (const std::string& p : g.future_prefixes)
         future = future || (w.size() > p.size() + 2 && w.compare(0, p.size(), p) == 0);
-      const bool conditional = internal::EndsWithAny(w, g.conditional, 2);
+      const bool conditional = internal::EndsWithAny(w, g.conditional, 1);
       if (future || conditional) {
         ev.modality = future ? Modality::kPredicted : Modality::kHypothetical;
         ev.modality_cue = std::string(doc.text_of(doc.tokens[m.begin].span));
