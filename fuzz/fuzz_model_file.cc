@@ -6,7 +6,9 @@
 #include "lexicon/compiler.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  auto model = tocsin::internal::Deserialize(std::string_view(reinterpret_cast<const char*>(data), size));
-  (void)model.ok();
+  auto model = tocsin::internal::Deserialize(std::string(reinterpret_cast<const char*>(data), size));
+  // Languages are parsed on first use: parse them all (a damaged block makes Lang() return null).
+  if (model.ok())
+    for (const auto& l : (*model)->langs) (void)(*model)->Lang(l.iso);
   return 0;
 }

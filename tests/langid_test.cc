@@ -20,7 +20,7 @@ using json = nlohmann::json;
 TEST(LanguageId, EverySuiteSentenceIsItsLanguage) {
   auto model = ProjectModel();
   ASSERT_TRUE(model);
-  const auto* ft = model->data().lid.get();
+  const auto* ft = model->data().Lid();
   if (!ft) std::cout << "  (no fastText model compiled in: CLD2 alone is measured)\n";
   int all = 0, right = 0;
   for (const std::string& iso : model->languages()) {

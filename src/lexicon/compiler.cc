@@ -853,6 +853,17 @@ class Reader {
   uint32_t U32() { return Get<uint32_t>(); }
   int64_t I64() { return Get<int64_t>(); }
   double F64() { return Get<double>(); }
+  // A length-prefixed string as a view into the input (which must outlive it).
+  std::string_view View() {
+    uint32_t n = U32();
+    if (!ok_ || n > in_.size() - pos_) {
+      ok_ = false;
+      return {};
+    }
+    std::string_view s = in_.substr(pos_, n);
+    pos_ += n;
+    return s;
+  }
   std::string Str() {
     uint32_t n = U32();
     if (!ok_ || n > in_.size() - pos_) {
@@ -909,13 +920,61 @@ class Reader {
 }  // namespace
 
 // FNV-1a, 64 bits: enough to notice a damaged or half-copied file, which is all it is for.
+// FNV-1a over 64-bit words (then the tail bytes): a model is checked on every load, and bytewise FNV would
+// cost ~10 ms on a 15 MB model.
 uint64_t Checksum(std::string_view bytes) {
   uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : bytes) {
-    h ^= c;
+  size_t i = 0;
+  for (; i + 8 <= bytes.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, bytes.data() + i, 8);
+    h ^= w;
+    h *= 1099511628211ull;
+    h ^= h >> 29;
+  }
+  for (; i < bytes.size(); ++i) {
+    h ^= static_cast<unsigned char>(bytes[i]);
     h *= 1099511628211ull;
   }
   return h;
+}
+
+void WriteLanguage(const LangData& l, Writer* out) {
+  Writer& w = *out;
+  w.Str(l.name);
+  w.Str(l.stemmer);
+  w.Str(l.script);
+  w.Strs(l.abbreviations);
+  w.Strs(l.stopwords);
+  {
+    std::vector<std::string> keys, values;
+    for (const auto& [k, v] : l.settings) {
+      keys.push_back(k);
+      values.push_back(v);
+    }
+    w.Strs(keys);
+    w.Strs(values);
+  }
+  w.Strs(l.terms);
+  w.U32(static_cast<uint32_t>(l.entries.size()));
+  for (const Entry& e : l.entries) {
+    w.U8(static_cast<uint8_t>(e.kind));
+    w.U32(e.file);
+    w.U32(e.line);
+    w.Str(e.pattern);
+    w.U32(static_cast<uint32_t>(e.terms.size()));
+    for (uint32_t t : e.terms) w.U32(t);
+    w.U8(e.type);
+    w.U8(e.cue);
+    w.U8(e.scope);
+    w.U16(e.flags);
+    w.I64(e.value);
+    w.Str(e.mode);
+    w.Str(e.sector);
+    w.Str(e.name);
+    w.Str(e.text);
+    w.Str(e.text2);
+  }
 }
 
 std::string Serialize(const ModelData& m) {
@@ -973,42 +1032,14 @@ std::string Serialize(const ModelData& m) {
   w.Strs(m.furniture.lines);
   w.Strs(m.furniture.classes);
   w.U32(static_cast<uint32_t>(m.langs.size()));
-  for (const LangData& l : m.langs) {
+  for (const LangData& ld : m.langs) {
+    // Each language is a length-prefixed block after its code, so that a reader can leave the languages
+    // a run never meets unparsed (ModelData::Lang).
+    const LangData& l = *m.Lang(ld.iso);
     w.Str(l.iso);
-    w.Str(l.name);
-    w.Str(l.stemmer);
-    w.Str(l.script);
-    w.Strs(l.abbreviations);
-    w.Strs(l.stopwords);
-    {
-      std::vector<std::string> keys, values;
-      for (const auto& [k, v] : l.settings) {
-        keys.push_back(k);
-        values.push_back(v);
-      }
-      w.Strs(keys);
-      w.Strs(values);
-    }
-    w.Strs(l.terms);
-    w.U32(static_cast<uint32_t>(l.entries.size()));
-    for (const Entry& e : l.entries) {
-      w.U8(static_cast<uint8_t>(e.kind));
-      w.U32(e.file);
-      w.U32(e.line);
-      w.Str(e.pattern);
-      w.U32(static_cast<uint32_t>(e.terms.size()));
-      for (uint32_t t : e.terms) w.U32(t);
-      w.U8(e.type);
-      w.U8(e.cue);
-      w.U8(e.scope);
-      w.U16(e.flags);
-      w.I64(e.value);
-      w.Str(e.mode);
-      w.Str(e.sector);
-      w.Str(e.name);
-      w.Str(e.text);
-      w.Str(e.text2);
-    }
+    Writer lw;
+    WriteLanguage(l, &lw);
+    w.Str(lw.out());
   }
   // A checksum of everything before it, so that a damaged file is refused rather than misread.
   const uint64_t sum = Checksum(w.out());
@@ -1017,7 +1048,10 @@ std::string Serialize(const ModelData& m) {
   return std::move(w.out());
 }
 
-Result<std::unique_ptr<ModelData>> Deserialize(std::string_view bytes) {
+Result<std::unique_ptr<ModelData>> Deserialize(std::string owned) {
+  auto m = std::make_unique<ModelData>();
+  m->raw = std::move(owned);
+  const std::string_view bytes = m->raw;
   if (bytes.size() < sizeof kModelMagic + 4 || std::memcmp(bytes.data(), kModelMagic, sizeof kModelMagic) != 0)
     return Status::Corrupt("not a Tocsin model file (wrong magic number): rebuild it with `tocsin model build`");
   Reader r(bytes.substr(sizeof kModelMagic));
@@ -1036,7 +1070,6 @@ Result<std::unique_ptr<ModelData>> Deserialize(std::string_view bytes) {
     if (stored != Checksum(bytes.substr(0, body)))
       return Status::Corrupt("model file is damaged (checksum mismatch): rebuild it with `tocsin model build`");
   }
-  auto m = std::make_unique<ModelData>();
   m->files = r.Strs();
   for (uint32_t n = r.Count(40), i = 0; i < n && r.ok(); ++i) {
     Country c;
@@ -1093,48 +1126,11 @@ Result<std::unique_ptr<ModelData>> Deserialize(std::string_view bytes) {
   m->furniture.phrases = r.Strs();
   m->furniture.lines = r.Strs();
   m->furniture.classes = r.Strs();
-  for (uint32_t n = r.Count(16), i = 0; i < n && r.ok(); ++i) {
+  for (uint32_t n = r.Count(8), i = 0; i < n && r.ok(); ++i) {
     LangData l;
     l.iso = r.Str();
-    l.name = r.Str();
-    l.stemmer = r.Str();
-    l.script = r.Str();
-    l.abbreviations = r.Strs();
-    l.stopwords = r.Strs();
-    {
-      const std::vector<std::string> keys = r.Strs(), values = r.Strs();
-      if (keys.size() != values.size()) return Status::Corrupt("model file: language settings do not pair up");
-      for (size_t k = 0; k < keys.size(); ++k) l.settings.emplace_back(keys[k], values[k]);
-    }
-    l.terms = r.Strs();
-    for (uint32_t k = r.Count(40), j = 0; j < k && r.ok(); ++j) {
-      Entry e;
-      const uint8_t kind = r.U8();
-      if (kind >= kEntryKindCount) return Status::Corrupt("model file holds an unknown entry kind: rebuild it");
-      e.kind = static_cast<EntryKind>(kind);
-      e.file = r.U32();
-      e.line = r.U32();
-      e.pattern = r.Str();
-      for (uint32_t t = r.Count(4), q = 0; q < t && r.ok(); ++q) {
-        uint32_t term = r.U32();
-        if (term != kGapTerm && term >= l.terms.size())
-          return Status::Corrupt("model file term out of range: rebuild it");
-        e.terms.push_back(term);
-      }
-      e.type = r.U8();
-      e.cue = r.U8();
-      e.scope = r.U8();
-      e.flags = r.U16();
-      e.value = r.I64();
-      e.mode = r.Str();
-      e.sector = r.Str();
-      e.name = r.Str();
-      e.text = r.Str();
-      e.text2 = r.Str();
-      if (e.file >= m->files.size() && !m->files.empty())
-        return Status::Corrupt("model file index out of range: rebuild it");
-      l.entries.push_back(std::move(e));
-    }
+    l.packed = r.View();  // parsed on first use (ModelData::Lang), from the model's own copy of the file
+    if (l.packed.empty()) return Status::Corrupt("model file holds an empty language block: rebuild it");
     m->langs.push_back(std::move(l));
   }
   if (!r.ok()) return Status::Corrupt("model file is truncated or damaged: rebuild it with `tocsin model build`");
@@ -1228,87 +1224,147 @@ std::string LangGrammar::Set(const std::string& key, const std::string& value) {
   return "";
 }
 
+Status LangData::Unpack(size_t file_count) {
+  Reader r(packed);
+  LangData& l = *this;
+  l.name = r.Str();
+  l.stemmer = r.Str();
+  l.script = r.Str();
+  l.abbreviations = r.Strs();
+  l.stopwords = r.Strs();
+  {
+    const std::vector<std::string> keys = r.Strs(), values = r.Strs();
+    if (keys.size() != values.size()) return Status::Corrupt("model file: language settings do not pair up");
+    for (size_t k = 0; k < keys.size(); ++k) l.settings.emplace_back(keys[k], values[k]);
+  }
+  l.terms = r.Strs();
+  const uint32_t count = r.Count(40);
+  l.entries.reserve(count);
+  for (uint32_t j = 0; j < count && r.ok(); ++j) {
+    Entry e;
+    const uint8_t kind = r.U8();
+    if (kind >= kEntryKindCount) return Status::Corrupt("model file holds an unknown entry kind: rebuild it");
+    e.kind = static_cast<EntryKind>(kind);
+    e.file = r.U32();
+    e.line = r.U32();
+    e.pattern = r.Str();
+    for (uint32_t t = r.Count(4), q = 0; q < t && r.ok(); ++q) {
+      uint32_t term = r.U32();
+      if (term != kGapTerm && term >= l.terms.size())
+        return Status::Corrupt("model file term out of range: rebuild it");
+      e.terms.push_back(term);
+    }
+    e.type = r.U8();
+    e.cue = r.U8();
+    e.scope = r.U8();
+    e.flags = r.U16();
+    e.value = r.I64();
+    e.mode = r.Str();
+    e.sector = r.Str();
+    e.name = r.Str();
+    e.text = r.Str();
+    e.text2 = r.Str();
+    if (e.file >= file_count && file_count != 0)
+      return Status::Corrupt("model file index out of range: rebuild it");
+    l.entries.push_back(std::move(e));
+  }
+  if (!r.ok()) return Status::Corrupt("the `" + iso + "` block of the model file is damaged: rebuild it");
+  packed = {};
+  BuildIndex();
+  return Status::Ok();
+}
+
+void LangData::BuildIndex() {
+  grammar = LangGrammar();
+  for (const auto& [k, v] : settings) grammar.Set(k, v);
+  stem_ids.clear();
+  exact_ids.clear();
+  translit_ids.clear();
+  name_terms.clear();
+  stopword_set.clear();
+  for (const std::string& w : stopwords) {
+    std::string folded;
+    text::FoldCase(w, &folded);
+    stopword_set.insert(std::move(folded));
+  }
+  for (size_t i = 1; i < terms.size(); ++i) {
+    const std::string& t = terms[i];
+    if (t.rfind("s:", 0) == 0)
+      stem_ids.emplace(t.substr(2), static_cast<uint32_t>(i));
+    else if (t.rfind("x:", 0) == 0)
+      exact_ids.emplace(t.substr(2), static_cast<uint32_t>(i));
+    else if (t.rfind("t:", 0) == 0)
+      translit_ids.emplace(t.substr(2), static_cast<uint32_t>(i));
+  }
+  for (const Entry& e : entries)
+    if (e.kind == EntryKind::kCountry || e.kind == EntryKind::kPlace || e.kind == EntryKind::kOrganisation ||
+        e.kind == EntryKind::kPerson)
+      for (uint32_t term : e.terms)
+        if (term != kGapTerm) name_terms.insert(term);
+  // Trie over term ids. Entries at a node keep file order (later files win ties, see lexicon-format.md).
+  trie = Trie();
+  trie.nodes.emplace_back();
+  std::vector<std::vector<uint32_t>> at(1);
+  for (size_t ei = 0; ei < entries.size(); ++ei) {
+    uint32_t node = 0;
+    for (uint32_t term : entries[ei].terms) {
+      if (term == kGapTerm) {
+        if (!trie.nodes[node].gap) {
+          trie.nodes[node].gap = static_cast<uint32_t>(trie.nodes.size());
+          trie.nodes.emplace_back();
+          at.emplace_back();
+        }
+        node = trie.nodes[node].gap;
+        continue;
+      }
+      const uint64_t key = (static_cast<uint64_t>(node) << 32) | term;
+      auto it = trie.edges.find(key);
+      if (it == trie.edges.end()) {
+        const uint32_t child = static_cast<uint32_t>(trie.nodes.size());
+        trie.nodes.emplace_back();
+        at.emplace_back();
+        it = trie.edges.emplace(key, child).first;
+      }
+      node = it->second;
+    }
+    at[node].push_back(static_cast<uint32_t>(ei));
+  }
+  for (size_t n = 0; n < trie.nodes.size(); ++n) {
+    trie.nodes[n].first_entry = static_cast<uint32_t>(trie.entries.size());
+    trie.nodes[n].entry_count = static_cast<uint32_t>(at[n].size());
+    trie.entries.insert(trie.entries.end(), at[n].begin(), at[n].end());
+  }
+}
+
+const fasttext::FastText* ModelData::Lid() const {
+  std::call_once(*lid_once, [&] {
+    if (lid_bytes.size() <= 8) return;
+    try {
+      auto ft = std::make_shared<fasttext::FastText>();
+      // The file starts with fastText's magic number and version, which loadModel(istream) does not read.
+      std::istringstream in(lid_bytes.substr(8));
+      ft->loadModel(in);
+      lid_ = std::move(ft);
+    } catch (const std::exception&) {
+      // Index() checked the magic number; a model that still fails leaves CLD2 to identify languages.
+    }
+  });
+  return lid_.get();
+}
+
 Status ModelData::Index() {
-  lid.reset();
   if (!lid_bytes.empty()) {
-    // The file starts with fastText's magic number and version, which loadModel(istream) does not read.
     constexpr int32_t kFastTextMagic = 793712314;
     int32_t head[2] = {0, 0};
     if (lid_bytes.size() > sizeof head) std::memcpy(head, lid_bytes.data(), sizeof head);
     if (head[0] != kFastTextMagic) return Status::Corrupt("the language identification model is not a fastText model");
-    try {
-      auto ft = std::make_shared<fasttext::FastText>();
-      std::istringstream in(lid_bytes.substr(sizeof head));
-      ft->loadModel(in);
-      lid = std::move(ft);
-    } catch (const std::exception& e) {
-      return Status::Corrupt(std::string("the language identification model does not load: ") + e.what());
-    }
   }
   country_index.clear();
   for (size_t i = 0; i < countries.size(); ++i) country_index[countries[i].iso3] = static_cast<uint32_t>(i);
-  for (LangData& l : langs) {
-    l.grammar = LangGrammar();
-    for (const auto& [k, v] : l.settings) l.grammar.Set(k, v);
-    l.stem_ids.clear();
-    l.exact_ids.clear();
-    l.translit_ids.clear();
-    l.name_terms.clear();
-    l.stopword_set.clear();
-    for (const std::string& w : l.stopwords) {
-      std::string folded;
-      text::FoldCase(w, &folded);
-      l.stopword_set.insert(std::move(folded));
-    }
-    for (size_t i = 1; i < l.terms.size(); ++i) {
-      const std::string& t = l.terms[i];
-      if (t.rfind("s:", 0) == 0)
-        l.stem_ids.emplace(t.substr(2), static_cast<uint32_t>(i));
-      else if (t.rfind("x:", 0) == 0)
-        l.exact_ids.emplace(t.substr(2), static_cast<uint32_t>(i));
-      else if (t.rfind("t:", 0) == 0)
-        l.translit_ids.emplace(t.substr(2), static_cast<uint32_t>(i));
-    }
-    for (const Entry& e : l.entries)
-      if (e.kind == EntryKind::kCountry || e.kind == EntryKind::kPlace || e.kind == EntryKind::kOrganisation ||
-          e.kind == EntryKind::kPerson)
-        for (uint32_t term : e.terms)
-          if (term != kGapTerm) l.name_terms.insert(term);
-    // Trie over term ids. Entries at a node keep file order (later files win ties, see lexicon-format.md).
-    Trie& trie = l.trie;
-    trie = Trie();
-    trie.nodes.emplace_back();
-    std::vector<std::vector<uint32_t>> at(1);
-    for (size_t ei = 0; ei < l.entries.size(); ++ei) {
-      uint32_t node = 0;
-      for (uint32_t term : l.entries[ei].terms) {
-        if (term == kGapTerm) {
-          if (!trie.nodes[node].gap) {
-            trie.nodes[node].gap = static_cast<uint32_t>(trie.nodes.size());
-            trie.nodes.emplace_back();
-            at.emplace_back();
-          }
-          node = trie.nodes[node].gap;
-          continue;
-        }
-        const uint64_t key = (static_cast<uint64_t>(node) << 32) | term;
-        auto it = trie.edges.find(key);
-        if (it == trie.edges.end()) {
-          const uint32_t child = static_cast<uint32_t>(trie.nodes.size());
-          trie.nodes.emplace_back();
-          at.emplace_back();
-          it = trie.edges.emplace(key, child).first;
-        }
-        node = it->second;
-      }
-      at[node].push_back(static_cast<uint32_t>(ei));
-    }
-    for (size_t n = 0; n < trie.nodes.size(); ++n) {
-      trie.nodes[n].first_entry = static_cast<uint32_t>(trie.entries.size());
-      trie.nodes[n].entry_count = static_cast<uint32_t>(at[n].size());
-      trie.entries.insert(trie.entries.end(), at[n].begin(), at[n].end());
-    }
-  }
+  // Languages compiled in this process are ready; those read from a file are indexed when first asked for
+  // (ModelData::Lang).
+  for (LangData& l : langs)
+    if (l.packed.empty()) l.BuildIndex();
   return Status::Ok();
 }
 

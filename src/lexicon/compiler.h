@@ -17,6 +17,7 @@ Result<std::unique_ptr<ModelData>> CompileData(const std::string& data_dir, Mode
                                                const ModelBuildOptions& options = {});
 
 std::string Serialize(const ModelData& m);
-Result<std::unique_ptr<ModelData>> Deserialize(std::string_view bytes);
+// Takes the file's bytes: the model keeps them, and parses each language's block on first use.
+Result<std::unique_ptr<ModelData>> Deserialize(std::string bytes);
 
 }  // namespace tocsin::internal

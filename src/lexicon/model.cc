@@ -48,9 +48,20 @@ Result<std::shared_ptr<const Model>> Model::Load(const std::string& path) {
   if (!in)
     return Status::NotFound("no model at `" + path + "`: build one with `tocsin model build data/ -o " + path +
                             "` or pass --model");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  auto data = internal::Deserialize(ss.str());
+  // One read straight into the buffer the model keeps.
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  std::string bytes;
+  if (!ec) {
+    bytes.resize(size);
+    in.read(bytes.data(), static_cast<std::streamsize>(size));
+    bytes.resize(static_cast<size_t>(in.gcount()));
+  } else {
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    bytes = ss.str();
+  }
+  auto data = internal::Deserialize(std::move(bytes));
   if (!data.ok()) return data.status().WithContext(path);
   return std::shared_ptr<const Model>(new Model(std::move(data).value()));
 }

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -200,8 +201,16 @@ struct LangGrammar {
 // True when `w` ends with one of `endings` and keeps at least `min_left` code points before it.
 bool EndsWithAny(std::string_view w, const std::vector<std::string>& endings, size_t min_left = 2);
 
+// One language's lexicons. A model read from a file keeps each language as its serialised block (`packed`)
+// until ModelData::Lang first asks for it: a run over English text never parses the other languages, which
+// keeps the model load near the cost of one language (doc/model-format.md).
 struct LangData {
   std::string iso, name, stemmer, script;
+  std::string_view packed;  // unparsed block in ModelData::raw, or empty
+  std::shared_ptr<std::once_flag> once = std::make_shared<std::once_flag>();  // guards the parse
+  Status unpacked;                                                     // how the parse went
+  Status Unpack(size_t file_count);  // parses `packed`, then BuildIndex
+  void BuildIndex();                 // the maps and the trie, from terms and entries
   std::vector<std::string> abbreviations, stopwords;
   std::vector<std::pair<std::string, std::string>> settings;  // lang.tsv rows, serialised; parsed into `grammar`
   LangGrammar grammar;
@@ -216,6 +225,7 @@ struct LangData {
 };
 
 struct ModelData {
+  std::string raw;                 // the model file's bytes, when read from one (LangData::packed points in)
   std::vector<std::string> files;  // data files, relative to data/, for --explain
   std::vector<LangData> langs;
   std::vector<Country> countries;
@@ -226,12 +236,24 @@ struct ModelData {
   std::string lid_bytes;  // fastText language identification model (lid.176.ftz), or empty
   text::Furniture furniture;  // text/furniture.tsv: page furniture phrases, lines and HTML classes
   // Built at load:
-  std::shared_ptr<const fasttext::FastText> lid;  // null without lid_bytes; predict() is const and thread-safe
+  // fastText, loaded on first use (documents with a declared language never need it); null without
+  // lid_bytes. predict() is const and thread-safe.
+  const fasttext::FastText* Lid() const;
+  mutable std::shared_ptr<const fasttext::FastText> lid_;
+  std::shared_ptr<std::once_flag> lid_once = std::make_shared<std::once_flag>();
   std::unordered_map<std::string, uint32_t> country_index;  // iso3 -> index
 
+  // The language's lexicons, parsed on first use (thread-safe); null when the model has none for `iso` or
+  // its block is damaged.
   const LangData* Lang(const std::string& iso) const {
-    for (const LangData& l : langs)
-      if (l.iso == iso) return &l;
+    for (const LangData& l : langs) {
+      if (l.iso != iso) continue;
+      std::call_once(*l.once, [&] {
+        LangData& ml = const_cast<LangData&>(l);  // lazy parse: logically const, guarded by `once`
+        if (!ml.packed.empty()) ml.unpacked = ml.Unpack(files.size());
+      });
+      return l.unpacked.ok() ? &l : nullptr;
+    }
     return nullptr;
   }
   const Country* CountryOf(const std::string& iso3) const {

@@ -59,7 +59,7 @@ class LanguageComponent final : public Component {
   std::vector<std::string_view> needs() const override { return {"text"}; }
   std::vector<std::string_view> provides() const override { return {"lang"}; }
   Status Process(Doc& doc, Scratch& s) const override {
-    const fasttext::FastText* ft = s.model->lid.get();
+    const fasttext::FastText* ft = doc.input.lang.empty() ? s.model->Lid() : nullptr;
     if (!doc.input.lang.empty()) {
       doc.lang = NormaliseLangTag(doc.input.lang);
       doc.lang_confidence = 1.0;

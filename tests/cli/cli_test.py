@@ -288,7 +288,12 @@ class Records(CliTest):
             self.assertIn(ev["doc"], texts, f"event {ev['id']} names a document missing from --docs")
             text = texts[ev["doc"]]
             spans = [("trigger", ev["trigger"]), ("sentence", ev["sentence"])]
-            spans += [("source", a) for a in ev["source"]] + [("target", a) for a in ev["target"]]
+            # An implicit actor (the unnamed protesters of a place) is named by no words: no span, no text.
+            for a in ev["source"] + ev["target"]:
+                if a["span"] is None:
+                    self.assertEqual(a["text"], "", f"{ev['id']}: an actor without a span must be implicit")
+            spans += [("source", a) for a in ev["source"] if a["span"] is not None]
+            spans += [("target", a) for a in ev["target"] if a["span"] is not None]
             if ev["place"] and ev["place"].get("span") is not None:
                 spans.append(("place", ev["place"]))
             for what, obj in spans:
