@@ -23,6 +23,8 @@ struct Input {
   std::string published;  // "YYYY-MM-DD" or ISO 8601; empty when unknown
   std::string lang;       // when set, language identification is skipped
   std::string url, source, title;
+  std::string format;   // "text" (default) or "html": how `text` is to be read
+  std::string charset;  // declared character set of `text` (HTTP header, feed), when not UTF-8
   std::string origin;  // where it came from, for messages: "seeds.jsonl:3", "notes/a.txt"
   std::vector<std::string> problems;  // survived while reading (repaired bytes): reported with the document
 };
