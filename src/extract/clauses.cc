@@ -76,6 +76,15 @@ int32_t SentenceView::ActorAt(uint32_t t) const {
 }
 
 Fn SentenceView::PrepositionBefore(const Mention& m) const {
+  // A postpositional language marks the phrase after its noun: "Bişkek 'te", "polis tarafından".
+  if (grammar().postpositions) {
+    if (m.end_token < e_) {
+      const Fn f = s_.fn[m.end_token];
+      if (f != Fn::kNone && f != Fn::kAnd && f != Fn::kDet && f != Fn::kAdv) return f;
+    }
+    if (internal::EndsWithAny(word(m.end_token - 1), grammar().oblique_endings, 2)) return Fn::kPrep;
+    return Fn::kNone;
+  }
   // Skip determiners and adjectives-as-unknown words: "in the capital", "of the Kyrgyz opposition".
   uint32_t t = m.first_token;
   for (int steps = 0; t > b_ && steps < 3; ++steps) {
@@ -119,8 +128,17 @@ std::vector<int32_t> SentenceView::Coordinated(int32_t mention) const {
         continue;
       }
     }
-    // "X and Y", "X, Y and Z", "X and the Y"
+    // "X and Y", "X, Y and Z", "X and the Y" (a comma alone, "X, Y", is an apposition or a subject before
+    // its clause: "Muhalefet lideri, hükümeti suçladı")
     if (t >= e_ || !(s_.fn[t] == Fn::kAnd || word(t) == ",")) break;
+    if (word(t) == ",") {
+      bool closed = false;
+      for (uint32_t u = t + 1; u < e_ && u < t + 16 && !closed; ++u) {
+        if (bound_[u - b_] > Boundary::kComma) break;
+        closed = s_.fn[u] == Fn::kAnd;
+      }
+      if (!closed) break;
+    }
     uint32_t u = t + 1;
     if (u < e_ && s_.fn[u] == Fn::kAnd) ++u;
     while (u < e_ && IsDetLike(s_.fn[u])) ++u;
@@ -213,7 +231,8 @@ bool SentenceView::IsPassive(uint32_t trigger_first) const {
   if (internal::EndsWithAny(word(t), grammar().passive_endings, 3)) return true;
   // The auxiliary stands right before the participle, or (verb-final clauses: "wurden von der Polizei
   // festgenommen") anywhere earlier in the clause.
-  const bool verb_final = grammar().order == internal::LangGrammar::Order::kSov;
+  const bool verb_final = grammar().order == internal::LangGrammar::Order::kSov ||
+                          grammar().order == internal::LangGrammar::Order::kV2;
   for (int steps = 0; t > b_ && steps < (verb_final ? 10 : 3); ++steps) {
     const Fn f = s_.fn[t - 1];
     if (f == Fn::kBe) return true;

@@ -175,13 +175,24 @@ class EventsComponent final : public Component {
     return cues;
   }
 
-  // `verb_at[t - sv.begin()]` is set where a trigger or cue starts (words Tocsin knows as predicates).
+  // `verb_at[t - sv.begin()]` is 1 where a trigger starts and 2 where a cue starts (words Tocsin knows as
+  // predicates), 0 elsewhere.
   bool InScope(const extract::SentenceView& sv, const Cue& c, uint32_t trigger,
                const std::vector<uint8_t>& verb_at) const {
-    // Negation after the verb, where the language puts it there ("skjøt ikke", "schoss nicht").
-    if (c.first_token > trigger && c.kind == CueKind::kNegation && sv.grammar().negation_after &&
-        c.first_token <= trigger + 2 && sv.Between(trigger, c.first_token) == extract::Boundary::kNone)
+    // Verb last: the verb of demanding, threatening or denying follows what it governs ("...serbest
+    // bırakılmasını istedi", "...güç kullanmakla tehdit etti").
+    if (sv.grammar().order == internal::LangGrammar::Order::kSov && c.scope == CueScope::kComplement &&
+        c.first_token > trigger && c.first_token <= trigger + 10 &&
+        sv.Between(trigger, c.first_token) < extract::Boundary::kClause)
       return true;
+    // Negation after the verb, where the language puts it there ("skjøt ikke", "schoss nicht").
+    // (German puts it at the end of the middle field: "schoss nach Angaben des Ministeriums nicht auf".)
+    if (c.first_token > trigger && c.kind == CueKind::kNegation && sv.grammar().negation_after &&
+        c.first_token <= trigger + 8 && sv.Between(trigger, c.first_token) == extract::Boundary::kNone) {
+      bool other_verb = false;
+      for (uint32_t t = trigger + 1; t < c.first_token; ++t) other_verb = other_verb || verb_at[t - sv.begin()] == 1;
+      if (!other_verb) return true;
+    }
     if (c.end_token > trigger) return false;
     const uint32_t dist = trigger - c.end_token;
     switch (c.scope) {
@@ -224,7 +235,8 @@ class EventsComponent final : public Component {
     auto is_target = [&](int32_t a) { return std::find(tgt.begin(), tgt.end(), a) != tgt.end(); };
     for (uint32_t u = m.begin; u-- > sv.begin();) {
       if (sv.boundary(u) >= extract::Boundary::kClause) break;
-      if (sv.fn(u) == Fn::kBy && g.order == internal::LangGrammar::Order::kSov) {
+      if (sv.fn(u) == Fn::kBy &&
+          (g.order == internal::LangGrammar::Order::kSov || g.order == internal::LangGrammar::Order::kV2)) {
         if (auto a = sv.AfterPreposition(u, Fn::kBy, 2); !a.empty() && !is_target(a.front())) {
           *src = std::move(a);
           *how = "passive, by-phrase before the verb";
@@ -422,7 +434,14 @@ class EventsComponent final : public Component {
         tgt = sv.SubjectBefore(m.begin);
         src = sv.AfterPreposition(m.end, Fn::kBy, 8);
         how = "passive";
-        if (src.empty()) PassiveAgent(doc, sv, m, tgt, &src, &how);
+        if (src.empty()) {
+          // An agent marked after it ("polis tarafından") stands where the subject search looks first.
+          PassiveAgent(doc, sv, m, {}, &src, &how);
+          if (!src.empty() && !tgt.empty() && std::find(tgt.begin(), tgt.end(), src.front()) != tgt.end())
+            tgt = sv.SubjectBefore(doc.mentions[static_cast<size_t>(src.front())].first_token);
+          else if (src.empty())
+            PassiveAgent(doc, sv, m, tgt, &src, &how);
+        }
         if (tgt.empty()) {
           // "Были задержаны 50 человек": the subject of a passive may follow it.
           auto after = sv.ObjectAfter(m.end, true);
@@ -656,10 +675,18 @@ class EventsComponent final : public Component {
       uint32_t vt = m.begin;
       while (vt + 1 < m.end && sv.fn(vt) != Fn::kNone) ++vt;
       const std::string_view w = sv.word(vt);
-      bool future = internal::EndsWithAny(w, g.future, 1);
+      // (In a verb-final language the tense is on the last word: "gözaltına alacak".)
+      const std::string_view last = sv.word(m.end - 1);
+      bool future = internal::EndsWithAny(w, g.future, 1) || internal::EndsWithAny(last, g.future, 1);
       for (const std::string& p : g.future_prefixes)
         future = future || (w.size() > p.size() + 2 && w.compare(0, p.size(), p) == 0);
-      const bool conditional = internal::EndsWithAny(w, g.conditional, 1);
+      const bool conditional =
+          internal::EndsWithAny(w, g.conditional, 1) || internal::EndsWithAny(last, g.conditional, 1);
+      if (internal::EndsWithAny(w, g.negative_endings, 2) || internal::EndsWithAny(last, g.negative_endings, 2)) {
+        ev.modality = Modality::kNegated;
+        ev.modality_cue = std::string(doc.text_of(doc.tokens[m.end - 1].span));
+        if (s.options->explain) ev.explain.push_back({"modality", "negative verb ending"});
+      } else
       if (future || conditional) {
         ev.modality = future ? Modality::kPredicted : Modality::kHypothetical;
         ev.modality_cue = std::string(doc.text_of(doc.tokens[m.begin].span));
@@ -766,7 +793,8 @@ class EventsComponent final : public Component {
     std::vector<uint8_t> verb_at(sent.token_count, 0);
     for (uint32_t k = s.sentence_matches[si]; k < s.sentence_matches[si + 1]; ++k) {
       const EntryKind kind = s.entry(s.matches[k]).kind;
-      if (kind == EntryKind::kTrigger || kind == EntryKind::kCue) verb_at[s.matches[k].begin - sv.begin()] = 1;
+      if (kind == EntryKind::kTrigger || kind == EntryKind::kCue)
+        verb_at[s.matches[k].begin - sv.begin()] = kind == EntryKind::kTrigger ? 1 : 2;
     }
 
     for (uint32_t k = s.sentence_matches[si]; k < s.sentence_matches[si + 1]; ++k) {

@@ -1203,7 +1203,14 @@ std::string LangGrammar::Set(const std::string& key, const std::string& value) {
   } else if (key == "max_gap") {
     max_gap = std::atoi(value.c_str());
     if (max_gap < 1 || max_gap > 12) return "`max_gap` is a number of tokens from 1 to 12";
-  } else if (key == "definite_prefixes")
+  } else if (key == "postpositions") {
+    if (value != "yes" && value != "no") return "`postpositions` is `yes` or `no`";
+    postpositions = value == "yes";
+  } else if (key == "oblique_endings")
+    oblique_endings = list();
+  else if (key == "negative_endings")
+    negative_endings = list();
+  else if (key == "definite_prefixes")
     definite_prefixes = list();
   else if (key == "future_prefixes")
     future_prefixes = list();

@@ -189,6 +189,9 @@ struct LangGrammar {
   std::vector<std::string> definite_prefixes;    // a definite article written on the word (Arabic ال): such a
                                                  // head has no owner after it ("الحكومة روسيا" is two phrases)
   bool nouns_capitalised = false;                // every noun has a capital (German): capitals do not make names
+  bool postpositions = false;                    // case markers follow the noun (Turkish "'te", "tarafından")
+  std::vector<std::string> oblique_endings;      // case endings that put a noun in a phrase ("-lere", "-dan")
+  std::vector<std::string> negative_endings;     // a verb with one is negated ("saldırmadı")
   bool negation_after = false;                   // negation may follow the verb ("skjøt ikke", "schoss nicht")
   int max_gap = 4;                               // tokens a "..." gap in a pattern may skip ("nahm ... fest")
   bool postnominal_participles = false;          // "os jornalistas detidos": a participle after its noun
