@@ -25,6 +25,7 @@ struct Input {
   std::string url, source, title;
   std::string format;   // "text" (default) or "html": how `text` is to be read
   std::string charset;  // declared character set of `text` (HTTP header, feed), when not UTF-8
+  std::string fetched;  // when a crawler fetched it (WARC-Date): the date to use when the page gives none
   std::string origin;  // where it came from, for messages: "seeds.jsonl:3", "notes/a.txt"
   std::vector<std::string> problems;  // survived while reading (repaired bytes): reported with the document
 };

@@ -34,6 +34,7 @@ struct PipelineOptions {
   std::string default_lang = "en";         // when detection is unsure and the input gives none
   bool explain = false;                    // fill Event::explain with the rules behind each event
   bool emit_non_asserted = true;           // keep requested/negated/... events (they are labelled)
+  bool remove_furniture = true;            // drop page furniture from plain text too (HTML always)
 
   // Limits: a document over a limit is refused with kTooLarge, naming the limit and the option.
   size_t max_document_bytes = 16u << 20;  // 16 MiB of text per document

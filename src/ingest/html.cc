@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
+#include "text/utf8.h"
+
 namespace tocsin::ingest {
 namespace {
 
@@ -398,8 +400,35 @@ std::string DeclaredCharset(std::string_view html) {
   return {};
 }
 
+// The deepest nesting of elements, estimated in one pass over the tags (void elements and "/>" do not
+// nest). gumbo's tree construction is quadratic in the depth, so this runs before it.
+size_t NestingDepth(std::string_view html) {
+  static const char* kVoid[] = {"br", "img", "meta", "link", "input", "hr", "area", "base", "col", "embed",
+                                "source", "track", "wbr", "param", "keygen", "!--", "!doctype"};
+  size_t depth = 0, deepest = 0;
+  for (size_t i = html.find('<'); i != std::string_view::npos && i + 1 < html.size(); i = html.find('<', i + 1)) {
+    if (html[i + 1] == '/') {
+      if (depth) --depth;
+      continue;
+    }
+    if (!std::isalpha(static_cast<unsigned char>(html[i + 1])) && html[i + 1] != '!') continue;
+    size_t e = i + 1;
+    while (e < html.size() && (std::isalnum(static_cast<unsigned char>(html[e])) || html[e] == '!' || html[e] == '-')) ++e;
+    const std::string name = Lower(html.substr(i + 1, e - i - 1));
+    bool is_void = false;
+    for (const char* v : kVoid) is_void = is_void || name == v;
+    const size_t close = html.find('>', e);
+    if (is_void || (close != std::string_view::npos && close > 0 && html[close - 1] == '/')) continue;
+    deepest = std::max(deepest, ++depth);
+  }
+  return deepest;
+}
+
 Status ExtractHtml(std::string_view html, const text::Furniture& furniture, HtmlText* out, const HtmlOptions& options) {
   *out = HtmlText();
+  if (const size_t depth = NestingDepth(html); depth > options.max_parse_depth)
+    return Status::TooLarge("HTML nested about " + std::to_string(depth) + " elements deep, over the limit of " +
+                            std::to_string(options.max_parse_depth) + ": skipped");
   GumboOptions go = kGumboDefaultOptions;
   go.max_errors = 1000;  // parse errors are not ours to report; stop recording them early
   GumboOutput* parsed = gumbo_parse_with_options(&go, html.data(), html.size());
@@ -449,7 +478,13 @@ Status ExtractHtml(std::string_view html, const text::Furniture& furniture, Html
     if (it != at.begin() && (it - 1)->second->source.end > (it - 1)->second->source.begin)
       out->removed.push_back((it - 1)->second->source);
   }
-  out->text = text::RemoveRanges(text, gone);
+  // gumbo decodes an out-of-range character reference ("&#x27BBBBBBBB;") to invalid UTF-8 (found by
+  // fuzz_html): repair what it produced.
+  text::RepairUtf8(text::RemoveRanges(text, gone), &out->text);
+  while (!out->text.empty() && (out->text.back() == '\n' || out->text.back() == ' ')) out->text.pop_back();
+  std::string title;
+  text::RepairUtf8(out->title, &title);
+  out->title = std::move(title);
   std::sort(out->removed.begin(), out->removed.end(),
             [](const Span& a, const Span& b) { return a.begin != b.begin ? a.begin < b.begin : a.end > b.end; });
   // Keep the outermost ranges only.

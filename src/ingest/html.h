@@ -24,7 +24,8 @@ struct HtmlText {
 };
 
 struct HtmlOptions {
-  size_t max_depth = 512;  // elements nested deeper are skipped (and counted in depth_cut)
+  size_t max_depth = 512;         // elements nested deeper are skipped (and counted in depth_cut)
+  size_t max_parse_depth = 5000;  // pages nested deeper are refused before parsing (parsing is quadratic)
 };
 
 // `html` must be UTF-8 (see CharsetOf and text::ConvertToUtf8).

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ingest/warc.h"
 #include "text/utf8.h"
 
 namespace tocsin::ingest {
@@ -27,7 +28,20 @@ bool IsJsonl(const std::string& path) {
 
 bool Readable(const fs::path& p) {
   const std::string ext = Lower(p.extension().string());
-  return ext == ".txt" || ext == ".text" || ext == ".jsonl" || ext == ".json" || ext == ".ndjson";
+  return ext == ".txt" || ext == ".text" || ext == ".jsonl" || ext == ".json" || ext == ".ndjson" || ext == ".html" ||
+         ext == ".htm" || ext == ".xhtml" || ext == ".warc" || ext == ".gz" || ext == ".rss" || ext == ".atom" ||
+         ext == ".xml";
+}
+
+// How a file is read, from its name.
+enum class Kind { kText, kJsonl, kHtml, kWarc, kFeed };
+Kind KindOf(const std::string& path) {
+  const std::string ext = Lower(fs::path(path).extension().string());
+  if (ext == ".jsonl" || ext == ".json" || ext == ".ndjson") return Kind::kJsonl;
+  if (ext == ".html" || ext == ".htm" || ext == ".xhtml") return Kind::kHtml;
+  if (ext == ".warc" || ext == ".gz") return Kind::kWarc;
+  if (ext == ".rss" || ext == ".atom" || ext == ".xml") return Kind::kFeed;
+  return Kind::kText;
 }
 
 std::string Field(const nlohmann::json& j, const char* key) {
@@ -78,6 +92,15 @@ bool InputStream::OpenNext() {
   line_ = 0;
   records_ = 0;
   if (current_ == "-") {
+    // gzip data on stdin is a WARC.gz stream (coded as it arrives).
+    if (std::cin.peek() == 0x1f) {
+      auto w = OpenWarc("-");
+      if (w.ok()) {
+        sub_ = std::move(w).value();
+        current_ = "stdin";
+        return true;
+      }
+    }
     stdin_ = true;
     // Sniff: JSONL when the first non-blank line starts with '{'.
     has_pending_ = false;
@@ -93,6 +116,14 @@ bool InputStream::OpenNext() {
     return true;
   }
   jsonl_ = IsJsonl(current_);
+  kind_ = static_cast<int>(KindOf(current_));
+  if (KindOf(current_) == Kind::kWarc) {
+    auto w = OpenWarc(current_);
+    if (w.ok()) {
+      sub_ = std::move(w).value();
+      return true;
+    }
+  }
   file_.open(current_, std::ios::binary);
   return true;
 }
@@ -136,10 +167,10 @@ Status InputStream::ParseJsonLine(const std::string& line, Input* in) {
   in->title = Field(j, "title");
   if (in->id.empty()) return Status::InvalidArgument("record has no `id`: every input record needs one (FORMAT.md)");
   if (in->text.empty()) {
-    if (!Field(j, "html").empty())
-      return Status::Unsupported(
-          "record has only `html`: this build codes plain `text` (HTML extraction is not built yet)");
-    return Status::InvalidArgument("record has no `text`");
+    // A record may carry the page instead of its text: the clean stage extracts the report.
+    in->text = Field(j, "html");
+    if (in->text.empty()) return Status::InvalidArgument("record has no `text` (nor `html`)");
+    in->format = "html";
   }
   return Status::Ok();
 }
@@ -148,8 +179,19 @@ bool InputStream::Next(Input* in, Status* error) {
   *error = Status::Ok();
   *in = Input();
   while (true) {
+    if (sub_) {
+      // A crawl archive or a feed: its records, one at a time.
+      const uint64_t before = sub_->bytes_read();
+      const bool got = sub_->Next(in, error);
+      bytes_read_ += sub_->bytes_read() - before;
+      if (got) return true;
+      sub_.reset();
+      current_.clear();
+      continue;
+    }
     if (!stdin_ && !file_.is_open()) {
       if (!OpenNext()) return false;
+      if (sub_) continue;
       if (!stdin_ && !file_) {
         *error = Status::IoError("cannot read `" + current_ + "`");
         in->origin = current_;
@@ -177,6 +219,17 @@ bool InputStream::Next(Input* in, Status* error) {
         file_.close();
         in->id = fs::path(current_).stem().string();
         in->origin = current_;
+        const Kind kind = static_cast<Kind>(kind_);
+        if (kind == Kind::kFeed && LooksLikeFeed(text)) {
+          auto feed = OpenFeed(std::move(text), current_);
+          if (!feed.ok()) {
+            *error = feed.status();
+            return true;
+          }
+          sub_ = std::move(feed).value();
+          continue;
+        }
+        if (kind == Kind::kHtml || kind == Kind::kFeed) in->format = "html";
       }
       bytes_read_ += text.size();
       in->text = std::move(text);

@@ -1,9 +1,12 @@
 // Readers: turn paths (files, directories, "-" for stdin) into a stream of input records.
 //
 // .txt files are one document each (id = file name without extension); .jsonl/.json files hold one input
-// record per line (FORMAT.md); directories are walked recursively in name order; "-" reads stdin, as
-// JSONL when its first non-blank byte is "{", else as one text document with id "stdin". A bad record
-// (not JSON, no id, no text) is reported with its file and line and the stream goes on.
+// record per line (FORMAT.md), with `text` or `html`; .html/.htm files are one web page each; .warc and
+// .warc.gz files are crawl archives whose HTML responses are documents (ingest/warc.h); .rss/.atom/.xml
+// feeds give a document per item. Directories are walked recursively in name order; "-" reads stdin: a
+// WARC.gz stream when it starts with the gzip magic, JSONL when its first non-blank byte is "{", else one
+// text document with id "stdin". A bad record (not JSON, no id, no text) is reported with its file and
+// line (or record and byte offset) and the stream goes on.
 //
 // Thread safety: one InputStream per thread (the CLI reads on one thread and codes on N).
 #pragma once
@@ -15,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "ingest/warc.h"
 #include "tocsin/document.h"
 #include "tocsin/status.h"
 
@@ -47,6 +51,8 @@ class InputStream {
   uint64_t records_ = 0;  // non-blank lines read from the current JSONL input
   uint64_t bytes_read_ = 0, bytes_total_ = 0;
   std::string pending_;  // stdin: the first line read while sniffing the format
+  int kind_ = 0;         // reader.cc Kind of the current file
+  std::unique_ptr<RecordSource> sub_;  // a WARC or feed being read record by record
   bool has_pending_ = false;
 };
 

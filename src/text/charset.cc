@@ -50,6 +50,22 @@ bool IsUtf8(std::string_view s) {
   return true;
 }
 
+bool LooksLegacy(std::string_view s) {
+  size_t high = 0, multibyte = 0;
+  const size_t n = std::min<size_t>(s.size(), 64 * 1024);
+  for (size_t i = 0; i < n; ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) continue;
+    ++high;
+    size_t len = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+    if (len && i + len <= n && IsUtf8(s.substr(i, len))) {
+      ++multibyte;
+      i += len - 1;
+    }
+  }
+  return multibyte == 0 && high >= 10;
+}
+
 Status ConvertToUtf8(std::string_view bytes, const std::string& charset, std::string* out) {
   UErrorCode status = U_ZERO_ERROR;
   std::unique_ptr<UConverter, void (*)(UConverter*)> from(ucnv_open(charset.c_str(), &status), ucnv_close);

@@ -20,6 +20,10 @@ bool IsUtf8(std::string_view bytes);
 // sure of, or an empty string. Looks at the first 64 KiB.
 std::string DetectLegacyCharset(std::string_view bytes, int min_confidence = 25);
 
+// True when bytes that are not UTF-8 look like a legacy 8-bit encoding rather than UTF-8 with a few bad
+// bytes: no valid multi-byte UTF-8 sequence at all, and at least ten bytes above 0x7F.
+bool LooksLegacy(std::string_view bytes);
+
 // True when `charset` names UTF-8 or plain ASCII (no conversion needed).
 bool IsUtf8Name(std::string_view charset);
 

@@ -4,6 +4,9 @@
 
 #include "pipeline/registry.h"
 #include "pipeline/scratch.h"
+#include "ingest/html.h"
+#include "text/charset.h"
+#include "text/furniture.h"
 #include "text/langid.h"
 #include "text/normalize.h"
 #include "text/segment.h"
@@ -29,12 +32,48 @@ class CleanComponent final : public Component {
       return Status::TooLarge("document is " + MegaBytes(raw.size()) + ", over the limit of " +
                               MegaBytes(s.options->max_document_bytes) +
                               " (raise it with --max-doc-mb, or split the document)");
-    if (text::LooksBinary(raw))
+    const bool html = doc.input.format == "html";
+    // Character set: as declared (HTTP header, feed, <meta>), else UTF-8, else detected (a Windows-1251 page
+    // saved without a charset is not binary).
+    std::string charset = doc.input.charset;
+    if (charset.empty() && html) charset = ingest::DeclaredCharset(raw);
+    std::string converted;
+    const std::string* bytes = &raw;
+    if (!text::IsUtf8Name(charset) || (!text::IsUtf8(raw) && raw.find('\0') == std::string::npos &&
+                                       text::LooksLegacy(raw))) {
+      std::string from = charset;
+      if (text::IsUtf8Name(from)) from = text::DetectLegacyCharset(raw);
+      if (!from.empty() && text::ConvertToUtf8(raw, from, &converted).ok()) {
+        bytes = &converted;
+        doc.notes.push_back("converted from " + from + (charset.empty() || text::IsUtf8Name(charset) ? " (detected)" : "") +
+                            " to UTF-8; offsets are in the converted text");
+      }
+    }
+    if (text::LooksBinary(*bytes))
       return Status::InvalidArgument("binary data, not text (NUL bytes or mostly invalid UTF-8): skipped");
     std::string repaired;
-    const size_t bad = text::RepairUtf8(raw, &repaired);
+    const size_t bad = text::RepairUtf8(*bytes, &repaired);
     if (bad)
       doc.errors.push_back("repaired " + std::to_string(bad) + " invalid UTF-8 sequence(s) (replaced by U+FFFD)");
+    // The report without its page furniture (data/text/furniture.tsv); `removed` says what went.
+    if (html) {
+      ingest::HtmlText page;
+      TOCSIN_RETURN_IF_ERROR(ingest::ExtractHtml(repaired, s.model->furniture, &page));
+      if (doc.input.title.empty()) doc.input.title = page.title;
+      if (doc.input.published.empty()) doc.input.published = page.published;
+      if (page.depth_cut)
+        doc.errors.push_back(std::to_string(page.depth_cut) + " HTML element(s) nested deeper than 512 levels skipped");
+      doc.removed = std::move(page.removed);
+      repaired = std::move(page.text);
+      // A crawled page that states no date: the capture date anchors "on Tuesday" instead.
+      if (doc.input.published.empty() && !doc.input.fetched.empty()) {
+        doc.input.published = doc.input.fetched;
+        doc.notes.push_back("the page gives no publication date: the capture date " + doc.input.fetched + " is used");
+      }
+    } else if (s.options->remove_furniture) {
+      doc.removed = text::FindFurniture(repaired, s.model->furniture);
+      if (!doc.removed.empty()) repaired = text::RemoveRanges(repaired, doc.removed);
+    }
     text::CleanText(repaired, &doc.text);
     if (doc.text.empty()) return Status::InvalidArgument("empty document: no text to code");
     s.published = doc.input.published.substr(0, 10);

@@ -168,7 +168,8 @@ class Inputs(CliTest):
         self.write("d/sub/deeper/e.txt", "Troops opened fire on protesters in Osh on Friday, killing three.\n")
         self.write_jsonl("d/a/z.jsonl", [{"id": "z-1", "text": "Thousands of people protested in Almaty on Sunday."},
                                          {"id": "z-2", "text": "Police arrested 5 men in Osh on Friday."}])
-        for ignored in ("d/notes.md", "d/data.csv", "d/README", "d/sub/page.xml"):
+        # (.xml, .html, .warc and .gz are read: feeds, pages, crawl archives)
+        for ignored in ("d/notes.md", "d/data.csv", "d/README", "d/sub/page.pdf"):
             self.write(ignored, ARREST)
         run, events = self.code_ok(self.path("d"))
         order = []

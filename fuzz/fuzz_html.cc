@@ -1,0 +1,22 @@
+// Fuzz target: any bytes as a web page. Invariants: no crash, no sanitizer report, no endless loop; the
+// extracted text is valid UTF-8 when the page was, and removed ranges lie inside the page.
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+
+#include "ingest/html.h"
+#include "text/utf8.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  static const tocsin::text::Furniture furniture{{"donate", "leave a reply"}, {"share", "[source]"}, {"share", "comments", "nav"}};
+  std::string page;
+  tocsin::text::RepairUtf8(std::string_view(reinterpret_cast<const char*>(data), size), &page);
+  tocsin::ingest::HtmlText out;
+  if (!tocsin::ingest::ExtractHtml(page, furniture, &out).ok()) return 0;
+  for (const tocsin::Span& r : out.removed)
+    if (r.begin > r.end || r.end > page.size()) std::abort();
+  std::string again;
+  if (tocsin::text::RepairUtf8(out.text, &again) != 0) std::abort();  // text made of valid pieces stays valid
+  (void)tocsin::ingest::NormaliseDate(out.published);
+  return 0;
+}
