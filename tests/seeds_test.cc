@@ -139,5 +139,41 @@ TEST(Seeds, NorwegianAndFrenchReportsMeetTheBarsAndAgree) {
   EXPECT_GE(jaccard, 0.8);
 }
 
+// Page furniture: none of the gold `boilerplate` strings stays in the coded text of a seed, and no event
+// comes from one (the issue "Real inputs").
+TEST(Seeds, NoBoilerplateIsCodedOrLeftInTheText) {
+  const std::string shared = SharedDir();
+  if (shared.empty()) GTEST_SKIP() << "../shared/seeds is absent";
+  std::map<std::string, std::vector<std::string>> boilerplate;
+  {
+    std::ifstream in(shared + "/seeds/gold/docs.jsonl");
+    std::string line;
+    while (std::getline(in, line))
+      if (!line.empty()) {
+        const auto r = nlohmann::json::parse(line);
+        boilerplate[r["doc"].get<std::string>()] = r["boilerplate"].get<std::vector<std::string>>();
+      }
+  }
+  auto p = Pipeline::Create(ProjectModel(), {});
+  ASSERT_TRUE(p.ok());
+  Worker w = (*p)->NewWorker();
+  auto in = ingest::InputStream::Open({shared + "/seeds/input.jsonl"});
+  ASSERT_TRUE(in.ok());
+  Input input;
+  Status err;
+  Doc doc;
+  int strings = 0;
+  while ((*in)->Next(&input, &err)) {
+    ASSERT_TRUE(w.Code(input, &doc).ok());
+    for (const std::string& b : boilerplate[doc.input.id]) {
+      ++strings;
+      EXPECT_EQ(doc.text.find(b), std::string::npos) << doc.input.id << " still holds `" << b << "`";
+      for (const Event& e : doc.events)
+        EXPECT_EQ(doc.text_of(e.sentence).find(b), std::string_view::npos) << "an event from `" << b << "`";
+    }
+  }
+  EXPECT_GT(strings, 10);
+}
+
 }  // namespace
 }  // namespace tocsin::testing
