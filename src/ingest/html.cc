@@ -387,7 +387,7 @@ std::string NormaliseDate(std::string_view s) {
   if (i + 4 > r.size() || !std::all_of(r.begin() + static_cast<long>(i), r.begin() + static_cast<long>(i + 4),
                                        [](char c) { return c >= '0' && c <= '9'; }))
     return {};
-  char md[8];
+  char md[16];
   std::snprintf(md, sizeof md, "-%02d-%02d", month % 100, day % 100);
   return std::string(r.substr(i, 4)) + md;
 }
