@@ -65,21 +65,30 @@ std::vector<Span> FindFurniture(std::string_view text, const Furniture& f) {
     lines.push_back({b, static_cast<uint32_t>(e)});
     b = static_cast<uint32_t>(e) + 1;
   }
-  // Lines: furniture anywhere (a listed line, a short line with a phrase), or holding a phrase.
+  // Lines: furniture anywhere (a listed line, a short line with a phrase), or holding a phrase. Long
+  // lines are only looked at in the closing run (below): the hot path of plain text is a few long lines.
   std::vector<Kind> kind(lines.size(), Kind::kProse);
   std::vector<bool> phrase(lines.size(), false);
+  auto has_phrase = [&](const std::string& folded) {
+    for (const std::string& p : f.phrases)
+      if (folded.find(p) != std::string::npos) return true;
+    return false;
+  };
   for (size_t i = 0; i < lines.size(); ++i) {
     const std::string_view raw = Trim(text.substr(lines[i].begin, lines[i].end - lines[i].begin));
     if (raw.empty()) {
       kind[i] = Kind::kBlank;
       continue;
     }
+    const int words = Words(raw);
+    if (words > 12) continue;  // prose; looked at again only inside the closing run
     std::string folded = FoldForMatch(raw);
     while (!folded.empty() && (folded.back() == ':' || folded.back() == ' ')) folded.pop_back();
     bool is_line = false;
-    for (const std::string& l : f.lines) is_line = is_line || folded == l;
-    for (const std::string& p : f.phrases) phrase[i] = phrase[i] || folded.find(p) != std::string::npos;
-    if (is_line || (phrase[i] && Words(raw) <= 12)) kind[i] = Kind::kFurniture;
+    if (words <= 4)
+      for (const std::string& l : f.lines) is_line = is_line || folded == l;
+    phrase[i] = has_phrase(folded);
+    if (is_line || (phrase[i] && words <= 12)) kind[i] = Kind::kFurniture;
   }
   std::vector<bool> remove(lines.size(), false);
   for (size_t i = 0; i < lines.size(); ++i) remove[i] = kind[i] == Kind::kFurniture;
@@ -87,6 +96,7 @@ std::vector<Span> FindFurniture(std::string_view text, const Furniture& f) {
   // short one without a full stop (a site name, "+ posts"), is furniture; a dateline ("March 2005") and
   // blank lines are passed over and kept; the first paragraph of prose ends the run.
   size_t end = lines.size();
+  bool found = false;  // furniture already seen in the run
   while (end > 0) {
     while (end > 0 && kind[end - 1] == Kind::kBlank) --end;
     if (end == 0) break;
@@ -97,6 +107,11 @@ std::vector<Span> FindFurniture(std::string_view text, const Furniture& f) {
     bool last_stops = false;
     for (size_t i = begin; i < end; ++i) {
       const std::string_view raw = Trim(text.substr(lines[i].begin, lines[i].end - lines[i].begin));
+      // A long paragraph is an appeal ("Please make a donation to help us...") only inside a run that
+      // already holds furniture after it, or when it is short enough to be one (30 words): a last news
+      // paragraph that mentions a donation in passing stays.
+      const int w = Words(raw);
+      if (w > 12 && (found || w <= 30) && !phrase[i]) phrase[i] = has_phrase(FoldForMatch(raw));
       furniture = furniture || phrase[i] || kind[i] == Kind::kFurniture;
       words += Words(raw);
       last_stops = EndsSentence(raw);
@@ -104,8 +119,11 @@ std::vector<Span> FindFurniture(std::string_view text, const Furniture& f) {
     const std::string_view whole = text.substr(lines[begin].begin, lines[end - 1].end - lines[begin].begin);
     const bool dateline = words <= 4 && HasYear(whole);
     if (!furniture && !dateline && !(words <= 4 && !last_stops)) break;  // prose
-    if (!dateline)
+    if (begin == 0) break;  // the whole text is never furniture
+    if (!dateline) {
       for (size_t i = begin; i < end; ++i) remove[i] = true;
+      found = found || furniture;
+    }
     end = begin;
   }
   std::vector<Span> out;
