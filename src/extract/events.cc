@@ -496,36 +496,33 @@ class EventsComponent final : public Component {
         }
         // Verb second with another phrase first: the subject follows the verb ("I går stormet demonstranter
         // ...", "Am Sonntag protestierten Tausende"), or stands inside a separable verb ("åpnet politiet ild").
-        if (order == Order::kV2 && before.empty()) {
+        // An actor inside the trigger's gap is its subject, in verb-first and verb-second clauses.
+        auto subject_inside = [&](const char* rule) {
           for (uint32_t u = m.begin + 1; u + 1 < m.end; ++u) {
             const int32_t a = sv.ActorAt(u);
             if (a < 0) continue;
             src = sv.Coordinated(a);
             tgt = (e.flags & internal::kTrigIntrans) ? std::vector<int32_t>{} : sv.ObjectAfter(m.end, true);
-            how = "verb second, subject inside the verb";
-            break;
+            how = rule;
+            return;
           }
-          if (src.empty()) {
-            auto after = sv.ObjectAfter(m.end, true);
-            if (!after.empty()) {
-              src = after;
-              const uint32_t end = doc.mentions[static_cast<size_t>(after.back())].end_token;
-              tgt = (e.flags & internal::kTrigIntrans) ? std::vector<int32_t>{} : sv.ObjectAfter(end, true);
-              how = "verb second, subject after the verb";
-            }
-          }
+        };
+        // The subject after the verb, and the object after the subject.
+        auto subject_after = [&](const char* rule) {
+          auto after = sv.ObjectAfter(m.end, true);
+          if (after.empty()) return;
+          src = after;
+          const uint32_t end = doc.mentions[static_cast<size_t>(after.back())].end_token;
+          tgt = (e.flags & internal::kTrigIntrans) ? std::vector<int32_t>{} : sv.ObjectAfter(end, true);
+          how = rule;
+        };
+        if (order == Order::kV2 && before.empty()) {
+          subject_inside("verb second, subject inside the verb");
+          if (src.empty()) subject_after("verb second, subject after the verb");
         }
         if (order == Order::kVso && m.end > m.begin + 2) {
-          // Verb first, subject inside the trigger's gap: "أطلقت قوات الأمن النار" (fired the security forces
-          // the fire).
-          for (uint32_t u = m.begin + 1; u + 1 < m.end; ++u) {
-            const int32_t a = sv.ActorAt(u);
-            if (a < 0) continue;
-            src = sv.Coordinated(a);
-            tgt = (e.flags & internal::kTrigIntrans) ? std::vector<int32_t>{} : sv.ObjectAfter(m.end, true);
-            how = "verb-subject-object, subject inside the trigger";
-            break;
-          }
+          // Verb first: "أطلقت قوات الأمن النار" (fired the security forces the fire).
+          subject_inside("verb-subject-object, subject inside the trigger");
         }
         if (src.empty() && m.begin > sv.begin() && (doc.tokens[m.begin - 1].flags & kTokPunct) &&
             (ev.type == EventType::kProtest || ev.type == EventType::kRequest || ev.type == EventType::kAccuse ||
@@ -539,16 +536,8 @@ class EventsComponent final : public Component {
             how = "speaker after the verb";
           }
         }
-        if (src.empty() && order == Order::kVso) {
-          // Verb first: "اعتقلت الشرطة 50 متظاهرا" (arrested the police 50 protesters).
-          auto after = sv.ObjectAfter(m.end, true);
-          if (!after.empty()) {
-            src = after;
-            const uint32_t end = doc.mentions[static_cast<size_t>(after.back())].end_token;
-            tgt = (e.flags & internal::kTrigIntrans) ? std::vector<int32_t>{} : sv.ObjectAfter(end, true);
-            how = "verb-subject-object";
-          }
-        }
+        // Verb first: "اعتقلت الشرطة 50 متظاهرا" (arrested the police 50 protesters).
+        if (src.empty() && order == Order::kVso) subject_after("verb-subject-object");
         if (tgt.empty() && !src.empty() && order == Order::kSov && !(e.flags & internal::kTrigIntrans)) {
           // Verb last: "die Polizei hat 50 Demonstranten festgenommen": the object stands between the
           // subject and the verb.

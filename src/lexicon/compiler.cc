@@ -1147,31 +1147,55 @@ bool EndsWithAny(std::string_view w, const std::vector<std::string>& endings, si
 }
 
 std::string LangGrammar::Set(const std::string& key, const std::string& value) {
-  auto list = [&] {
-    std::vector<std::string> out = Split(value, '|');
-    // Longest first, so that the first ending that fits is the one to strip.
-    std::stable_sort(out.begin(), out.end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
-    return out;
+  // Lists are `|`-separated, longest first, so that the first ending that fits is the one to strip.
+  static const std::map<std::string, std::vector<std::string> LangGrammar::*> kLists = {
+      {"suffixes", &LangGrammar::suffixes},
+      {"name_endings", &LangGrammar::name_endings},
+      {"name_prefixes", &LangGrammar::name_prefixes},
+      {"gerund", &LangGrammar::gerund},
+      {"participle", &LangGrammar::participle},
+      {"finite", &LangGrammar::finite},
+      {"imperative", &LangGrammar::imperative},
+      {"passive_endings", &LangGrammar::passive_endings},
+      {"agent_endings", &LangGrammar::agent_endings},
+      {"future", &LangGrammar::future},
+      {"conditional", &LangGrammar::conditional},
+      {"future_prefixes", &LangGrammar::future_prefixes},
+      {"and_prefixes", &LangGrammar::and_prefixes},
+      {"oblique_endings", &LangGrammar::oblique_endings},
+      {"negative_endings", &LangGrammar::negative_endings},
+      {"definite_prefixes", &LangGrammar::definite_prefixes},
   };
-  if (key == "suffixes")
-    suffixes = list();
-  else if (key == "agents") {
+  static const std::map<std::string, bool LangGrammar::*> kSwitches = {
+      {"postnominal_participles", &LangGrammar::postnominal_participles},
+      {"genitive_after", &LangGrammar::genitive_after},
+      {"nouns_capitalised", &LangGrammar::nouns_capitalised},
+      {"negation_after", &LangGrammar::negation_after},
+      {"postpositions", &LangGrammar::postpositions},
+  };
+  if (auto it = kLists.find(key); it != kLists.end()) {
+    std::vector<std::string> out = Split(value, '|');
+    std::stable_sort(out.begin(), out.end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+    this->*(it->second) = std::move(out);
+  } else if (auto sw = kSwitches.find(key); sw != kSwitches.end()) {
+    if (value != "yes" && value != "no") return "`" + key + "` is `yes` or `no`";
+    this->*(sw->second) = value == "yes";
+  } else if (key == "agents") {
     if (value != "stem" && value != "exact") return "`agents` is `stem` or `exact`";
     agents_by_stem = value == "stem";
-  } else if (key == "name_endings")
-    name_endings = list();
-  else if (key == "name_prefixes")
-    name_prefixes = list();
-  else if (key == "translit")
-    translit = value;
-  else if (key == "elision")
-    elision = Split(value, '|');
-  else if (key == "apostrophe") {
-    if (value != "split" && value != "keep") return "`apostrophe` is `split` or `keep`";
-    apostrophe_split = value == "split";
   } else if (key == "demonyms") {
     if (value != "lower" && value != "upper") return "`demonyms` is `lower` or `upper`";
     demonyms_lower = value == "lower";
+  } else if (key == "apostrophe") {
+    if (value != "split" && value != "keep") return "`apostrophe` is `split` or `keep`";
+    apostrophe_split = value == "split";
+  } else if (key == "translit") {
+    translit = value;
+  } else if (key == "elision") {
+    elision = Split(value, '|');
+  } else if (key == "max_gap") {
+    max_gap = std::atoi(value.c_str());
+    if (max_gap < 1 || max_gap > 12) return "`max_gap` is a number of tokens from 1 to 12";
   } else if (key == "order") {
     if (value == "v2")
       order = Order::kV2;
@@ -1183,51 +1207,9 @@ std::string LangGrammar::Set(const std::string& key, const std::string& value) {
       order = Order::kVso;
     else
       return "`order` is `svo`, `sov`, `vso` or `v2`";
-  } else if (key == "gerund")
-    gerund = list();
-  else if (key == "participle")
-    participle = list();
-  else if (key == "finite")
-    finite = list();
-  else if (key == "imperative")
-    imperative = list();
-  else if (key == "passive_endings")
-    passive_endings = list();
-  else if (key == "agent_endings")
-    agent_endings = list();
-  else if (key == "future")
-    future = list();
-  else if (key == "nouns_capitalised" || key == "negation_after") {
-    if (value != "yes" && value != "no") return "`" + key + "` is `yes` or `no`";
-    (key == "nouns_capitalised" ? nouns_capitalised : negation_after) = value == "yes";
-  } else if (key == "max_gap") {
-    max_gap = std::atoi(value.c_str());
-    if (max_gap < 1 || max_gap > 12) return "`max_gap` is a number of tokens from 1 to 12";
-  } else if (key == "postpositions") {
-    if (value != "yes" && value != "no") return "`postpositions` is `yes` or `no`";
-    postpositions = value == "yes";
-  } else if (key == "oblique_endings")
-    oblique_endings = list();
-  else if (key == "negative_endings")
-    negative_endings = list();
-  else if (key == "definite_prefixes")
-    definite_prefixes = list();
-  else if (key == "future_prefixes")
-    future_prefixes = list();
-  else if (key == "and_prefixes")
-    and_prefixes = list();
-  else if (key == "genitive_after") {
-    if (value != "yes" && value != "no") return "`genitive_after` is `yes` or `no`";
-    genitive_after = value == "yes";
-  }
-  else if (key == "conditional")
-    conditional = list();
-  else if (key == "postnominal_participles") {
-    if (value != "yes" && value != "no") return "`postnominal_participles` is `yes` or `no`";
-    postnominal_participles = value == "yes";
-  }
-  else
+  } else {
     return "unknown key `" + key + "` (see doc/lexicon-format.md)";
+  }
   return "";
 }
 
