@@ -93,25 +93,34 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
+bool EqualsLower(std::string_view a, std::string_view lower) {
+  if (a.size() != lower.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) != static_cast<unsigned char>(lower[i])) return false;
+  return true;
+}
+
 // True when a class, id or role marks the element as furniture ("share-bar", "comments", "related_posts").
+// Called for every element: no allocation.
 bool FurnitureElement(const GumboElement& e, const text::Furniture& f) {
-  const std::string role = Lower(Attr(e, "role"));
-  if (role == "navigation" || role == "complementary" || role == "banner" || role == "contentinfo" ||
-      role == "search" || role == "dialog")
-    return true;
-  if (Lower(Attr(e, "aria-hidden")) == "true") return true;
-  for (const char* name : {"class", "id"}) {
-    const std::string v = Lower(Attr(e, name));
-    size_t i = 0;
-    while (i < v.size()) {
-      size_t j = v.find_first_of(" \t\n-_", i);
-      if (j == std::string::npos) j = v.size();
-      if (j > i) {
-        const std::string_view w(v.data() + i, j - i);
-        for (const std::string& c : f.classes)
-          if (w == c) return true;
+  for (unsigned k = 0; k < e.attributes.length; ++k) {
+    const GumboAttribute* a = static_cast<const GumboAttribute*>(e.attributes.data[k]);
+    const std::string_view name(a->name), v(a->value);
+    if (name == "role") {
+      for (const char* r : {"navigation", "complementary", "banner", "contentinfo", "search", "dialog"})
+        if (EqualsLower(v, r)) return true;
+    } else if (name == "aria-hidden") {
+      if (EqualsLower(v, "true")) return true;
+    } else if (name == "class" || name == "id") {
+      size_t i = 0;
+      while (i < v.size()) {
+        size_t j = v.find_first_of(" \t\n-_", i);
+        if (j == std::string_view::npos) j = v.size();
+        if (j > i)
+          for (const std::string& c : f.classes)
+            if (EqualsLower(v.substr(i, j - i), c)) return true;
+        i = j + 1;
       }
-      i = j + 1;
     }
   }
   return false;
@@ -133,15 +142,20 @@ struct Block {
   bool in_main = false;
 };
 
-// Appends text with HTML whitespace collapsed to single spaces.
+// Appends text with HTML whitespace collapsed to single spaces (runs of other bytes are copied whole).
 void AppendCollapsed(std::string_view s, std::string* out) {
-  for (char c : s) {
-    const bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f';
-    if (space) {
+  auto space = [](char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f'; };
+  size_t i = 0;
+  while (i < s.size()) {
+    if (space(s[i])) {
       if (!out->empty() && out->back() != ' ' && out->back() != '\n') out->push_back(' ');
-    } else {
-      out->push_back(c);
+      while (i < s.size() && space(s[i])) ++i;
+      continue;
     }
+    size_t j = i;
+    while (j < s.size() && !space(s[j])) ++j;
+    out->append(s.data() + i, j - i);
+    i = j;
   }
 }
 
@@ -432,9 +446,9 @@ size_t NestingDepth(std::string_view html) {
     if (!std::isalpha(static_cast<unsigned char>(html[i + 1])) && html[i + 1] != '!') continue;
     size_t e = i + 1;
     while (e < html.size() && (std::isalnum(static_cast<unsigned char>(html[e])) || html[e] == '!' || html[e] == '-')) ++e;
-    const std::string name = Lower(html.substr(i + 1, e - i - 1));
+    const std::string_view name = html.substr(i + 1, e - i - 1);
     bool is_void = false;
-    for (const char* v : kVoid) is_void = is_void || name == v;
+    for (const char* v : kVoid) is_void = is_void || EqualsLower(name, v);
     const size_t close = html.find('>', e);
     if (is_void || (close != std::string_view::npos && close > 0 && html[close - 1] == '/')) continue;
     deepest = std::max(deepest, ++depth);
