@@ -1048,10 +1048,22 @@ std::string Serialize(const ModelData& m) {
   return std::move(w.out());
 }
 
+Result<std::unique_ptr<ModelData>> DeserializeInto(std::unique_ptr<ModelData> m, std::string_view bytes);
+
 Result<std::unique_ptr<ModelData>> Deserialize(std::string owned) {
   auto m = std::make_unique<ModelData>();
   m->raw = std::move(owned);
   const std::string_view bytes = m->raw;
+  return DeserializeInto(std::move(m), bytes);
+}
+
+Result<std::unique_ptr<ModelData>> Deserialize(std::string_view bytes, std::shared_ptr<const void> keep) {
+  auto m = std::make_unique<ModelData>();
+  m->mapping = std::move(keep);
+  return DeserializeInto(std::move(m), bytes);
+}
+
+Result<std::unique_ptr<ModelData>> DeserializeInto(std::unique_ptr<ModelData> m, std::string_view bytes) {
   if (bytes.size() < sizeof kModelMagic + 4 || std::memcmp(bytes.data(), kModelMagic, sizeof kModelMagic) != 0)
     return Status::Corrupt("not a Tocsin model file (wrong magic number): rebuild it with `tocsin model build`");
   Reader r(bytes.substr(sizeof kModelMagic));

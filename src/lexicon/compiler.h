@@ -19,5 +19,7 @@ Result<std::unique_ptr<ModelData>> CompileData(const std::string& data_dir, Mode
 std::string Serialize(const ModelData& m);
 // Takes the file's bytes: the model keeps them, and parses each language's block on first use.
 Result<std::unique_ptr<ModelData>> Deserialize(std::string bytes);
+// The same over bytes that `keep` keeps alive (a mapping of the file): nothing is copied.
+Result<std::unique_ptr<ModelData>> Deserialize(std::string_view bytes, std::shared_ptr<const void> keep);
 
 }  // namespace tocsin::internal

@@ -1,5 +1,10 @@
 #include "tocsin/model.h"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -48,7 +53,25 @@ Result<std::shared_ptr<const Model>> Model::Load(const std::string& path) {
   if (!in)
     return Status::NotFound("no model at `" + path + "`: build one with `tocsin model build data/ -o " + path +
                             "` or pass --model");
-  // One read straight into the buffer the model keeps.
+  // Mapped read-only: the languages a run never meets are never even copied.
+  {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    struct stat st {};
+    if (fd >= 0 && ::fstat(fd, &st) == 0 && st.st_size > 0) {
+      const size_t size = static_cast<size_t>(st.st_size);
+      void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+      ::close(fd);
+      if (p != MAP_FAILED) {
+        std::shared_ptr<const void> keep(p, [size](const void* q) { ::munmap(const_cast<void*>(q), size); });
+        auto data = internal::Deserialize(std::string_view(static_cast<const char*>(p), size), std::move(keep));
+        if (!data.ok()) return data.status().WithContext(path);
+        return std::shared_ptr<const Model>(new Model(std::move(data).value()));
+      }
+    } else if (fd >= 0) {
+      ::close(fd);
+    }
+  }
+  // Where mapping fails (a pipe, an odd file system): one read into the buffer the model keeps.
   std::error_code ec;
   const auto size = std::filesystem::file_size(path, ec);
   std::string bytes;

@@ -228,7 +228,10 @@ struct LangData {
 };
 
 struct ModelData {
-  std::string raw;                 // the model file's bytes, when read from one (LangData::packed points in)
+  // The model file's bytes, when read from one (LangData::packed points in): owned, or a read-only
+  // mapping of the file kept alive by `mapping`.
+  std::string raw;
+  std::shared_ptr<const void> mapping;
   std::vector<std::string> files;  // data files, relative to data/, for --explain
   std::vector<LangData> langs;
   std::vector<Country> countries;
