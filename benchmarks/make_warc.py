@@ -11,11 +11,17 @@ with open(warc_out, "wb") as w, open(jsonl_out, "w", encoding="utf-8") as j:
             rid = f"{rec['id']}-{r}"
             paras = [p for p in rec["text"].split("\n\n") if p.strip()] or [rec["text"]]
             body = "".join(f"<p>{html.escape(p)}</p>" for p in paras)
-            page = (f"<html><head><title>{html.escape(rid)}</title></head><body><nav><a href='/'>Home</a></nav>"
-                    f"<article>{body}</article><footer>All rights reserved</footer></body></html>").encode()
+            title = rec.get("title") or rid
+            published = rec.get("published") or "2024-06-01"
+            page = (f"<html><head><title>{html.escape(title)}</title>"
+                    f"<meta property='article:published_time' content='{published}'></head>"
+                    f"<body><nav><a href='/'>Home</a></nav><article><h1>{html.escape(title)}</h1>{body}</article>"
+                    f"<footer>All rights reserved</footer></body></html>").encode()
             http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" + page
             head = (f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: https://x.org/{rid}\r\n"
                     f"WARC-Date: 2024-06-01T10:00:00Z\r\nWARC-Record-ID: <urn:uuid:{uuid.uuid4()}>\r\n"
                     f"Content-Type: application/http; msgtype=response\r\nContent-Length: {len(http)}\r\n\r\n").encode()
             w.write(gzip.compress(head + http + b"\r\n\r\n", compresslevel=6))
-            j.write(json.dumps({"id": rid, "text": "\n\n".join(paras), "published": rec.get("published")}, ensure_ascii=False) + "\n")
+            # The same report as plain text: headline, paragraphs, date.
+            j.write(json.dumps({"id": rid, "text": "\n\n".join([title] + paras), "published": published},
+                               ensure_ascii=False) + "\n")
