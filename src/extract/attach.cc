@@ -202,7 +202,14 @@ class AttachComponent final : public Component {
         best = &d;
       }
     }
-    if (best) return best->date;
+    if (best) {
+      DateValue d = best->date;
+      // "Les syndicats manifesteront jeudi": a weekday of something still to come lies ahead.
+      const bool ahead = ev.modality == Modality::kPredicted || ev.modality == Modality::kPromised ||
+                         ev.modality == Modality::kThreatened || ev.modality == Modality::kRequested;
+      if (ahead && !best->ahead.empty()) d.value = best->ahead;
+      return d;
+    }
     if (inherited) {
       DateValue d = *inherited;
       d.basis = "inherited";

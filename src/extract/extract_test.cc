@@ -332,4 +332,15 @@ TEST(Regression, AmidGovernsAWholeList) {
 }
 
 }  // namespace
+// Regression (French and Portuguese writers' reports): the weekday of an event still to come lies ahead of
+// publication, that of an event that happened behind it.
+TEST(Regression, WeekdaysOfEventsToComeLieAhead) {
+  Doc d = CodeText("Unions will march in Almaty on Thursday. Police arrested 20 people on Thursday.", "2023-09-12");
+  ASSERT_EQ(d.events.size(), 2u);
+  for (const Event& e : d.events) {
+    ASSERT_TRUE(e.date);
+    EXPECT_EQ(e.date->value, e.modality == Modality::kPredicted ? "2023-09-14" : "2023-09-07") << e.trigger_text;
+  }
+}
+
 }  // namespace tocsin::testing

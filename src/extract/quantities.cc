@@ -238,6 +238,10 @@ void FindDates(const Doc& doc, Scratch& s, uint32_t si) {
       unsigned m2, d2;
       CivilFromDays(pub_days - back, &y, &m2, &d2);
       add(t, dend, FormatDate(y, m2, d2), "day", "relative-to-published");
+      if (back > 0) {
+        CivilFromDays(pub_days - back + 7, &y, &m2, &d2);
+        s.dates.back().ahead = FormatDate(y, m2, d2);
+      }
       t = dend - 1;
     } else if (d->mode == "relative") {
       // value: [+-]N followed by d, w, m or y

@@ -37,6 +37,9 @@ struct DateMention {
   uint32_t first_token = 0, end_token = 0;
   DateValue date;
   bool anchors = true;  // false for "now", "today": they date a report, not a happening
+  // A bare weekday names the last such day on or before publication; an event still to come ("will march
+  // on Thursday") is on the next one: its value here, or empty.
+  std::string ahead;
 };
 
 // A modality cue found in a sentence (from cues.tsv, or a trigger tagged cue=KIND).
