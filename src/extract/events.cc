@@ -439,8 +439,6 @@ class EventsComponent final : public Component {
           PassiveAgent(doc, sv, m, {}, &src, &how);
           if (!src.empty() && !tgt.empty() && std::find(tgt.begin(), tgt.end(), src.front()) != tgt.end())
             tgt = sv.SubjectBefore(doc.mentions[static_cast<size_t>(src.front())].first_token);
-          else if (src.empty())
-            PassiveAgent(doc, sv, m, tgt, &src, &how);
         }
         if (tgt.empty()) {
           // "Были задержаны 50 человек": the subject of a passive may follow it.
