@@ -140,7 +140,13 @@ class MatchComponent final : public Component {
       const internal::LangData* lang = i < s.sentence_lang.size() ? s.sentence_lang[i] : nullptr;
       if (!lang) continue;
       const Sentence& sent = doc.sentences[i];
-      TOCSIN_RETURN_IF_ERROR(TermIds(doc, s, *lang, sent.first_token, sent.first_token + sent.token_count));
+      // Term ids for the whole run of sentences in this language at once (a run is usually the document).
+      if (i == 0 || s.sentence_lang[i - 1] != lang) {
+        size_t j = i + 1;
+        while (j < doc.sentences.size() && s.sentence_lang[j] == lang) ++j;
+        const Sentence& last = doc.sentences[j - 1];
+        TOCSIN_RETURN_IF_ERROR(TermIds(doc, s, *lang, sent.first_token, last.first_token + last.token_count));
+      }
       local.clear();
       internal::MatchAll(*lang, doc.tokens, sent.first_token, sent.first_token + sent.token_count, &local);
       internal::SelectLongest(*lang, &local);

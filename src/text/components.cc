@@ -34,25 +34,29 @@ class CleanComponent final : public Component {
                               " (raise it with --max-doc-mb, or split the document)");
     const bool html = doc.input.format == "html";
     // Character set: as declared (HTTP header, feed, <meta>), else UTF-8, else detected (a Windows-1251 page
-    // saved without a charset is not binary).
+    // saved without a charset is not binary). The repair pass doubles as the UTF-8 check, so text that is
+    // UTF-8, nearly all of it, is read once.
     std::string charset = doc.input.charset;
     if (charset.empty() && html) charset = ingest::DeclaredCharset(raw);
+    const bool declared = !text::IsUtf8Name(charset);
     std::string converted;
     const std::string* bytes = &raw;
-    if (!text::IsUtf8Name(charset) || (!text::IsUtf8(raw) && raw.find('\0') == std::string::npos &&
-                                       text::LooksLegacy(raw))) {
-      std::string from = charset;
-      if (text::IsUtf8Name(from)) from = text::DetectLegacyCharset(raw);
+    if (declared && text::ConvertToUtf8(raw, charset, &converted).ok()) {
+      bytes = &converted;
+      doc.notes.push_back("converted from " + charset + " to UTF-8; offsets are in the converted text");
+    }
+    std::string repaired;
+    size_t bad = text::RepairUtf8(*bytes, &repaired);
+    if (bad && !declared && raw.find('\0') == std::string::npos && text::LooksLegacy(raw)) {
+      const std::string from = text::DetectLegacyCharset(raw);
       if (!from.empty() && text::ConvertToUtf8(raw, from, &converted).ok()) {
         bytes = &converted;
-        doc.notes.push_back("converted from " + from + (charset.empty() || text::IsUtf8Name(charset) ? " (detected)" : "") +
-                            " to UTF-8; offsets are in the converted text");
+        bad = text::RepairUtf8(converted, &repaired);
+        doc.notes.push_back("converted from " + from + " (detected) to UTF-8; offsets are in the converted text");
       }
     }
     if (text::LooksBinary(*bytes))
       return Status::InvalidArgument("binary data, not text (NUL bytes or mostly invalid UTF-8): skipped");
-    std::string repaired;
-    const size_t bad = text::RepairUtf8(*bytes, &repaired);
     if (bad)
       doc.errors.push_back("repaired " + std::to_string(bad) + " invalid UTF-8 sequence(s) (replaced by U+FFFD)");
     // The report without its page furniture (data/text/furniture.tsv); `removed` says what went.
