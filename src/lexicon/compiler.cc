@@ -343,21 +343,12 @@ Status CompileLanguage(const fs::path& dir, ModelData* m, ModelBuildReport* repo
       e.type = static_cast<uint8_t>(*t);
       if (r.fields.size() > 2) e.mode = r.fields[2];
       if (r.fields.size() > 3) {
+        static const std::map<std::string, uint16_t> kFlags = {
+            {"noun", kTrigNoun},         {"intrans", kTrigIntrans}, {"passive", kTrigPassive}, {"weak", kTrigWeak},
+            {"casualty", kTrigCasualty}, {"ignore", kTrigIgnore},   {"episode", kTrigEpisode}};
         for (const std::string& tag : Split(r.fields[3], ',')) {
-          if (tag == "noun")
-            e.flags |= kTrigNoun;
-          else if (tag == "intrans")
-            e.flags |= kTrigIntrans;
-          else if (tag == "passive")
-            e.flags |= kTrigPassive;
-          else if (tag == "weak")
-            e.flags |= kTrigWeak;
-          else if (tag == "casualty")
-            e.flags |= kTrigCasualty;
-          else if (tag == "ignore")
-            e.flags |= kTrigIgnore;
-          else if (tag == "episode")
-            e.flags |= kTrigEpisode;
+          if (auto flag = kFlags.find(tag); flag != kFlags.end())
+            e.flags |= flag->second;
           else if (tag.rfind("ctx=", 0) == 0)
             e.text += (e.text.empty() ? "" : ",") + tag.substr(4);
           else if (tag.rfind("target_after=", 0) == 0)
