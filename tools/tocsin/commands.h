@@ -31,6 +31,21 @@ struct CodeArgs {
 };
 
 int Code(const CodeArgs& args, const std::string& exe_dir);
+
+// --data DIR compiles in memory; --model FILE loads; else the default places (Model::DefaultPaths).
+Result<std::shared_ptr<const Model>> FindModel(const std::string& model, const std::string& data,
+                                               const std::string& exe_dir);
+
+struct LookupArgs {
+  std::string name;                  // "Osh", "Otunbayeva"
+  std::vector<std::string> context;  // --context KGZ,UZB: countries the text names
+  std::string date;                  // --date: the day offices and relative words refer to
+  std::string lang;                  // --lang: read the name as this language (default: identified)
+  std::string model, data;
+  int limit = 10;
+};
+int Geo(std::shared_ptr<const Model> model, const LookupArgs& args);
+int Actor(std::shared_ptr<const Model> model, const LookupArgs& args);
 int Eval(const std::string& gold, const std::string& system, bool as_json);
 int ModelBuild(const std::string& data_dir, const std::string& out, const ModelBuildOptions& options);
 

