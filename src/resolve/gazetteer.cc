@@ -227,6 +227,7 @@ Result<std::unique_ptr<Gazetteer>> Gazetteer::Build(const GazetteerSources& src,
   };
   std::vector<ContinentRow> continents;
   std::unordered_map<std::string, std::vector<std::string>> extra_region_names;  // code -> names
+  std::vector<std::string> skip;  // keys never filed: words that name regions only in a longer phrase
   auto read_rows = [&](const std::string& file, auto&& on_row) {
     std::ifstream in(fs::path(src.recipe_dir) / file);
     if (!in) return false;
@@ -245,6 +246,10 @@ Result<std::unique_ptr<Gazetteer>> Gazetteer::Build(const GazetteerSources& src,
       if (f.size() >= 3 && f[0] == "affix") {
         (f[1] == "prefix" ? affixes.prefixes : affixes.suffixes).push_back(GeoKey(f[2]));
         return f[1] == "prefix" || f[1] == "suffix";
+      }
+      if (f.size() >= 2 && f[0] == "skip") {
+        for (const std::string& n : SplitOn(f[1], '|')) skip.push_back(GeoKey(n));
+        return true;
       }
       if (f.size() >= 5 && f[0] == "continent") {
         ContinentRow c;
@@ -459,7 +464,10 @@ Result<std::unique_ptr<Gazetteer>> Gazetteer::Build(const GazetteerSources& src,
   }
 
   // The name index: keys in a trie, places of a key most populous first.
-  std::erase_if(names, [](const auto& n) { return n.first.empty(); });
+  std::sort(skip.begin(), skip.end());
+  std::erase_if(names, [&](const auto& n) {
+    return n.first.empty() || std::binary_search(skip.begin(), skip.end(), n.first);
+  });
   std::sort(names.begin(), names.end());
   names.erase(std::unique(names.begin(), names.end()), names.end());
   marisa::Keyset keyset;

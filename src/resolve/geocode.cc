@@ -27,8 +27,8 @@ constexpr double kContainer = 10.0;      // "Paris, Texas": written right after 
 constexpr double kRegionNamed = 3.0;     // the place's region is named elsewhere in the document
 constexpr double kNear = 2.0;            // another place chosen in the document is within kNearKm
 constexpr double kNearKm = 250.0;
-constexpr double kOtherName = -1.5;     // filed under one of its alternate names, not its own
-constexpr double kCapital = 2.0, kSeat1 = 1.0, kSeat2 = 0.5, kContinent = 6.0, kSection = -1.0;
+constexpr double kOtherName = -3.0;     // filed under one of its alternate names, not its own
+constexpr double kCapital = 2.0, kSeat1 = 1.0, kSeat2 = 0.5, kRegion = 1.5, kContinent = 6.0, kSection = -1.0;
 }  // namespace config
 
 double Km(float lat1, float lon1, float lat2, float lon2) {
@@ -49,6 +49,8 @@ const char* FeatureWhy(GeoFeature f) {
       return "a district seat";
     case GeoFeature::kContinent:
       return "a continent";
+    case GeoFeature::kRegion:
+      return "a first-level region";
     case GeoFeature::kSection:
       return "a part of a city";
     default:
@@ -66,6 +68,8 @@ double FeatureBonus(GeoFeature f) {
       return config::kSeat2;
     case GeoFeature::kContinent:
       return config::kContinent;
+    case GeoFeature::kRegion:
+      return config::kRegion;
     case GeoFeature::kSection:
       return config::kSection;
     default:
@@ -142,6 +146,22 @@ void FindGazetteerNames(const Doc& doc, Scratch& s, uint32_t si, std::vector<uin
       }
     if (!caseless && words >= 3 && caps * 10 >= words * 7) return;
   }
+  // A word of the language rather than a name: a stopword, a lexicon word (not a name's), or a word the
+  // document also writes in lower case.
+  auto common_word = [&](uint32_t t) {
+    const Token& tok = doc.tokens[t];
+    const std::string_view f = doc.folded_of(tok);
+    return lang->stopword_set.count(f) || s.lower_words.count(f) ||
+           ((tok.stem_id || tok.exact_id) && !lang->name_terms.count(tok.exact_id));
+  };
+  auto episode_at = [&](uint32_t t) {
+    for (uint32_t k = s.sentence_matches[si]; k < s.sentence_matches[si + 1]; ++k) {
+      const internal::Match& m = s.matches[k];
+      if (m.begin == t && s.entry(m).kind == internal::EntryKind::kTrigger && (s.entry(m).flags & internal::kTrigEpisode))
+        return true;
+    }
+    return false;
+  };
   std::string key;
   std::vector<std::pair<uint32_t, uint32_t>> ends;  // (key length, token end) after each word
   std::vector<std::pair<uint32_t, uint32_t>> hits;
@@ -231,22 +251,29 @@ void FindGazetteerNames(const Doc& doc, Scratch& s, uint32_t si, std::vector<uin
     {
       for (size_t k = 0; k < places.size() && k < 4 && !big; ++k) {
         const GeoPlace& p = g->place(Gazetteer::Row(places[k]));
-        big = (p.population >= config::kBigPlace || p.feature == GeoFeature::kRegion ||
-               p.feature == GeoFeature::kContinent || p.feature == GeoFeature::kCapital) &&
+        big = (p.population >= config::kBigPlace || p.feature == GeoFeature::kContinent ||
+               p.feature == GeoFeature::kCapital) &&
               Gazetteer::Primary(places[k]);
       }
     }
     // After a sentence's first word that is a common word ("Overall Edmonton"), not a first name ("Paul Murphy").
     const bool after_start = (t == b + 1 || (t == b + 2 && (doc.tokens[b].flags & kTokPunct))) &&
-                             (s.lower_words.count(doc.folded_of(doc.tokens[t - 1])) ||
-                              lang->stopword_set.count(doc.folded_of(doc.tokens[t - 1])) ||
-                              doc.tokens[t - 1].stem_id || doc.tokens[t - 1].exact_id);
+                             (lang->stopword_set.count(doc.folded_of(doc.tokens[t - 1])) ||
+                              s.lower_words.count(doc.folded_of(doc.tokens[t - 1])));
     if (!caseless && !at_start && !after_start && cap(t - 1) && !cov(t - 1) && s.fn[t - 1] == Fn::kNone) continue;
     // ... unless the place is large enough to lend its name ("Edmonton Journal", "Queensland Police").
-    // A word the lexicons know after it makes it a modifier of a name ("Orange Revolution").
-    if (!caseless && end < e && cap(end) && !cov(end) && s.fn[end] == Fn::kNone &&
-        (!big || doc.tokens[end].stem_id || doc.tokens[end].exact_id))
-      continue;
+    if (!caseless && !big && end < e && cap(end) && !cov(end) && s.fn[end] == Fn::kNone) continue;
+    // A name before a word that names a whole episode is the episode's name ("Orange Revolution", "Tulip
+    // Revolution"), not where it happened.
+    if (end < e && episode_at(end)) continue;
+    // A one-word name in quotation marks is a label ("not another ‘Orange’ revolution").
+    if (t > b && end < e) {
+      const std::string_view before = doc.folded_of(doc.tokens[t - 1]), after = doc.folded_of(doc.tokens[end]);
+      auto quote = [](std::string_view q) {
+        return q == "'" || q == "\"" || q == "\u2018" || q == "\u201c" || q == "\u201d" || q == "\u00ab" || q == "\u00bb";
+      };
+      if (quote(before) && quote(after)) continue;
+    }
     int name_words = 0;
     for (uint32_t u = t; u < end; ++u) name_words += word(u);
     const Token& first = doc.tokens[t];
@@ -254,8 +281,7 @@ void FindGazetteerNames(const Doc& doc, Scratch& s, uint32_t si, std::vector<uin
     if (name_words == 1 && (first.flags & kTokAllUpper) && folded.size() <= 4 && !dot_end &&
         std::all_of(folded.begin(), folded.end(), [](char ch) { return ch >= 'a' && ch <= 'z'; }))
       continue;
-    const bool common = name_words == 1 && (lang->stopword_set.count(folded) || s.lower_words.count(folded) ||
-                                            ((first.stem_id || first.exact_id) && !lang->name_terms.count(first.exact_id)));
+    const bool common = name_words == 1 && common_word(t);
     const bool locative = t > b && (s.fn[t - 1] == Fn::kLoc || s.fn[t - 1] == Fn::kFrom);
     if (common && !locative) continue;
     const bool needs_evidence = common || at_start || (nouns_capitalised && name_words == 1) || caseless;
@@ -277,28 +303,35 @@ void FindGazetteerNames(const Doc& doc, Scratch& s, uint32_t si, std::vector<uin
   }
 }
 
-void ChooseGazetteerPlaces(Doc& doc, const Scratch& s) {
+void ChooseGazetteerPlaces(Doc& doc, Scratch& s) {
   const internal::ModelData& model = *s.model;
   const Gazetteer* g = model.gazetteer.get();
   if (!g) return;
+  // The document's mentions, then the places merged into actors ("London hospital"): both are context, and
+  // both may need choosing.
+  std::vector<Mention*> all;
+  all.reserve(doc.mentions.size() + s.absorbed_places.size());
+  for (Mention& m : doc.mentions) all.push_back(&m);
+  for (Mention& m : s.absorbed_places) all.push_back(&m);
+  const size_t in_doc = doc.mentions.size();
   std::vector<size_t> todo;
   // A capital the lexicon knows is also weighed against the other places of its name: "London, Ontario".
-  std::vector<uint8_t> capital(doc.mentions.size(), 0);
-  for (size_t i = 0; i < doc.mentions.size(); ++i) {
-    Mention& m = doc.mentions[i];
+  std::vector<uint8_t> capital(all.size(), 0);
+  for (size_t i = 0; i < all.size(); ++i) {
+    Mention& m = *all[i];
     if (m.kind == MentionKind::kCapital && m.geo == -1 && !m.actor.text.empty()) {
       const auto id = g->KeyOf(internal::GeoKey(m.actor.text));
       if (!id || g->Postings(*id).size() < 2) continue;
       m.geo = -2 - static_cast<int32_t>(*id);
       capital[i] = 1;
     }
-    if (doc.mentions[i].geo < -1) todo.push_back(i);
+    if (m.geo < -1) todo.push_back(i);
   }
   if (todo.empty()) return;
   // Surnames of people the document names in full ("Michael Steele" ... "Steele said") are not places.
   std::unordered_set<std::string_view> surnames;
-  for (const Mention& m : doc.mentions)
-    if ((m.kind == MentionKind::kName && m.end_token - m.first_token >= 2 &&
+  for (const Mention* pm : all)
+    if (const Mention& m = *pm; (m.kind == MentionKind::kName && m.end_token - m.first_token >= 2 &&
          m.first_token > doc.sentences[m.sentence].first_token + 1) ||
         m.kind == MentionKind::kPerson)
       surnames.insert(doc.folded_of(doc.tokens[m.end_token - 1]));
@@ -307,8 +340,8 @@ void ChooseGazetteerPlaces(Doc& doc, const Scratch& s) {
     auto it = model.country_index.find(iso3);
     return it == model.country_index.end() ? internal::kNoIndex16 : static_cast<uint16_t>(it->second);
   };
-  for (size_t i = 0; i < doc.mentions.size(); ++i) {
-    const Mention& m = doc.mentions[i];
+  for (size_t i = 0; i < all.size(); ++i) {
+    const Mention& m = *all[i];
     if ((m.geo != -1 && !capital[i]) || m.actor.country.empty()) continue;
     if (m.kind == MentionKind::kCountry || m.kind == MentionKind::kDemonym || m.kind == MentionKind::kCapital ||
         m.kind == MentionKind::kSeat || m.kind == MentionKind::kPlace || m.kind == MentionKind::kPerson)
@@ -316,8 +349,8 @@ void ChooseGazetteerPlaces(Doc& doc, const Scratch& s) {
   }
   c.focus = country_index(doc.focus_country);
   // "X, Y": what Y may be (a country, or the regions filed under its name), for each mention.
-  std::vector<std::vector<uint32_t>> containers(doc.mentions.size());
-  for (size_t i = 0; i + 1 < doc.mentions.size(); ++i) {
+  std::vector<std::vector<uint32_t>> containers(all.size());
+  for (size_t i = 0; i + 1 < in_doc; ++i) {
     const Mention& m = doc.mentions[i];
     const Mention& n = doc.mentions[i + 1];
     if (m.geo >= -1 || n.sentence != m.sentence || n.first_token != m.end_token + 1 ||
@@ -332,8 +365,8 @@ void ChooseGazetteerPlaces(Doc& doc, const Scratch& s) {
           containers[i].push_back(g->place(Gazetteer::Row(p)).admin1);
     }
   }
-  std::vector<int64_t> chosen(doc.mentions.size(), -1);
-  std::vector<double> best_score(doc.mentions.size(), 0);
+  std::vector<int64_t> chosen(all.size(), -1);
+  std::vector<double> best_score(all.size(), 0);
   for (int pass = 0; pass < 2; ++pass) {
     if (pass == 1) {
       for (size_t i : todo)
@@ -345,7 +378,7 @@ void ChooseGazetteerPlaces(Doc& doc, const Scratch& s) {
     }
     uint32_t point = 0;
     for (size_t i : todo) {
-      const Mention& m = doc.mentions[i];
+      const Mention& m = *all[i];
       const auto places = g->Postings(static_cast<uint32_t>(-2 - m.geo));
       // The point this mention itself added on pass 1 is not evidence for it.
       uint32_t self = UINT32_MAX;
@@ -368,7 +401,7 @@ void ChooseGazetteerPlaces(Doc& doc, const Scratch& s) {
     }
   }
   for (size_t i : todo) {
-    Mention& m = doc.mentions[i];
+    Mention& m = *all[i];
     if (capital[i]) {
       // The capital stays (an actor: "London said") unless a place of another country wins.
       const bool other = chosen[i] >= 0 && best_score[i] >= config::kBar &&

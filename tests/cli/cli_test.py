@@ -393,7 +393,8 @@ class Models(CliTest):
 
     def test_model_build_codes_the_same_as_the_default(self):
         out = self.path("x.model")
-        run = self.tocsin("model", "build", os.path.join(SOURCE_DIR, "data"), "-o", out)
+        # Compiling the GeoNames gazetteer takes seconds, and a minute or more under ASan.
+        run = self.tocsin("model", "build", os.path.join(SOURCE_DIR, "data"), "-o", out, timeout=600)
         self.assertExit(run, 0, "model build from the source data/")
         self.assertTrue(os.path.isfile(out) and os.path.getsize(out) > 0, f"no model written\n{run.describe()}")
         self.assertFalse(os.path.exists(out + ".tmp"), "model build left its temporary file behind")
