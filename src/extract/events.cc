@@ -373,6 +373,12 @@ class EventsComponent final : public Component {
         if (alone && open > sv.begin() + 1 && sv.word(open - 1) == ":") {
           src = sv.SubjectBefore(open - 1);
           if (!src.empty()) how = "noun after a colon: the clause's subject";
+          // ... and whom the clause was against ("their weapon against the government").
+          for (uint32_t t = sv.begin(); t + 1 < open - 1 && tgt.empty(); ++t)
+            if (sv.fn(t) == Fn::kAgainst) {
+              tgt = sv.AfterPreposition(t, Fn::kAgainst, 1);
+              if (!tgt.empty()) how += "; its target after against";
+            }
         }
       }
       // A nominal trigger is an event only when the text anchors it: its own participants, a place

@@ -134,6 +134,21 @@ class MergeComponent final : public Component {
         a.via = "implicit: the protesters of the place";
         ev.source.push_back(std::move(a));
       }
+      // Forces a foreign actor sends with no destination written ("sending paratroopers to crush the
+      // uprising") are sent where the event is: that country is the target, as implicit as its place.
+      if (ev.type == EventType::kMobilize && ev.target.empty() && !ev.source.empty() && ev.place &&
+          !ev.place->country.empty() &&
+          std::all_of(ev.source.begin(), ev.source.end(), [&](const Actor& a) {
+            return !a.country.empty() && a.country != ev.place->country && s.model->CountryOf(a.country);
+          })) {
+        if (const internal::Country* c = s.model->CountryOf(ev.place->country)) {
+          Actor a;
+          a.name = c->name;
+          a.country = c->iso3;
+          a.via = "implicit: the country foreign forces are sent to";
+          ev.target.push_back(std::move(a));
+        }
+      }
     }
     for (size_t i = 0; i < kept.size(); ++i) {
       kept[i].id = doc.input.id + "#" + std::to_string(i + 1);
