@@ -81,7 +81,7 @@ class EntitiesComponent final : public Component {
     Scratch::IndexBySentence(s.quantities, doc.sentences.size(), &s.sentence_quantities);
     FocusCountry(doc, s);
     resolve::ChooseGazetteerPlaces(doc, s);
-    if (doc.focus_country.empty()) FocusCountry(doc, s);  // a report that names only cities
+    FocusCountry(doc, s);  // again: places now have countries, and a capital may have been another city
     ResolvePlaceWords(doc, s);
     resolve::ResolveCoreference(doc);
     DefaultCountries(doc);

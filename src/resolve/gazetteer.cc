@@ -24,6 +24,7 @@ struct Gazetteer::Owned {
   std::vector<GeoRegion> regions;
   std::vector<uint32_t> offsets, postings;
   std::string pool;
+  std::string qualifiers;
 };
 
 Gazetteer::Gazetteer() = default;
@@ -506,6 +507,12 @@ Result<std::unique_ptr<Gazetteer>> Gazetteer::Build(const GazetteerSources& src,
   g->offsets_ = o.offsets;
   g->postings_ = o.postings;
   g->pool_ = o.pool;
+  for (const std::string& k : skip) {
+    o.qualifiers += k;
+    o.qualifiers.push_back('\n');
+  }
+  g->qualifier_list_ = o.qualifiers;
+  for (const std::string& k : skip) g->qualifiers_.insert(k);
   return g;
 }
 
@@ -525,6 +532,7 @@ void Gazetteer::Serialize(std::string* out) const {
   marisa::write(trie, trie_);
   const std::string t = trie.str();
   append_span(std::span<const char>(t.data(), t.size()));
+  append_span(std::span<const char>(qualifier_list_.data(), qualifier_list_.size()));
 }
 
 Result<std::unique_ptr<Gazetteer>> Gazetteer::Map(std::string_view bytes) {
@@ -544,15 +552,23 @@ Result<std::unique_ptr<Gazetteer>> Gazetteer::Map(std::string_view bytes) {
     *span = std::span<const T>(reinterpret_cast<const T*>(bytes.data() + at), static_cast<size_t>(n));
     at += static_cast<size_t>(n) * sizeof(T);
   };
-  std::span<const char> pool, trie;
+  std::span<const char> pool, trie, qualifiers;
   next(&g->places_);
   next(&g->regions_);
   next(&g->offsets_);
   next(&g->postings_);
   next(&pool);
   next(&trie);
+  next(&qualifiers);
   if (!ok) return Status::Corrupt("model file's gazetteer is damaged: rebuild the model");
   g->pool_ = std::string_view(pool.data(), pool.size());
+  g->qualifier_list_ = std::string_view(qualifiers.data(), qualifiers.size());
+  for (size_t at = 0; at < g->qualifier_list_.size();) {
+    const size_t nl = g->qualifier_list_.find('\n', at);
+    if (nl == std::string_view::npos) break;
+    g->qualifiers_.emplace(g->qualifier_list_.substr(at, nl - at));
+    at = nl + 1;
+  }
   if (!g->pool_.empty() && g->pool_.back() != '\0') return Status::Corrupt("model file's gazetteer is damaged");
   for (uint32_t p : g->postings_)
     if (Row(p) >= g->places_.size()) return Status::Corrupt("model file's gazetteer is damaged (posting out of range)");

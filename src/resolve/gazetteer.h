@@ -16,6 +16,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "tocsin/status.h"
@@ -110,6 +111,9 @@ class Gazetteer {
   void Prefixes(std::string_view text, std::vector<std::pair<uint32_t, uint32_t>>* out) const;
   std::span<const uint32_t> Postings(uint32_t key_id) const;
   std::string KeyText(uint32_t key_id) const;  // the key itself
+  // A word that names no place alone but qualifies one ("North", "Central": gazetteer.tsv `skip`), as a
+  // GeoKey: "North Queensland" is still Queensland.
+  bool IsQualifier(std::string_view key) const { return qualifiers_.count(std::string(key)) != 0; }
 
  private:
   marisa::Trie trie_;
@@ -118,6 +122,8 @@ class Gazetteer {
   std::span<const uint32_t> offsets_;   // key id -> first posting; one more than keys
   std::span<const uint32_t> postings_;  // place rows
   std::string_view pool_;
+  std::string_view qualifier_list_;  // "north\ncentral\n..."
+  std::unordered_set<std::string> qualifiers_;
   // When built (not mapped), the storage behind the spans.
   struct Owned;
   std::unique_ptr<Owned> owned_;

@@ -25,7 +25,8 @@ constexpr int kCountryMentions = 5;
 constexpr double kFocus = 1.5;           // ... and it is the document's focus country
 constexpr double kContainer = 10.0;      // "Paris, Texas": written right after it
 constexpr double kRegionNamed = 3.0;     // the place's region is named elsewhere in the document
-constexpr double kNear = 2.0;            // another place chosen in the document is within kNearKm
+constexpr double kNear = 1.5;            // for each other place chosen in the document within kNearKm,
+constexpr int kNearMost = 3;             // ... counting up to this many
 constexpr double kNearKm = 250.0;
 constexpr double kOtherName = -3.0;     // filed under one of its alternate names, not its own
 constexpr double kCapital = 2.0, kSeat1 = 1.0, kSeat2 = 0.5, kRegion = 1.5, kContinent = 6.0, kSection = -1.0;
@@ -82,10 +83,14 @@ struct Context {
   std::unordered_map<uint16_t, int> countries;  // country index -> mentions
   uint16_t focus = internal::kNoIndex16;
   std::unordered_set<uint16_t> regions;          // admin1 of places chosen (pass 2)
-  std::vector<std::pair<float, float>> points;   // places chosen (pass 2)
+  struct Point {
+    float lat, lon;
+    uint32_t key;  // the name it was chosen for: namesakes are not each other's evidence
+  };
+  std::vector<Point> points;  // places chosen (pass 2)
 };
 
-double Score(const GeoPlace& p, const Context& c, const std::vector<uint32_t>& containers, uint32_t self_point,
+double Score(const GeoPlace& p, const Context& c, const std::vector<uint32_t>& containers, uint32_t self_key,
              std::vector<std::string>* why) {
   double s = std::log10(static_cast<double>(p.population) + 1);
   if (why) why->push_back("population " + std::to_string(p.population));
@@ -111,12 +116,13 @@ double Score(const GeoPlace& p, const Context& c, const std::vector<uint32_t>& c
     s += config::kRegionNamed;
     if (why) why->push_back("its region is named in the document");
   }
-  for (size_t i = 0; i < c.points.size(); ++i)
-    if (i != self_point && Km(p.lat, p.lon, c.points[i].first, c.points[i].second) < config::kNearKm) {
-      s += config::kNear;
-      if (why) why->push_back("near another place of the document");
-      break;
-    }
+  int near = 0;
+  for (size_t i = 0; i < c.points.size() && near < config::kNearMost; ++i)
+    if (c.points[i].key != self_key && Km(p.lat, p.lon, c.points[i].lat, c.points[i].lon) < config::kNearKm) ++near;
+  if (near) {
+    s += config::kNear * near;
+    if (why) why->push_back("near " + std::to_string(near) + " other place(s) of the document");
+  }
   return s;
 }
 
@@ -260,7 +266,15 @@ void FindGazetteerNames(const Doc& doc, Scratch& s, uint32_t si, std::vector<uin
     const bool after_start = (t == b + 1 || (t == b + 2 && (doc.tokens[b].flags & kTokPunct))) &&
                              (lang->stopword_set.count(doc.folded_of(doc.tokens[t - 1])) ||
                               s.lower_words.count(doc.folded_of(doc.tokens[t - 1])));
-    if (!caseless && !at_start && !after_start && cap(t - 1) && !cov(t - 1) && s.fn[t - 1] == Fn::kNone) continue;
+    // ... but a qualifier is not a name ("North Queensland", "Western Australia").
+    auto qualifier = [&](uint32_t u) {
+      std::string k;
+      internal::AppendGeoKey(doc.folded_of(doc.tokens[u]), &k);
+      return g->IsQualifier(k);
+    };
+    if (!caseless && !at_start && !after_start && cap(t - 1) && !cov(t - 1) && s.fn[t - 1] == Fn::kNone &&
+        !qualifier(t - 1))
+      continue;
     // ... unless the place is large enough to lend its name ("Edmonton Journal", "Queensland Police").
     if (!caseless && !big && end < e && cap(end) && !cov(end) && s.fn[end] == Fn::kNone) continue;
     // A name before a word that names a whole episode is the episode's name ("Orange Revolution", "Tulip
@@ -315,11 +329,13 @@ void ChooseGazetteerPlaces(Doc& doc, Scratch& s) {
   for (Mention& m : s.absorbed_places) all.push_back(&m);
   const size_t in_doc = doc.mentions.size();
   std::vector<size_t> todo;
-  // A capital the lexicon knows is also weighed against the other places of its name: "London, Ontario".
+  // A capital or place the lexicon knows is also weighed against the other places of its name: "London,
+  // Ontario", "Glasgow, Ky.".
   std::vector<uint8_t> capital(all.size(), 0);
   for (size_t i = 0; i < all.size(); ++i) {
     Mention& m = *all[i];
-    if (m.kind == MentionKind::kCapital && m.geo == -1 && !m.actor.text.empty()) {
+    if ((m.kind == MentionKind::kCapital || (m.kind == MentionKind::kPlace && m.place >= 0)) && m.geo == -1 &&
+        !m.actor.text.empty()) {
       const auto id = g->KeyOf(internal::GeoKey(m.actor.text));
       if (!id || g->Postings(*id).size() < 2) continue;
       m.geo = -2 - static_cast<int32_t>(*id);
@@ -342,18 +358,30 @@ void ChooseGazetteerPlaces(Doc& doc, Scratch& s) {
   };
   for (size_t i = 0; i < all.size(); ++i) {
     const Mention& m = *all[i];
-    if ((m.geo != -1 && !capital[i]) || m.actor.country.empty()) continue;
+    // A capital still to be weighed is no evidence for its own country ("a London rally" in Ontario).
+    if (m.geo != -1 || m.actor.country.empty()) continue;
     if (m.kind == MentionKind::kCountry || m.kind == MentionKind::kDemonym || m.kind == MentionKind::kCapital ||
         m.kind == MentionKind::kSeat || m.kind == MentionKind::kPlace || m.kind == MentionKind::kPerson)
       if (const uint16_t ci = country_index(m.actor.country); ci != internal::kNoIndex16) ++c.countries[ci];
   }
+  // The focus: the country named most often, not counting capitals still to be weighed ("a London
+  // rally" three times in a report about Ontario); the document's focus when nothing else is named.
   c.focus = country_index(doc.focus_country);
-  // "X, Y": what Y may be (a country, or the regions filed under its name), for each mention.
+  {
+    int most = 0;
+    for (const auto& [ci, n] : c.countries)
+      if (n > most || (n == most && ci == c.focus)) {
+        most = n;
+        c.focus = ci;
+      }
+  }
+  // "X, Y": what Y may be (a country, or the regions filed under its name), for each mention. Tokens, not
+  // sentences, must be adjacent: "GLASGOW, Ky." may end a sentence at the abbreviation's dot.
   std::vector<std::vector<uint32_t>> containers(all.size());
   for (size_t i = 0; i + 1 < in_doc; ++i) {
     const Mention& m = doc.mentions[i];
     const Mention& n = doc.mentions[i + 1];
-    if (m.geo >= -1 || n.sentence != m.sentence || n.first_token != m.end_token + 1 ||
+    if (m.geo >= -1 || n.first_token != m.end_token + 1 ||
         doc.folded_of(doc.tokens[m.end_token]) != ",")
       continue;
     if (n.kind == MentionKind::kCountry) {
@@ -373,18 +401,14 @@ void ChooseGazetteerPlaces(Doc& doc, Scratch& s) {
         if (chosen[i] >= 0 && best_score[i] >= config::kBar) {
           const GeoPlace& p = g->place(static_cast<uint32_t>(chosen[i]));
           if (p.feature == GeoFeature::kRegion) c.regions.insert(p.admin1);
-          if (p.feature != GeoFeature::kContinent) c.points.emplace_back(p.lat, p.lon);
+          if (p.feature != GeoFeature::kContinent)
+            c.points.push_back({p.lat, p.lon, static_cast<uint32_t>(-2 - all[i]->geo)});
         }
     }
-    uint32_t point = 0;
     for (size_t i : todo) {
       const Mention& m = *all[i];
-      const auto places = g->Postings(static_cast<uint32_t>(-2 - m.geo));
-      // The point this mention itself added on pass 1 is not evidence for it.
-      uint32_t self = UINT32_MAX;
-      if (pass == 1 && chosen[i] >= 0 && best_score[i] >= config::kBar &&
-          g->place(static_cast<uint32_t>(chosen[i])).feature != GeoFeature::kContinent)
-        self = point++;
+      const uint32_t self = static_cast<uint32_t>(-2 - m.geo);  // its own and its namesakes' points do not count
+      const auto places = g->Postings(self);
       double best = -1e9;
       int64_t pick = -1;
       for (size_t k = 0; k < places.size() && k < config::kMaxCandidates; ++k) {
@@ -412,6 +436,7 @@ void ChooseGazetteerPlaces(Doc& doc, Scratch& s) {
         continue;
       }
       m.kind = MentionKind::kPlace;
+      m.place = -1;
       m.actor.sector.clear();
     }
     const bool surname = m.end_token - m.first_token == 1 && surnames.count(doc.folded_of(doc.tokens[m.first_token]));
