@@ -69,6 +69,40 @@ TEST(Geo, PeopleAndAcronymsAreNotPlaces) {
   EXPECT_TRUE(p.empty()) << ::testing::PrintToString(p);
 }
 
+TEST(Geo, OneNameOnePlacePerDocument) {
+  if (!HasGazetteer()) GTEST_SKIP() << "model built without GeoNames";
+  // Regression: the dateline "LONDON, Ky." was Kentucky's London and the later "London" England's.
+  const auto p = Places("LONDON, Ky. -- A driver died on Monday. Police in London said the road was icy.");
+  EXPECT_EQ(std::count(p.begin(), p.end(), "London/USA/city"), 2) << ::testing::PrintToString(p);
+}
+
+TEST(Geo, RegionNamesAroundCountryNames) {
+  if (!HasGazetteer()) GTEST_SKIP() << "model built without GeoNames";
+  // "Western Australia" is a region, not the country after a stray word; England is a region of the
+  // United Kingdom as a place.
+  const auto p = Places("Fires burn in Western Australia and far North Queensland. Riots spread in England.");
+  EXPECT_TRUE(Has(p, "Western Australia/AUS/region")) << ::testing::PrintToString(p);
+  EXPECT_TRUE(Has(p, "Queensland/AUS/region")) << ::testing::PrintToString(p);
+  EXPECT_TRUE(Has(p, "England/GBR/region")) << ::testing::PrintToString(p);
+}
+
+TEST(Geo, ThePublishersDomainIsEvidence) {
+  if (!HasGazetteer()) GTEST_SKIP() << "model built without GeoNames";
+  Input in;
+  in.id = "local";
+  in.text = "A fire engine collided with a car in Edmonton this morning.";
+  in.published = "2017-02-03";
+  in.lang = "en";
+  in.url = "http://www.example-local-news.co.uk/article.cfm?id=1";
+  Doc doc = CodeInput(in);
+  ASSERT_FALSE(doc.places.empty());
+  EXPECT_EQ(doc.places[0].country, "GBR");
+  in.url = "http://www.example-local-news.ca/article/1";
+  doc = CodeInput(in);
+  ASSERT_FALSE(doc.places.empty());
+  EXPECT_EQ(doc.places[0].country, "CAN");
+}
+
 TEST(Geo, ContinentsAndRegionsAcrossLanguages) {
   if (!HasGazetteer()) GTEST_SKIP() << "model built without GeoNames";
   EXPECT_TRUE(Has(Places("Unrest spread across Central Asia and Europe."), "Central Asia//continent"));

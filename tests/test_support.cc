@@ -22,7 +22,7 @@ std::shared_ptr<const Model> ProjectModel() {
   return model;
 }
 
-Doc CodeText(const std::string& text, const std::string& published, const std::string& lang, bool explain) {
+Doc CodeInput(const Input& in, bool explain) {
   PipelineOptions opts;
   opts.explain = explain;
   auto p = Pipeline::Create(ProjectModel(), opts);
@@ -32,14 +32,18 @@ Doc CodeText(const std::string& text, const std::string& published, const std::s
     return doc;
   }
   Worker w = (*p)->NewWorker();
+  Status s = w.Code(in, &doc);
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  return doc;
+}
+
+Doc CodeText(const std::string& text, const std::string& published, const std::string& lang, bool explain) {
   Input in;
   in.id = "t";
   in.text = text;
   in.published = published;
   in.lang = lang;
-  Status s = w.Code(in, &doc);
-  EXPECT_TRUE(s.ok()) << s.ToString();
-  return doc;
+  return CodeInput(in, explain);
 }
 
 std::vector<const Event*> EventsOf(const Doc& doc, EventType type) {

@@ -16,6 +16,9 @@ std::shared_ptr<const Model> ProjectModel();
 Doc CodeText(const std::string& text, const std::string& published = "2024-05-10", const std::string& lang = "en",
              bool explain = false);
 
+// Codes one input record (its url, lang and published as given).
+Doc CodeInput(const Input& in, bool explain = false);
+
 // Events of `doc` of the given type.
 std::vector<const Event*> EventsOf(const Doc& doc, EventType type);
 

@@ -156,6 +156,21 @@ class AttachComponent final : public Component {
       if (const internal::Country* c = model.CountryOf(m.actor.country)) p = Capital(*c);
     } else if ((m.kind == MentionKind::kCountry || m.kind == MentionKind::kDemonym) && country_ok) {
       if (const internal::Country* c = model.CountryOf(m.actor.country)) p = CountryPlace(*c);
+      // A country's name that is also one of its first-level regions ("England", "Scotland") is the region as
+      // a place, and stays the country as an actor.
+      if (p && m.kind == MentionKind::kCountry && model.gazetteer) {
+        const internal::Gazetteer& g = *model.gazetteer;
+        const std::string_view text = doc.text_of({doc.tokens[m.first_token].span.begin,
+                                                   doc.tokens[m.end_token - 1].span.end});
+        for (uint32_t posting : g.Find(internal::GeoKey(text))) {
+          const internal::GeoPlace& gp = g.place(internal::Gazetteer::Row(posting));
+          if (gp.feature == internal::GeoFeature::kRegion && internal::Gazetteer::Primary(posting) &&
+              gp.country < model.countries.size() && model.countries[gp.country].iso3 == m.actor.country) {
+            p = FromGazetteer(model, internal::Gazetteer::Row(posting));
+            break;
+          }
+        }
+      }
     }
     if (p) {
       p->span = {doc.tokens[m.first_token].span.begin, doc.tokens[m.end_token - 1].span.end};

@@ -23,6 +23,7 @@ constexpr double kCountryNamed = 3.0;    // the document names the place's count
 constexpr double kCountryEach = 0.3;     // ... for each mention of it, up to kCountryMentions
 constexpr int kCountryMentions = 5;
 constexpr double kFocus = 1.5;           // ... and it is the document's focus country
+constexpr double kPublisher = 2.5;       // the report was published on a web domain of its country (local news)
 constexpr double kContainer = 10.0;      // "Paris, Texas": written right after it
 constexpr double kRegionNamed = 3.0;     // the place's region is named elsewhere in the document
 constexpr double kNear = 1.5;            // for each other place chosen in the document within kNearKm,
@@ -82,10 +83,12 @@ double FeatureBonus(GeoFeature f) {
 struct Context {
   std::unordered_map<uint16_t, int> countries;  // country index -> mentions
   uint16_t focus = internal::kNoIndex16;
+  uint16_t publisher = internal::kNoIndex16;  // the country of the report's web domain (".ca", ".co.uk")
   std::unordered_set<uint16_t> regions;          // admin1 of places chosen (pass 2)
   struct Point {
     float lat, lon;
-    uint32_t key;  // the name it was chosen for: namesakes are not each other's evidence
+    uint32_t key;     // the name it was chosen for: namesakes are not each other's evidence
+    uint16_t admin1;  // its region
   };
   std::vector<Point> points;  // places chosen (pass 2)
 };
@@ -106,6 +109,10 @@ double Score(const GeoPlace& p, const Context& c, const std::vector<uint32_t>& c
     s += config::kFocus;
     if (why) why->push_back("its country is the document's focus");
   }
+  if (p.country == c.publisher && c.publisher != internal::kNoIndex16) {
+    s += config::kPublisher;
+    if (why) why->push_back("the report comes from a web domain of its country");
+  }
   for (uint32_t k : containers)
     if (k == (0x10000u | p.country) || (p.admin1 != internal::kNoIndex16 && k == p.admin1)) {
       s += config::kContainer;
@@ -117,13 +124,40 @@ double Score(const GeoPlace& p, const Context& c, const std::vector<uint32_t>& c
     if (why) why->push_back("its region is named in the document");
   }
   int near = 0;
+  // Near a place: within kNearKm; for a region: inside it.
   for (size_t i = 0; i < c.points.size() && near < config::kNearMost; ++i)
-    if (c.points[i].key != self_key && Km(p.lat, p.lon, c.points[i].lat, c.points[i].lon) < config::kNearKm) ++near;
+    if (c.points[i].key != self_key &&
+        (p.feature == GeoFeature::kRegion
+             ? c.points[i].admin1 == p.admin1
+             : Km(p.lat, p.lon, c.points[i].lat, c.points[i].lon) < config::kNearKm))
+      ++near;
   if (near) {
     s += config::kNear * near;
     if (why) why->push_back("near " + std::to_string(near) + " other place(s) of the document");
   }
   return s;
+}
+
+// The country of a URL's country-code top-level domain ("https://lfpress.com.ca/..." is Canada's), or none for
+// generic domains and the country codes sold as generic ones (.tv, .io, .me...).
+uint16_t PublisherCountry(const internal::ModelData& model, const std::string& url) {
+  size_t host = url.find("://");
+  host = host == std::string::npos ? 0 : host + 3;
+  const size_t end = url.find_first_of("/:?#", host);
+  std::string h = url.substr(host, end == std::string::npos ? std::string::npos : end - host);
+  while (!h.empty() && (h.back() == '.' || h.back() == ' ' || h.back() == '\n')) h.pop_back();
+  const size_t dot = h.rfind('.');
+  if (dot == std::string::npos || h.size() - dot != 3) return internal::kNoIndex16;
+  std::string tld = h.substr(dot + 1);
+  static constexpr const char* kVanity[] = {"tv", "io", "me", "co", "fm", "ai", "ly", "ms", "ws", "cc", "to",
+                                           "gg", "am", "is", "it", "la", "nu", "so", "st", "vc"};
+  for (const char* v : kVanity)
+    if (tld == v) return internal::kNoIndex16;
+  if (tld == "uk") tld = "gb";
+  for (char& ch : tld) ch = static_cast<char>(ch >= 'a' && ch <= 'z' ? ch - 32 : ch);
+  for (size_t i = 0; i < model.countries.size(); ++i)
+    if (model.countries[i].iso2 == tld) return static_cast<uint16_t>(i);
+  return internal::kNoIndex16;
 }
 
 bool IsCaseless(const internal::LangData& l) { return l.script == "Arab" || l.script == "Hebr"; }
@@ -180,7 +214,7 @@ void FindGazetteerNames(const Doc& doc, Scratch& s, uint32_t si, std::vector<uin
   for (uint32_t t = b; t < e; ++t) {
     // A demonym or country may open a longer place name ("British Columbia", "New Mexico"): the place wins
     // when it reaches past the lexicon's match.
-    size_t opens = SIZE_MAX;
+    size_t opens = SIZE_MAX, closes = SIZE_MAX;
     uint32_t lexicon_end = t;
     if (cov(t))
       for (size_t k = 0; k < out->size(); ++k)
@@ -195,7 +229,16 @@ void FindGazetteerNames(const Doc& doc, Scratch& s, uint32_t si, std::vector<uin
     int words = 0;
     uint32_t dot_end = 0, dot_key = 0;  // a one-word abbreviation with its dot ("Ky.")
     for (uint32_t u = t; u < e && words < config::kMaxWords; ++u) {
-      if (u > t && u >= lexicon_end && cov(u)) break;
+      if (u > t && u >= lexicon_end && cov(u)) {
+        // A country or demonym may close a longer place name ("Western Australia", "South Sudan" aside).
+        size_t k = 0;
+        while (k < out->size() && !((*out)[k].first_token == u && ((*out)[k].kind == MentionKind::kCountry ||
+                                                                  (*out)[k].kind == MentionKind::kDemonym)))
+          ++k;
+        if (k == out->size() || closes != SIZE_MAX) break;
+        closes = k;
+        lexicon_end = (*out)[k].end_token;
+      }
       const Token& tok = doc.tokens[u];
       if (tok.flags & (kTokWord | kTokNumber)) {
         internal::AppendGeoKey(doc.folded_of(tok), &key);
@@ -227,6 +270,10 @@ void FindGazetteerNames(const Doc& doc, Scratch& s, uint32_t si, std::vector<uin
       key_id = dot_key;
     }
     if (opens != SIZE_MAX && end <= lexicon_end) continue;
+    if (closes != SIZE_MAX && end < lexicon_end) {
+      if (end > (*out)[closes].first_token) continue;  // half of the country's name: not a place name
+      closes = SIZE_MAX;                                // the place stops before the country
+    }
     if (end == 0) {
       // One word with a case ending or a clitic: "Бишкеке", "وحلب".
       const std::string_view f = doc.folded_of(doc.tokens[t]);
@@ -311,7 +358,11 @@ void FindGazetteerNames(const Doc& doc, Scratch& s, uint32_t si, std::vector<uin
     mn.actor.name = std::string(g->name(g->place(Gazetteer::Row(places.front()))));
     mn.actor.via = "gazetteer";
     for (uint32_t u = t; u < end; ++u) (*covered)[u - b] = 1;
-    if (opens != SIZE_MAX) out->erase(out->begin() + static_cast<long>(opens));
+    // The lexicon mentions the place name swallowed, the later index first.
+    size_t gone[2] = {opens, closes};
+    if (gone[0] != SIZE_MAX && gone[1] != SIZE_MAX && gone[0] < gone[1]) std::swap(gone[0], gone[1]);
+    for (size_t k : gone)
+      if (k != SIZE_MAX) out->erase(out->begin() + static_cast<long>(k));
     out->push_back(std::move(mn));
     t = end - 1;
   }
@@ -364,6 +415,7 @@ void ChooseGazetteerPlaces(Doc& doc, Scratch& s) {
         m.kind == MentionKind::kSeat || m.kind == MentionKind::kPlace || m.kind == MentionKind::kPerson)
       if (const uint16_t ci = country_index(m.actor.country); ci != internal::kNoIndex16) ++c.countries[ci];
   }
+  c.publisher = PublisherCountry(model, doc.input.url);
   // The focus: the country named most often, not counting capitals still to be weighed ("a London
   // rally" three times in a report about Ontario); the document's focus when nothing else is named.
   c.focus = country_index(doc.focus_country);
@@ -402,7 +454,7 @@ void ChooseGazetteerPlaces(Doc& doc, Scratch& s) {
           const GeoPlace& p = g->place(static_cast<uint32_t>(chosen[i]));
           if (p.feature == GeoFeature::kRegion) c.regions.insert(p.admin1);
           if (p.feature != GeoFeature::kContinent)
-            c.points.push_back({p.lat, p.lon, static_cast<uint32_t>(-2 - all[i]->geo)});
+            c.points.push_back({p.lat, p.lon, static_cast<uint32_t>(-2 - all[i]->geo), p.admin1});
         }
     }
     for (size_t i : todo) {
@@ -422,6 +474,20 @@ void ChooseGazetteerPlaces(Doc& doc, Scratch& s) {
       }
       chosen[i] = pick;
       best_score[i] = best;
+    }
+  }
+  // One name, one place per document: every mention of a name takes the choice made where the evidence
+  // was strongest ("LONDON, Ky." at the top, "London" further down).
+  {
+    std::unordered_map<uint32_t, size_t> strongest;  // name key -> todo entry
+    for (size_t i : todo) {
+      const uint32_t key = static_cast<uint32_t>(-2 - all[i]->geo);
+      auto [it, fresh] = strongest.emplace(key, i);
+      if (!fresh && best_score[i] > best_score[it->second]) it->second = i;
+    }
+    for (size_t i : todo) {
+      const size_t w = strongest[static_cast<uint32_t>(-2 - all[i]->geo)];
+      if (best_score[w] >= config::kBar && best_score[i] >= config::kBar) chosen[i] = chosen[w];
     }
   }
   for (size_t i : todo) {
