@@ -148,10 +148,34 @@ class AttachComponent final : public Component {
     if (m.kind == MentionKind::kPlace && m.geo >= 0 && model.gazetteer) {
       p = FromGazetteer(model, static_cast<uint32_t>(m.geo));
     } else if (m.kind == MentionKind::kPlace) {
-      if (m.place >= 0)
+      const internal::Country* c = model.CountryOf(m.actor.country);
+      if (m.place >= 0) {
         p = FromRow(model.places[static_cast<size_t>(m.place)]);
-      else if (const internal::Country* c = model.CountryOf(m.actor.country))
-        p = m.place == -1 ? Capital(*c) : CountryPlace(*c);
+      } else if (m.place == internal::kPlaceNone || !c) {
+        // no place
+      } else if (m.place == internal::kPlaceSecondCity) {
+        const int64_t row = model.gazetteer ? model.gazetteer->LargestCity(
+                                                  static_cast<uint16_t>(model.country_index.at(c->iso3)), 2)
+                                            : -1;
+        if (row >= 0) p = FromGazetteer(model, static_cast<uint32_t>(row));
+      } else if (internal::IsDirection(m.place)) {
+        // Part of a place: the place it qualifies ("north of the capital") or its country ("western
+        // Kazakhstan"), at region precision, named as written in English.
+        // (The entities stage never anchors a direction on another direction: no recursion.)
+        if (m.antecedent >= 0 && static_cast<size_t>(m.antecedent) < doc.mentions.size())
+          p = PlaceOf(doc, s, doc.mentions[static_cast<size_t>(m.antecedent)], true);
+        if (!p) {
+          p = CountryPlace(*c);
+          p->lat = p->lon = 0;
+          p->has_coordinates = false;
+          p->geonames = 0;
+        }
+        p->name = m.actor.name;
+        p->country = c->iso3;
+        p->precision = "region";
+      } else {
+        p = m.place == internal::kPlaceCapital ? Capital(*c) : CountryPlace(*c);
+      }
     } else if (m.kind == MentionKind::kCapital) {
       if (const internal::Country* c = model.CountryOf(m.actor.country)) p = Capital(*c);
     } else if ((m.kind == MentionKind::kCountry || m.kind == MentionKind::kDemonym) && country_ok) {

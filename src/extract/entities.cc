@@ -24,6 +24,7 @@
 #include "resolve/geocode.h"
 
 namespace tocsin {
+
 bool StartsWithAny(std::string_view w, const std::vector<std::string>& prefixes);
 bool LowerInitial(std::string_view pattern);
 namespace {
@@ -461,11 +462,14 @@ class EntitiesComponent final : public Component {
   }
 
   // "the capital" and "the country" name the country in context: a demonym or country right before
-  // ("the Kyrgyz capital"), else the document's focus country.
+  // ("the Kyrgyz capital"), else the document's focus country. A direction names part of what follows it
+  // ("western Kazakhstan", "north of the capital", "the south of the country"), or of the focus country when
+  // it stands alone as a noun phrase ("the south"); an adjective with nothing to qualify ("Western
+  // governments") is no place.
   void ResolvePlaceWords(Doc& doc, Scratch& s) const {
     for (size_t i = 0; i < doc.mentions.size(); ++i) {
       Mention& m = doc.mentions[i];
-      if (m.kind != MentionKind::kPlace || m.place >= 0 || m.geo != -1) continue;
+      if (m.kind != MentionKind::kPlace || m.place >= 0 || m.geo != -1 || internal::IsDirection(m.place)) continue;
       std::string country = doc.focus_country;
       if (i > 0) {
         const Mention& p = doc.mentions[i - 1];
@@ -476,9 +480,71 @@ class EntitiesComponent final : public Component {
       const internal::Country* c = s.model->CountryOf(country);
       if (!c) continue;
       m.actor.country = c->iso3;
-      m.actor.name = m.place == -1 ? c->capital : c->name;
+      m.actor.name = m.place == internal::kPlaceCapital ? c->capital : c->name;
+      if (m.place == internal::kPlaceSecondCity) {
+        const internal::Gazetteer* g = s.model->gazetteer.get();
+        const int64_t row = g ? g->LargestCity(static_cast<uint16_t>(s.model->country_index.at(c->iso3)), 2) : -1;
+        if (row < 0) {
+          m.place = internal::kPlaceNone;  // without a gazetteer the second city is unknown
+          continue;
+        }
+        m.actor.name = std::string(g->name(g->place(static_cast<uint32_t>(row))));
+      }
       m.actor.via = "context:" + c->iso3;
     }
+    // Directions last: what they qualify ("north of the capital") is resolved by now.
+    for (size_t i = 0; i < doc.mentions.size(); ++i)
+      if (doc.mentions[i].kind == MentionKind::kPlace && doc.mentions[i].geo == -1 &&
+          internal::IsDirection(doc.mentions[i].place))
+        ResolveDirection(doc, s, i);
+  }
+
+  void ResolveDirection(Doc& doc, Scratch& s, size_t i) const {
+    static constexpr const char* kAdjective[] = {"northern", "southern", "eastern", "western", "central"};
+    static constexpr const char* kNoun[] = {"north", "south", "east", "west", "centre"};
+    Mention& m = doc.mentions[i];
+    const int d = internal::kPlaceNorth - m.place;  // 0..4
+    // What it qualifies: the next mention, right after it or after "of" and articles.
+    const Mention* anchor = nullptr;
+    if (i + 1 < doc.mentions.size() && doc.mentions[i + 1].sentence == m.sentence) {
+      const Mention& n = doc.mentions[i + 1];
+      // Right after it, or after "of" (inside the pattern, "north of", or after it) and articles.
+      bool reach = n.first_token >= m.end_token && n.first_token - m.end_token <= 3;
+      for (uint32_t t = m.end_token; reach && t < n.first_token; ++t)
+        if (!IsDetLike(s.fn[t]) &&
+            !(t == m.end_token && (s.fn[t] == Fn::kOf || s.fn[t] == Fn::kFrom || s.fn[t] == Fn::kLoc)))
+          reach = false;
+      const bool placelike = n.kind == MentionKind::kCountry || n.kind == MentionKind::kCapital ||
+                             n.kind == MentionKind::kPlace;
+      if (reach && placelike) anchor = &n;
+    }
+    if (anchor && anchor->kind == MentionKind::kPlace && internal::IsDirection(anchor->place)) anchor = nullptr;
+    const bool country_anchor =
+        anchor && (anchor->kind == MentionKind::kCountry ||
+                   (anchor->kind == MentionKind::kPlace && anchor->place == internal::kPlaceCountry));
+    std::string country = anchor ? anchor->actor.country : doc.focus_country;
+    // Alone, only a noun phrase of its own is a place ("the south"); a bare adjective ("Western governments")
+    // or a preposition left open ("north of" something that is no place) is not.
+    const Fn last = s.fn[m.end_token - 1];
+    if (!anchor && (m.end_token - m.first_token < 2 || last == Fn::kOf || last == Fn::kFrom || last == Fn::kLoc)) {
+      m.place = internal::kPlaceNone;
+      return;
+    }
+    if (anchor && anchor->kind == MentionKind::kPlace && anchor->place == internal::kPlaceCountry)
+      country = anchor->actor.country.empty() ? doc.focus_country : anchor->actor.country;
+    const internal::Country* c = s.model->CountryOf(country);
+    if (!c) {
+      m.place = internal::kPlaceNone;
+      return;
+    }
+    m.actor.country = c->iso3;
+    if (anchor && !country_anchor) {
+      m.antecedent = static_cast<int32_t>(anchor - doc.mentions.data());
+      m.actor.name = std::string(kNoun[d]) + " of " + anchor->actor.name;
+    } else {
+      m.actor.name = std::string(kAdjective[d]) + " " + c->name;
+    }
+    m.actor.via = "direction:" + c->iso3;
   }
 
   static void DefaultCountries(Doc& doc) {

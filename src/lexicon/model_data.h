@@ -34,7 +34,7 @@ struct StringHash {
 using TermMap = std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>>;
 
 inline constexpr char kModelMagic[8] = {'T', 'O', 'C', 'S', 'I', 'N', 'M', 'D'};
-inline constexpr uint32_t kModelFormatVersion = 3;
+inline constexpr uint32_t kModelFormatVersion = 4;
 inline constexpr uint32_t kGapTerm = 0xFFFFFFFFu;  // "..." in a pattern
 
 // Persisted: do not renumber.
@@ -106,6 +106,23 @@ enum TriggerFlag : uint16_t {
   kTrigEpisode = 64,  // names a whole episode ("the uprising"): coded only when dated or placed
 };
 enum TitleFlag : uint16_t { kTitleAlone = 1 };
+
+// Place words resolved in context (places.tsv special ids): Entry::value and Mention::place below zero.
+// Persisted: do not renumber.
+enum PlaceWord : int32_t {
+  kPlaceCapital = -1,     // @capital: "the capital", "the presidential palace"
+  kPlaceCountry = -2,     // @country: "the country"
+  kPlaceSecondCity = -3,  // @second_city: the country's second city by population
+  kPlaceNorth = -4,       // @north: "northern X", "the north (of X)", "north of X"
+  kPlaceSouth = -5,
+  kPlaceEast = -6,
+  kPlaceWest = -7,
+  kPlaceCentre = -8,
+  kPlaceNone = -100,  // at run time only: a place word that turned out to name no place ("Western governments")
+};
+inline bool IsDirection(int32_t place) { return place <= kPlaceNorth && place >= kPlaceCentre; }
+// The special id of a places.tsv row ("@north"), or 0 when it is an ordinary id.
+int32_t PlaceWordOf(const std::string& id);
 
 struct Entry {
   EntryKind kind = EntryKind::kTrigger;

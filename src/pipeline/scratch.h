@@ -6,6 +6,7 @@
 // numbers, dates, cues); they are indices and token ranges into the Doc.
 #pragma once
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <string>
@@ -105,9 +106,13 @@ struct Scratch {
   std::vector<uint16_t> event_flags;  // per Doc::events entry: its trigger's TriggerFlag bits
   // Place mentions merged into a larger actor mention ("Kazakh police"): kept for the document's place list.
   std::vector<Mention> absorbed_places;
-  // Words the document writes in lower case somewhere (folded): common words there, not names.
-  std::unordered_set<std::string_view> lower_words;
+  // Words the document writes in lower case somewhere (hashes of their folded forms, sorted): common words
+  // there, not names. A flat sorted vector: no allocation per word, and reused from one document to the next.
+  std::vector<uint64_t> lower_words;
   bool lower_words_ready = false;
+  bool IsLowerWord(std::string_view folded) const {
+    return std::binary_search(lower_words.begin(), lower_words.end(), std::hash<std::string_view>{}(folded));
+  }
   // Per sentence index ranges, so that no stage scans the whole document per sentence or per event:
   // the mentions, dates and quantities of sentence i are [x[i], x[i + 1]) (filled by the entities stage).
   std::vector<uint32_t> sentence_mentions, sentence_dates, sentence_quantities;

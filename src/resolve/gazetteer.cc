@@ -179,6 +179,28 @@ std::optional<uint32_t> Gazetteer::KeyOf(std::string_view key) const {
   return static_cast<uint32_t>(agent.key().id());
 }
 
+int64_t Gazetteer::LargestCity(uint16_t country, int rank) const {
+  if (rank < 1 || rank > 3) return -1;
+  std::call_once(ranked_once_, [&] {
+    for (uint32_t row = 0; row < places_.size(); ++row) {
+      const GeoPlace& p = places_[row];
+      if (p.feature == GeoFeature::kRegion || p.feature == GeoFeature::kContinent ||
+          p.feature == GeoFeature::kSection || p.country == kNoIndex16)
+        continue;
+      if (p.country >= ranked_.size()) ranked_.resize(p.country + 1u, {0, 0, 0});
+      auto& top = ranked_[p.country];
+      for (int k = 0; k < 3; ++k) {
+        if (top[k] != 0 && places_[top[k] - 1].population >= p.population) continue;
+        for (int j = 2; j > k; --j) top[j] = top[j - 1];
+        top[k] = row + 1;
+        break;
+      }
+    }
+  });
+  if (country >= ranked_.size() || ranked_[country][rank - 1] == 0) return -1;
+  return ranked_[country][rank - 1] - 1;
+}
+
 std::string Gazetteer::KeyText(uint32_t id) const {
   if (trie_.empty() || id >= trie_.num_keys()) return {};
   marisa::Agent agent;
@@ -570,8 +592,9 @@ Result<std::unique_ptr<Gazetteer>> Gazetteer::Map(std::string_view bytes) {
     at = nl + 1;
   }
   if (!g->pool_.empty() && g->pool_.back() != '\0') return Status::Corrupt("model file's gazetteer is damaged");
-  for (uint32_t p : g->postings_)
-    if (Row(p) >= g->places_.size()) return Status::Corrupt("model file's gazetteer is damaged (posting out of range)");
+  // The model's checksum vouches for the bytes; only what a wrong writer could get wrong is checked here.
+  if (!g->offsets_.empty() && g->offsets_.back() != g->postings_.size())
+    return Status::Corrupt("model file's gazetteer is damaged (postings size)");
   try {
     if (!trie.empty()) g->trie_.map(trie.data(), trie.size());
   } catch (const std::exception& e) {

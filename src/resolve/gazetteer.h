@@ -11,7 +11,9 @@
 #include <marisa/trie.h>
 
 #include <cstdint>
+#include <array>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -114,6 +116,9 @@ class Gazetteer {
   // A word that names no place alone but qualifies one ("North", "Central": gazetteer.tsv `skip`), as a
   // GeoKey: "North Queensland" is still Queensland.
   bool IsQualifier(std::string_view key) const { return qualifiers_.count(std::string(key)) != 0; }
+  // The row of a country's `rank`-th most populous city (1 = largest), or -1. The ranking is built on first
+  // use (a pass over the places), thread-safe.
+  int64_t LargestCity(uint16_t country, int rank) const;
 
  private:
   marisa::Trie trie_;
@@ -124,6 +129,8 @@ class Gazetteer {
   std::string_view pool_;
   std::string_view qualifier_list_;  // "north\ncentral\n..."
   std::unordered_set<std::string> qualifiers_;
+  mutable std::once_flag ranked_once_;
+  mutable std::vector<std::array<uint32_t, 3>> ranked_;  // per country: rows of its three largest cities + 1
   // When built (not mapped), the storage behind the spans.
   struct Owned;
   std::unique_ptr<Owned> owned_;

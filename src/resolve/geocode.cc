@@ -186,12 +186,24 @@ void FindGazetteerNames(const Doc& doc, Scratch& s, uint32_t si, std::vector<uin
       }
     if (!caseless && words >= 3 && caps * 10 >= words * 7) return;
   }
+  // Built on first need: most sentences have no candidate at all.
+  auto lower_word = [&](std::string_view f) {
+    if (!s.lower_words_ready) {
+      s.lower_words_ready = true;
+      for (const Token& tok : doc.tokens)
+        if ((tok.flags & kTokWord) && !(tok.flags & kTokUpper))
+          s.lower_words.push_back(std::hash<std::string_view>{}(doc.folded_of(tok)));
+      std::sort(s.lower_words.begin(), s.lower_words.end());
+      s.lower_words.erase(std::unique(s.lower_words.begin(), s.lower_words.end()), s.lower_words.end());
+    }
+    return s.IsLowerWord(f);
+  };
   // A word of the language rather than a name: a stopword, a lexicon word (not a name's), or a word the
   // document also writes in lower case.
   auto common_word = [&](uint32_t t) {
     const Token& tok = doc.tokens[t];
     const std::string_view f = doc.folded_of(tok);
-    return lang->stopword_set.count(f) || s.lower_words.count(f) ||
+    return lang->stopword_set.count(f) || lower_word(f) ||
            ((tok.stem_id || tok.exact_id) && !lang->name_terms.count(tok.exact_id));
   };
   auto episode_at = [&](uint32_t t) {
@@ -206,22 +218,19 @@ void FindGazetteerNames(const Doc& doc, Scratch& s, uint32_t si, std::vector<uin
   std::vector<std::pair<uint32_t, uint32_t>> ends;  // (key length, token end) after each word
   std::vector<std::pair<uint32_t, uint32_t>> hits;
   // Words written in lower case somewhere in the document are common words there ("federal", "central").
-  if (!s.lower_words_ready) {
-    s.lower_words_ready = true;
-    for (const Token& tok : doc.tokens)
-      if ((tok.flags & kTokWord) && !(tok.flags & kTokUpper)) s.lower_words.insert(doc.folded_of(tok));
-  }
   for (uint32_t t = b; t < e; ++t) {
-    // A demonym or country may open a longer place name ("British Columbia", "New Mexico"): the place wins
-    // when it reaches past the lexicon's match.
+    // A demonym, a country or a direction may open a longer place name ("British Columbia", "Western
+    // Australia", "Central Asia"): the place wins when it reaches past the lexicon's match.
     size_t opens = SIZE_MAX, closes = SIZE_MAX;
-    uint32_t lexicon_end = t;
+    uint32_t lexicon_end = t;  // the end of the lexicon mentions the name may run through
+    uint32_t open_end = t;     // the end of the one it opens with
     if (cov(t))
       for (size_t k = 0; k < out->size(); ++k)
         if ((*out)[k].first_token == t &&
-            ((*out)[k].kind == MentionKind::kDemonym || (*out)[k].kind == MentionKind::kCountry)) {
+            ((*out)[k].kind == MentionKind::kDemonym || (*out)[k].kind == MentionKind::kCountry ||
+             ((*out)[k].kind == MentionKind::kPlace && internal::IsDirection((*out)[k].place)))) {
           opens = k;
-          lexicon_end = (*out)[k].end_token;
+          lexicon_end = open_end = (*out)[k].end_token;
         }
     if ((cov(t) && opens == SIZE_MAX) || !cap(t) || s.fn[t] != Fn::kNone) continue;
     key.clear();
@@ -269,7 +278,7 @@ void FindGazetteerNames(const Doc& doc, Scratch& s, uint32_t si, std::vector<uin
       end = dot_end;
       key_id = dot_key;
     }
-    if (opens != SIZE_MAX && end <= lexicon_end) continue;
+    if (opens != SIZE_MAX && end <= open_end) continue;
     if (closes != SIZE_MAX && end < lexicon_end) {
       if (end > (*out)[closes].first_token) continue;  // half of the country's name: not a place name
       closes = SIZE_MAX;                                // the place stops before the country
@@ -312,7 +321,7 @@ void FindGazetteerNames(const Doc& doc, Scratch& s, uint32_t si, std::vector<uin
     // After a sentence's first word that is a common word ("Overall Edmonton"), not a first name ("Paul Murphy").
     const bool after_start = (t == b + 1 || (t == b + 2 && (doc.tokens[b].flags & kTokPunct))) &&
                              (lang->stopword_set.count(doc.folded_of(doc.tokens[t - 1])) ||
-                              s.lower_words.count(doc.folded_of(doc.tokens[t - 1])));
+                              lower_word(doc.folded_of(doc.tokens[t - 1])));
     // ... but a qualifier is not a name ("North Queensland", "Western Australia").
     auto qualifier = [&](uint32_t u) {
       std::string k;
