@@ -35,6 +35,8 @@ struct PipelineOptions {
   bool explain = false;                    // fill Event::explain with the rules behind each event
   bool emit_non_asserted = true;           // keep requested/negated/... events (they are labelled)
   bool remove_furniture = true;            // drop page furniture from plain text too (HTML always)
+  bool list_places = true;                 // fill Doc::places with every place named (document records);
+                                           // events get their place either way
 
   // Limits: a document over a limit is refused with kTooLarge, naming the limit and the option.
   size_t max_document_bytes = 16u << 20;  // 16 MiB of text per document

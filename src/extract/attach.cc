@@ -47,12 +47,14 @@ class AttachComponent final : public Component {
 
   Status Process(Doc& doc, Scratch& s) const override {
     if (!s.any_lexicons()) return Status::Ok();
-    for (const Mention& m : doc.mentions)
-      if (auto p = PlaceOf(doc, s, m, true)) doc.places.push_back(std::move(*p));
-    for (const Mention& m : s.absorbed_places)
-      if (auto p = PlaceOf(doc, s, m, true)) doc.places.push_back(std::move(*p));
-    std::stable_sort(doc.places.begin(), doc.places.end(),
-                     [](const Place& a, const Place& b) { return a.span.begin < b.span.begin; });
+    if (s.options->list_places) {
+      for (const Mention& m : doc.mentions)
+        if (auto p = PlaceOf(doc, s, m, true)) doc.places.push_back(std::move(*p));
+      for (const Mention& m : s.absorbed_places)
+        if (auto p = PlaceOf(doc, s, m, true)) doc.places.push_back(std::move(*p));
+      std::stable_sort(doc.places.begin(), doc.places.end(),
+                       [](const Place& a, const Place& b) { return a.span.begin < b.span.begin; });
+    }
     if (doc.events.empty()) return Status::Ok();
     // Per sentence: the place chosen (for inheritance) and the date in force in the paragraph.
     std::vector<std::optional<Place>> sentence_place(doc.sentences.size());
@@ -170,9 +172,13 @@ class AttachComponent final : public Component {
           p->has_coordinates = false;
           p->geonames = 0;
         }
-        p->name = m.actor.name;
+        // "central Bishkek" is in Bishkek: the centre of a city keeps the city's precision.
+        const bool inside = m.place == internal::kPlaceCentre && p->precision == "city";
+        if (!inside) {
+          p->name = m.actor.name;
+          p->precision = "region";
+        }
         p->country = c->iso3;
-        p->precision = "region";
       } else {
         p = m.place == internal::kPlaceCapital ? Capital(*c) : CountryPlace(*c);
       }

@@ -81,8 +81,8 @@ class EntitiesComponent final : public Component {
     Scratch::IndexBySentence(s.dates, doc.sentences.size(), &s.sentence_dates);
     Scratch::IndexBySentence(s.quantities, doc.sentences.size(), &s.sentence_quantities);
     FocusCountry(doc, s);
-    resolve::ChooseGazetteerPlaces(doc, s);
-    FocusCountry(doc, s);  // again: places now have countries, and a capital may have been another city
+    if (resolve::ChooseGazetteerPlaces(doc, s))
+      FocusCountry(doc, s);  // again: places now have countries, and a capital may have been another city
     ResolvePlaceWords(doc, s);
     resolve::ResolveCoreference(doc);
     DefaultCountries(doc);
@@ -540,7 +540,9 @@ class EntitiesComponent final : public Component {
     m.actor.country = c->iso3;
     if (anchor && !country_anchor) {
       m.antecedent = static_cast<int32_t>(anchor - doc.mentions.data());
-      m.actor.name = std::string(kNoun[d]) + " of " + anchor->actor.name;
+      // A capital's actor name is its country (it acts as the government): the place is the city.
+      const std::string where = anchor->kind == MentionKind::kCapital ? c->capital : anchor->actor.name;
+      m.actor.name = std::string(kNoun[d]) + " of " + where;
     } else {
       m.actor.name = std::string(kAdjective[d]) + " " + c->name;
     }

@@ -184,6 +184,7 @@ int64_t Gazetteer::LargestCity(uint16_t country, int rank) const {
   std::call_once(ranked_once_, [&] {
     for (uint32_t row = 0; row < places_.size(); ++row) {
       const GeoPlace& p = places_[row];
+      if (p.population < 10000) continue;  // no country's second city is smaller; most rows are
       if (p.feature == GeoFeature::kRegion || p.feature == GeoFeature::kContinent ||
           p.feature == GeoFeature::kSection || p.country == kNoIndex16)
         continue;

@@ -17,7 +17,7 @@ using internal::Gazetteer;
 namespace config {
 constexpr int kMaxWords = 5;             // the longest name looked up, in words
 constexpr uint32_t kBigPlace = 100000;   // a place this large needs no other evidence
-constexpr size_t kMaxCandidates = 400;   // places of one name ranked (most populous first)
+constexpr size_t kMaxCandidates = 100;   // places of one name ranked (most populous first)
 constexpr double kBar = 5.0;             // a name is a place when its best place scores this
 constexpr double kCountryNamed = 3.0;    // the document names the place's country
 constexpr double kCountryEach = 0.3;     // ... for each mention of it, up to kCountryMentions
@@ -33,12 +33,17 @@ constexpr double kOtherName = -3.0;     // filed under one of its alternate name
 constexpr double kCapital = 2.0, kSeat1 = 1.0, kSeat2 = 0.5, kRegion = 1.5, kContinent = 6.0, kSection = -1.0;
 }  // namespace config
 
-double Km(float lat1, float lon1, float lat2, float lon2) {
-  constexpr double r = 0.017453292519943295;
-  const double dlat = (lat2 - lat1) * r, dlon = (lon2 - lon1) * r;
-  const double h = std::sin(dlat / 2) * std::sin(dlat / 2) +
-                   std::cos(lat1 * r) * std::cos(lat2 * r) * std::sin(dlon / 2) * std::sin(dlon / 2);
-  return 12742.0 * std::asin(std::min(1.0, std::sqrt(h)));
+// Whether two points are within `km` of each other: a box test first, then the equirectangular distance,
+// which is within a fraction of a per cent of the great-circle one at these distances.
+bool Within(float lat1, float lon1, float lat2, float lon2, double km) {
+  const double deg = km / 111.2;
+  const double dlat = lat2 - lat1;
+  if (dlat > deg || dlat < -deg) return false;
+  double dlon = lon2 - lon1;
+  if (dlon > 180) dlon -= 360;
+  if (dlon < -180) dlon += 360;
+  const double x = dlon * std::cos((lat1 + lat2) * 0.008726646259971648);  // half a degree in radians
+  return x * x + dlat * dlat <= deg * deg;
 }
 
 const char* FeatureWhy(GeoFeature f) {
@@ -129,7 +134,7 @@ double Score(const GeoPlace& p, const Context& c, const std::vector<uint32_t>& c
     if (c.points[i].key != self_key &&
         (p.feature == GeoFeature::kRegion
              ? c.points[i].admin1 == p.admin1
-             : Km(p.lat, p.lon, c.points[i].lat, c.points[i].lon) < config::kNearKm))
+             : Within(p.lat, p.lon, c.points[i].lat, c.points[i].lon, config::kNearKm)))
       ++near;
   if (near) {
     s += config::kNear * near;
@@ -249,6 +254,11 @@ void FindGazetteerNames(const Doc& doc, Scratch& s, uint32_t si, std::vector<uin
         lexicon_end = (*out)[k].end_token;
       }
       const Token& tok = doc.tokens[u];
+      // Names go on through capitalised words and short particles ("Rio de Janeiro", "Isle of Man",
+      // "Rostov-on-Don"); a longer lower-case word ends them (and the walk down the name index).
+      if (u > t && !caseless && (tok.flags & kTokWord) && !(tok.flags & kTokUpper) && tok.folded_len > 3 &&
+          !(doc.tokens[u - 1].flags & kTokJoiner))
+        break;
       if (tok.flags & (kTokWord | kTokNumber)) {
         internal::AppendGeoKey(doc.folded_of(tok), &key);
         ends.emplace_back(static_cast<uint32_t>(key.size()), u + 1);
@@ -377,10 +387,10 @@ void FindGazetteerNames(const Doc& doc, Scratch& s, uint32_t si, std::vector<uin
   }
 }
 
-void ChooseGazetteerPlaces(Doc& doc, Scratch& s) {
+bool ChooseGazetteerPlaces(Doc& doc, Scratch& s) {
   const internal::ModelData& model = *s.model;
   const Gazetteer* g = model.gazetteer.get();
-  if (!g) return;
+  if (!g) return false;
   // The document's mentions, then the places merged into actors ("London hospital"): both are context, and
   // both may need choosing.
   std::vector<Mention*> all;
@@ -403,7 +413,7 @@ void ChooseGazetteerPlaces(Doc& doc, Scratch& s) {
     }
     if (m.geo < -1) todo.push_back(i);
   }
-  if (todo.empty()) return;
+  if (todo.empty()) return false;
   // Surnames of people the document names in full ("Michael Steele" ... "Steele said") are not places.
   std::unordered_set<std::string_view> surnames;
   for (const Mention* pm : all)
@@ -528,6 +538,7 @@ void ChooseGazetteerPlaces(Doc& doc, Scratch& s) {
     m.actor.name = std::string(g->name(p));
     if (p.country < model.countries.size()) m.actor.country = model.countries[p.country].iso3;
   }
+  return true;
 }
 
 std::vector<GeoChoice> RankPlaces(const internal::ModelData& model, const std::string& name,

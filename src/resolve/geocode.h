@@ -32,7 +32,8 @@ void FindGazetteerNames(const Doc& doc, Scratch& s, uint32_t si, std::vector<uin
 
 // Chooses a place for every gazetteer mention of the document; a mention whose best place scores below
 // the bar becomes a plain name (MentionKind::kName).
-void ChooseGazetteerPlaces(Doc& doc, Scratch& s);
+// Returns whether any mention was weighed (the document's focus may then need a second look).
+bool ChooseGazetteerPlaces(Doc& doc, Scratch& s);
 
 // How a name would resolve with `countries` (ISO3) as context: places filed under `name`, best first, with
 // their scores and the reasons (`tocsin geo`).

@@ -146,6 +146,7 @@ int Code(const CodeArgs& args, const std::string& exe_dir) {
   PipelineOptions opts;
   opts.explain = args.explain;
   opts.emit_non_asserted = !args.asserted_only;
+  opts.list_places = !args.docs.empty();  // only document records show every place
   opts.max_document_bytes = static_cast<size_t>(args.max_doc_mb * 1024 * 1024);
   auto pipeline = Pipeline::Create(*model, opts);
   if (!pipeline.ok()) {
