@@ -222,7 +222,6 @@ void FindGazetteerNames(const Doc& doc, Scratch& s, uint32_t si, std::vector<uin
   std::string key;
   std::vector<std::pair<uint32_t, uint32_t>> ends;  // (key length, token end) after each word
   std::vector<std::pair<uint32_t, uint32_t>> hits;
-  // Words written in lower case somewhere in the document are common words there ("federal", "central").
   for (uint32_t t = b; t < e; ++t) {
     // A demonym, a country or a direction may open a longer place name ("British Columbia", "Western
     // Australia", "Central Asia"): the place wins when it reaches past the lexicon's match.
