@@ -125,6 +125,12 @@ TEST(Geo, SecondCityAndDirections) {
   EXPECT_TRUE(p.empty()) << ::testing::PrintToString(p);
 }
 
+TEST(Geo, GeorgiaTheStateAfterOneOfItsCities) {
+  if (!HasGazetteer()) GTEST_SKIP() << "model built without GeoNames";
+  EXPECT_TRUE(Has(Places("Protesters marched in Savannah, Georgia, on Monday."), "Georgia/USA/region"));
+  EXPECT_TRUE(Has(Places("Russian troops entered Georgia in 2008."), "Georgia/GEO/country"));
+}
+
 TEST(Geo, ContinentsAndRegionsAcrossLanguages) {
   if (!HasGazetteer()) GTEST_SKIP() << "model built without GeoNames";
   EXPECT_TRUE(Has(Places("Unrest spread across Central Asia and Europe."), "Central Asia//continent"));

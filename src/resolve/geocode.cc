@@ -537,6 +537,44 @@ bool ChooseGazetteerPlaces(Doc& doc, Scratch& s) {
     m.actor.name = std::string(g->name(p));
     if (p.country < model.countries.size()) m.actor.country = model.countries[p.country].iso3;
   }
+  // A country's name that is also a region of another country ("Georgia"): the region when a place chosen
+  // in it is written right before it ("Atlanta, Georgia"), or when the document is about the region's
+  // country and names places inside the region.
+  for (size_t i = 0; i < in_doc; ++i) {
+    Mention& n = doc.mentions[i];
+    if (n.kind != MentionKind::kCountry || n.geo != -1) continue;
+    const std::string_view text = doc.text_of(n.actor.span);
+    const auto id = g->KeyOf(internal::GeoKey(text));
+    if (!id) continue;
+    for (uint32_t posting : g->Postings(*id)) {
+      const GeoPlace& r = g->place(Gazetteer::Row(posting));
+      if (r.feature != GeoFeature::kRegion || !Gazetteer::Primary(posting) || r.country >= model.countries.size() ||
+          model.countries[r.country].iso3 == n.actor.country)
+        continue;
+      bool after_place = false;
+      if (i > 0) {
+        const Mention& m = doc.mentions[i - 1];
+        const bool comma = n.first_token == m.end_token + 1 && doc.folded_of(doc.tokens[m.end_token]) == ",";
+        if (comma && m.geo >= 0) {
+          after_place = g->place(static_cast<uint32_t>(m.geo)).admin1 == r.admin1;
+        } else if (comma && m.kind == MentionKind::kPlace && m.place >= 0) {  // a place of the lexicons
+          const internal::PlaceRow& row = model.places[static_cast<size_t>(m.place)];
+          after_place = row.country == model.countries[r.country].iso3 && row.admin1 == g->name(r);
+        }
+      }
+      int inside = 0;
+      for (const Context::Point& pt : c.points) inside += pt.admin1 == r.admin1;
+      if (after_place || (r.country == c.focus && inside > 0)) {
+        n.kind = MentionKind::kPlace;
+        n.geo = static_cast<int32_t>(Gazetteer::Row(posting));
+        n.actor.name = std::string(g->name(r));
+        n.actor.country = model.countries[r.country].iso3;
+        n.actor.sector.clear();
+        n.actor.via = "gazetteer: a region here, not the country";
+      }
+      break;
+    }
+  }
   return true;
 }
 
