@@ -88,5 +88,37 @@ TEST(Names, InflectedCountryNamesAndCyrillicPeople) {
   }
 }
 
+// Offices on a date (issue "every actor with a code"): "President Akayev" is Kyrgyzstan's government in 2005;
+// "the president" with nobody named is the holder on the publication date, "the former president" the holder
+// whose term ended last before it.
+const Mention* FirstOfKind(const Doc& doc, MentionKind kind) {
+  for (const Mention& m : doc.mentions)
+    if (m.kind == kind) return &m;
+  return nullptr;
+}
+
+TEST(Names, OfficeHoldersOnTheDay) {
+  Doc doc = CodeText("President Akayev fled the capital.", "2005-03-24");
+  const Mention* p = FirstOfKind(doc, MentionKind::kPerson);
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->actor.name, "Askar Akayev");
+  EXPECT_EQ(p->actor.country, "KGZ");
+  EXPECT_EQ(p->actor.sector, "GOV");
+
+  doc = CodeText("The president declared a state of emergency in Kazakhstan.", "2022-01-05");
+  p = FirstOfKind(doc, MentionKind::kPerson);
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->actor.name, "Kassym-Jomart Tokayev");
+
+  doc = CodeText(
+      "Kyrgyzstan's interim government asked Belarus to hand over the former president. "
+      "Kyrgyz officials said the former president fled.",
+      "2010-04-20");
+  p = FirstOfKind(doc, MentionKind::kPerson);
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->actor.name, "Kurmanbek Bakiyev");
+  EXPECT_EQ(p->actor.country, "KGZ");
+}
+
 }  // namespace
 }  // namespace tocsin::testing

@@ -86,6 +86,7 @@ class EntitiesComponent final : public Component {
     ResolvePlaceWords(doc, s);
     resolve::ResolveCoreference(doc);
     DefaultCountries(doc);
+    ResolveOffices(doc, s);
     for (size_t i = 0; i < doc.mentions.size(); ++i)
       for (uint32_t t = doc.mentions[i].first_token; t < doc.mentions[i].end_token; ++t)
         s.mention_at[t] = static_cast<int32_t>(i);
@@ -142,6 +143,7 @@ class EntitiesComponent final : public Component {
           mn.actor.sector = en.sector;
           mn.plural = false;
           mn.antecedent = (en.flags & internal::kTitleAlone) ? -2 : -1;  // -2: may stand alone
+          if (!en.text.empty()) s.office_titles.emplace_back(m.begin, &en);
           break;
         case EntryKind::kPronoun:
           mn.kind = MentionKind::kPronoun;
@@ -453,6 +455,11 @@ class EntitiesComponent final : public Component {
       if (m.sentence == 0) w *= 3;
       score[c] += w;
     }
+    // A country named inside an actor ("Kyrgyzstan's interim government") is named as much as one alone:
+    // the actor counted once, the name once more.
+    for (const Mention& m : s.absorbed_places)
+      if ((m.kind == MentionKind::kCountry || m.kind == MentionKind::kCapital) && s.model->CountryOf(m.actor.country))
+        score[m.actor.country] += m.sentence == 0 ? 3 : 1;
     double best = 0;
     for (const auto& [c, v] : score)
       if (v > best) {
@@ -547,6 +554,40 @@ class EntitiesComponent final : public Component {
       m.actor.name = std::string(kAdjective[d]) + " " + c->name;
     }
     m.actor.via = "direction:" + c->iso3;
+  }
+
+  // "The president", "the former president" with nobody of that title named in the report: the holder of
+  // the office in the title's country (a demonym before it, else the focus country) on the publication
+  // date, or, for a former holder, the one whose term ended last before it (actors/people.tsv).
+  void ResolveOffices(Doc& doc, Scratch& s) const {
+    if (s.office_titles.empty() || s.published.empty()) return;
+    for (Mention& m : doc.mentions) {
+      if (m.kind != MentionKind::kTitle || m.antecedent >= 0 || m.actor.country.empty()) continue;
+      const internal::Entry* en = nullptr;
+      for (const auto& [t, e] : s.office_titles)
+        if (t >= m.first_token && t < m.end_token) en = e;
+      if (!en) continue;
+      const std::string roles = "," + en->text + ",";
+      const bool former = en->flags & internal::kTitleFormer;
+      const std::string& day = s.published;
+      const internal::Person* best = nullptr;
+      for (const internal::Person& p : s.model->people) {
+        if (p.country != m.actor.country || roles.find("," + p.role + ",") == std::string::npos) continue;
+        const bool started = p.from.empty() || p.from <= day;
+        const bool ongoing = p.to.empty() || day <= p.to;
+        if (!former && started && ongoing) {
+          best = &p;
+          break;
+        }
+        if (former && !p.to.empty() && p.to < day && (!best || best->to < p.to)) best = &p;
+      }
+      if (!best) continue;
+      m.kind = MentionKind::kPerson;
+      m.actor.name = best->name;
+      m.actor.sector = best->sector;
+      m.actor.via = std::string(former ? "former holder" : "holder") + " of the office on " + day + ": " +
+                    best->role + " " + best->from + ".." + (best->to.empty() ? "" : best->to);
+    }
   }
 
   static void DefaultCountries(Doc& doc) {

@@ -392,7 +392,18 @@ Status CompileLanguage(const fs::path& dir, ModelData* m, ModelBuildReport* repo
       e.kind = EntryKind::kTitle;
       e.file = fi;
       e.sector = r.fields[1];
-      if (r.fields.size() > 2 && r.fields[2].find("alone") != std::string::npos) e.flags |= kTitleAlone;
+      // Flags: `alone`, `former`, `office=ROLE,ROLE` (people.tsv roles: who holds the office on a date).
+      if (r.fields.size() > 2)
+        for (const std::string& flag : Split(r.fields[2], ' ')) {
+          if (flag == "alone")
+            e.flags |= kTitleAlone;
+          else if (flag == "former")
+            e.flags |= kTitleFormer;
+          else if (flag.rfind("office=", 0) == 0)
+            e.text = flag.substr(7);
+          else if (!flag.empty())
+            return bad(f, r.line, "unknown title flag `" + flag + "` (alone, former, office=ROLE,...)");
+        }
       for (const std::string& p : Split(r.fields[0], '|')) {
         Entry one = e;
         one.name = Display(p);

@@ -105,7 +105,10 @@ enum TriggerFlag : uint16_t {
   kTrigIgnore = 32,   // a blocker: wins the longest match and codes nothing ("fight for", "news conference")
   kTrigEpisode = 64,  // names a whole episode ("the uprising"): coded only when dated or placed
 };
-enum TitleFlag : uint16_t { kTitleAlone = 1 };
+enum TitleFlag : uint16_t {
+  kTitleAlone = 1,   // "the president" acts alone
+  kTitleFormer = 2,  // "the former president": the holder before the one in office
+};
 
 // Place words resolved in context (places.tsv special ids): Entry::value and Mention::place below zero.
 // Persisted: do not renumber.
@@ -132,7 +135,8 @@ struct Entry {
   std::vector<uint32_t> terms;  // compiled pattern
   // Payload; which fields are used depends on `kind` (see doc/lexicon-format.md):
   //  trigger: type, mode, contexts (text), flags, cue/scope (cue=KIND), target_after (text2)
-  //  agent/title: sector, name, flags;  pronoun: mode = kind;  cue: cue, scope
+  //  agent/title: sector, name, flags; title: text = people.tsv roles of the office ("president,acting_president")
+  //  pronoun: mode = kind;  cue: cue, scope
   //  number: value, mode = unit|tens|mult|vague|qual|article, text = qualifier
   //  count: mode = dead|injured|arrested|size, text = verb|noun;  date: mode = kind, text = value
   //  country: value = country index, mode = role;  place/organisation/person: value = row index

@@ -106,6 +106,9 @@ struct Scratch {
   std::vector<uint16_t> event_flags;  // per Doc::events entry: its trigger's TriggerFlag bits
   // Place mentions merged into a larger actor mention ("Kazakh police"): kept for the document's place list.
   std::vector<Mention> absorbed_places;
+  // Title mentions that name an office (titles.tsv `office=`), by first token: who holds it is looked up
+  // once coreference has had its say ("the president" with no president named in the report).
+  std::vector<std::pair<uint32_t, const internal::Entry*>> office_titles;
   // Words the document writes in lower case somewhere (hashes of their folded forms, sorted): common words
   // there, not names. A flat sorted vector: no allocation per word, and reused from one document to the next.
   std::vector<uint64_t> lower_words;
@@ -130,6 +133,7 @@ struct Scratch {
     used.clear();
     event_flags.clear();
     absorbed_places.clear();
+    office_titles.clear();
     lower_words.clear();
     lower_words_ready = false;
     sentence_mentions.clear();
