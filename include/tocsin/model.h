@@ -31,6 +31,7 @@ struct ModelBuildOptions {
   std::string geonames;
   std::string geonames_locales = "/usr/share/locale";    // <lang>/LC_MESSAGES/geonames.mo (libgeonames-common)
   std::string iso_codes = "/usr/share/iso-codes/json";   // iso_3166-2.json (iso-codes)
+  std::string cldr_subdivisions = "/usr/share/unicode/cldr/common/subdivisions";  // unicode-cldr-core
 };
 
 // What `Model::Build` compiled, for the build log and `tocsin model build`.

