@@ -129,6 +129,12 @@ TEST(Geo, GeorgiaTheStateAfterOneOfItsCities) {
   if (!HasGazetteer()) GTEST_SKIP() << "model built without GeoNames";
   EXPECT_TRUE(Has(Places("Protesters marched in Savannah, Georgia, on Monday."), "Georgia/USA/region"));
   EXPECT_TRUE(Has(Places("Russian troops entered Georgia in 2008."), "Georgia/GEO/country"));
+  // The same for a capital's name: Washington the state after Seattle, the capital (an actor) otherwise.
+  EXPECT_TRUE(Has(Places("Protesters marched in Seattle, Washington, on Monday."), "Washington/USA/region"));
+  EXPECT_TRUE(Has(Places("Washington condemned the crackdown in Minsk."), "Washington/USA/city"));
+  // Alexandria: Virginia's after ", Virginia", Egypt's beside Cairo.
+  EXPECT_TRUE(Has(Places("Riots broke out in Alexandria, Virginia."), "Alexandria/USA/city"));
+  EXPECT_TRUE(Has(Places("Riots broke out in Alexandria after the Cairo protests."), "Alexandria/EGY/city"));
 }
 
 TEST(Geo, ContinentsAndRegionsAcrossLanguages) {

@@ -537,19 +537,20 @@ bool ChooseGazetteerPlaces(Doc& doc, Scratch& s) {
     m.actor.name = std::string(g->name(p));
     if (p.country < model.countries.size()) m.actor.country = model.countries[p.country].iso3;
   }
-  // A country's name that is also a region of another country ("Georgia"): the region when a place chosen
-  // in it is written right before it ("Atlanta, Georgia"), or when the document is about the region's
-  // country and names places inside the region.
+  // A country's or capital's name that is also a region ("Georgia", "Washington"): the region when a place
+  // chosen in it is written right before it ("Atlanta, Georgia", "Seattle, Washington"), or, for a country,
+  // when the document is about the region's country and names places inside the region.
   for (size_t i = 0; i < in_doc; ++i) {
     Mention& n = doc.mentions[i];
-    if (n.kind != MentionKind::kCountry || n.geo != -1) continue;
+    const bool is_country = n.kind == MentionKind::kCountry;
+    if ((!is_country && n.kind != MentionKind::kCapital) || n.geo != -1) continue;
     const std::string_view text = doc.text_of(n.actor.span);
     const auto id = g->KeyOf(internal::GeoKey(text));
     if (!id) continue;
     for (uint32_t posting : g->Postings(*id)) {
       const GeoPlace& r = g->place(Gazetteer::Row(posting));
       if (r.feature != GeoFeature::kRegion || !Gazetteer::Primary(posting) || r.country >= model.countries.size() ||
-          model.countries[r.country].iso3 == n.actor.country)
+          (is_country && model.countries[r.country].iso3 == n.actor.country))
         continue;
       bool after_place = false;
       if (i > 0) {
@@ -564,13 +565,13 @@ bool ChooseGazetteerPlaces(Doc& doc, Scratch& s) {
       }
       int inside = 0;
       for (const Context::Point& pt : c.points) inside += pt.admin1 == r.admin1;
-      if (after_place || (r.country == c.focus && inside > 0)) {
+      if (after_place || (is_country && r.country == c.focus && inside > 0)) {
         n.kind = MentionKind::kPlace;
         n.geo = static_cast<int32_t>(Gazetteer::Row(posting));
         n.actor.name = std::string(g->name(r));
         n.actor.country = model.countries[r.country].iso3;
         n.actor.sector.clear();
-        n.actor.via = "gazetteer: a region here, not the country";
+        n.actor.via = is_country ? "gazetteer: a region here, not the country" : "gazetteer: a region here, not the capital";
       }
       break;
     }
