@@ -117,6 +117,10 @@ struct Event {
   uint32_t sentence_index = 0;
   Span sentence;
   std::string group;
+  // The group's figures, when its events state different ones: for each count, the highest total any of its
+  // events states ("over a hundred" then "168 were killed": 168). Each event keeps its own figure.
+  std::optional<Count> group_dead, group_injured, group_arrested, group_size;
+  bool has_group_counts = false;
   std::string story;
   std::string cameo;
   std::string acled_type, acled_subtype;  // empty when ACLED has no such event

@@ -221,6 +221,19 @@ void AppendEventJson(const Event& e, std::string_view sentence_text, bool with_e
   out->push_back('}');
   Key("group", out);
   json::AppendString(e.group, out);
+  if (e.has_group_counts) {
+    // The group's figures beside the event's own (FORMAT.md: both visible).
+    Key("group_counts", out);
+    out->append("{\"dead\":");
+    CountJson(e.group_dead, out);
+    Key("injured", out);
+    CountJson(e.group_injured, out);
+    Key("arrested", out);
+    CountJson(e.group_arrested, out);
+    Key("size", out);
+    CountJson(e.group_size, out);
+    out->push_back('}');
+  }
   if (!e.story.empty()) {
     Key("story", out);
     json::AppendString(e.story, out);

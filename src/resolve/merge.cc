@@ -42,6 +42,10 @@ bool Compatible(const std::vector<Actor>& a, const std::vector<Actor>& b) {
   return false;
 }
 
+namespace config {
+constexpr uint32_t kGroupReach = 6;  // sentences apart that two mentions of one happening may be
+}  // namespace config
+
 bool Violent(EventType t) { return t == EventType::kAssault || t == EventType::kProtest; }
 
 class MergeComponent final : public Component {
@@ -150,13 +154,101 @@ class MergeComponent final : public Component {
         }
       }
     }
+    // Groups: mentions of one happening across sentences ("the storming of the palace" and "the occupation
+    // of the White House"; "the clashes" and "168 people were killed"). Each group is named after its first
+    // event.
+    // An event joins the first group it is a mention of (SameHappening with one member) and agrees with
+    // throughout (Consistent with every member): no chain of near neighbours drags in another happening.
+    std::vector<size_t> group(kept.size());
+    std::vector<std::vector<size_t>> members;
+    for (size_t j = 0; j < kept.size(); ++j) {
+      size_t g = members.size();
+      for (size_t k = 0; k < members.size() && g == members.size(); ++k) {
+        bool near = false, agree = true;
+        for (size_t i : members[k]) {
+          near = near || SameHappening(doc, kept[i], kept[j]);
+          agree = agree && Consistent(kept[i], kept[j]);
+        }
+        if (near && agree) g = k;
+      }
+      if (g == members.size()) members.emplace_back();
+      members[g].push_back(j);
+      group[j] = members[g].front();
+    }
+    // The group's figures: the highest total stated by any of its events, shown on every member when the
+    // members do not all state the same.
+    using CountField = std::optional<Count> Event::*;
+    static constexpr std::pair<CountField, CountField> kFigures[] = {
+        {&Event::dead, &Event::group_dead},
+        {&Event::injured, &Event::group_injured},
+        {&Event::arrested, &Event::group_arrested},
+        {&Event::size, &Event::group_size}};
+    for (const std::vector<size_t>& g : members) {
+      if (g.size() < 2) continue;
+      bool differ = false;
+      for (const auto& [own, total] : kFigures) {
+        std::optional<Count> best;
+        for (size_t i : g)
+          if (const auto& c = kept[i].*own; c && (!best || c->value > best->value)) best = c;
+        for (size_t i : g) {
+          kept[i].*total = best;
+          const auto& c = kept[i].*own;
+          differ = differ || (best && (!c || c->value != best->value));
+        }
+      }
+      for (size_t i : g) kept[i].has_group_counts = differ;
+    }
     for (size_t i = 0; i < kept.size(); ++i) {
       kept[i].id = doc.input.id + "#" + std::to_string(i + 1);
-      kept[i].group = doc.input.id + "/g" + std::to_string(i + 1);
+      kept[i].group = doc.input.id + "/g" + std::to_string(group[i] + 1);
       if (!s.options->explain) kept[i].explain.clear();
     }
     evs.swap(kept);
     return Status::Ok();
+  }
+
+ private:
+  // Two events of one report describe one happening: both asserted, both contentious (a protest, the force
+  // used on it, a seizure it led to), at compatible places (the same city, or a city and its country) and
+  // dates (stated dates that agree as far as both go), and near each other (config::kGroupReach sentences)
+  // unless one of them sums up the toll of violence the other is ("168 people were killed in the fighting").
+  static bool SameHappening(const Doc& doc, const Event& a, const Event& b) {
+    auto contentious = [](const Event& e) {
+      return e.type == EventType::kProtest || e.type == EventType::kAssault ||
+             (e.type == EventType::kCoerce && e.mode == "seize");
+    };
+    auto violent = [](const Event& e) {
+      return e.type == EventType::kAssault || (e.type == EventType::kProtest && e.mode == "riot");
+    };
+    auto toll = [&](const Event& e) { return violent(e) && (e.dead || e.injured); };
+    if (a.modality != Modality::kAsserted || b.modality != Modality::kAsserted) return false;
+    if (!contentious(a) || !contentious(b)) return false;
+    const uint32_t d = a.sentence_index > b.sentence_index ? a.sentence_index - b.sentence_index
+                                                           : b.sentence_index - a.sentence_index;
+    const bool summary = (toll(a) && violent(b)) || (toll(b) && violent(a));
+    if (!summary) {
+      if (d > config::kGroupReach) return false;
+      if (doc.sentences[a.sentence_index].paragraph != doc.sentences[b.sentence_index].paragraph && d > 2)
+        return false;
+    }
+    return Consistent(a, b);
+  }
+
+  // Places and dates that can be one happening's: the same city (or a city and its country), and stated
+  // dates that agree as far as both go.
+  static bool Consistent(const Event& a, const Event& b) {
+    if (a.place && b.place) {
+      if (a.place->country != b.place->country) return false;
+      const bool city_a = a.place->precision != "country", city_b = b.place->precision != "country";
+      if (city_a && city_b && a.place->name != b.place->name &&
+          (a.place->geonames == 0 || a.place->geonames != b.place->geonames))
+        return false;
+    }
+    if (a.date && b.date && a.date->basis != "published" && b.date->basis != "published") {
+      const size_t n = std::min(a.date->value.size(), b.date->value.size());
+      if (a.date->value.compare(0, n, b.date->value, 0, n) != 0) return false;
+    }
+    return true;
   }
 };
 
