@@ -69,8 +69,15 @@ class AttachComponent final : public Component {
           para = doc.sentences[si].paragraph;
         }
         para_date[si] = current;  // what a sentence without a date of its own inherits
-        for (; di < s.dates.size() && s.dates[di].sentence <= si; ++di)
-          if (s.dates[di].sentence == si) current = s.dates[di].date;
+        // The sentence's most precise date is what the next ones inherit ("began on Tuesday ... during the
+        // unrest in January": Tuesday), the later one on a tie.
+        std::optional<DateValue> own;
+        for (; di < s.dates.size() && s.dates[di].sentence <= si; ++di) {
+          const DateMention& d = s.dates[di];
+          if (d.sentence != si || !d.anchors) continue;
+          if (!own || Rank(d.date) >= Rank(*own)) own = d.date;
+        }
+        if (own) current = own;
       }
     }
     std::vector<std::array<std::optional<Count>, kCountKinds>> counts(doc.sentences.size());
@@ -258,6 +265,11 @@ class AttachComponent final : public Component {
     return std::nullopt;
   }
 
+  // How much a date says: day before month before year, then stated before relative.
+  static int Rank(const DateValue& d) {
+    return (d.precision == "day" ? 4 : d.precision == "month" ? 2 : 0) + (d.basis == "explicit" ? 1 : 0);
+  }
+
   std::optional<DateValue> DateFor(const Doc& doc, const Scratch& s, const Event& ev,
                                    const std::optional<DateValue>& inherited) const {
     const DateMention* best = nullptr;
@@ -266,7 +278,7 @@ class AttachComponent final : public Component {
       const DateMention& d = s.dates[k];
       const uint32_t at = doc.tokens[d.first_token].span.begin;
       const int dist = static_cast<int>(at > ev.trigger.begin ? at - ev.trigger.begin : ev.trigger.begin - at);
-      const int score = (d.date.basis == "explicit" ? 100000 : 0) + (d.date.precision == "day" ? 50000 : 0) - dist;
+      const int score = (d.date.precision == "day" ? 100000 : 0) + (d.date.basis == "explicit" ? 50000 : 0) - dist;
       if (score > best_score) {
         best_score = score;
         best = &d;

@@ -20,6 +20,7 @@
 #include "commands.h"
 #include "ingest/reader.h"
 #include "tocsin/pipeline.h"
+#include "tocsin/story.h"
 
 namespace tocsin::cli {
 namespace {
@@ -41,6 +42,13 @@ struct Job {
 
 struct Done {
   std::string events, docs;
+  // With --stories: each document's events, kept as values until the writer (in input order) has given
+  // them their stories; with the sentence texts their records repeat.
+  struct Deferred {
+    std::vector<Event> events;
+    std::vector<std::string> sentences;
+  };
+  std::vector<Deferred> deferred;
   std::vector<std::string> errors, warnings;  // messages, in input order
   size_t documents = 0, failed = 0, warned = 0, sentences = 0, events_count = 0, dead = 0;
   std::array<size_t, kEventTypeCount> by_type{};
@@ -87,9 +95,17 @@ void CodeBatch(Worker& worker, Job& job, const CodeArgs& args, Doc& doc, Done* d
     if (!doc.lang.empty()) ++d->langs[doc.lang];
     if (st.ok() && !doc.notes.empty()) ++d->uncoded_langs[doc.lang];
     d->sentences += doc.sentences.size();
+    if (args.stories) {
+      Done::Deferred def;
+      def.events = doc.events;
+      for (const Event& e : doc.events) def.sentences.emplace_back(doc.text_of(e.sentence));
+      d->deferred.push_back(std::move(def));
+    }
     for (const Event& e : doc.events) {
-      AppendEventJson(e, doc.text_of(e.sentence), args.explain, &d->events);
-      d->events.push_back('\n');
+      if (!args.stories) {
+        AppendEventJson(e, doc.text_of(e.sentence), args.explain, &d->events);
+        d->events.push_back('\n');
+      }
       ++d->by_type[static_cast<size_t>(e.type)];
       ++d->by_modality[static_cast<size_t>(e.modality)];
       if (e.dead && e.modality == Modality::kAsserted) d->dead += static_cast<size_t>(e.dead->value);
@@ -181,11 +197,30 @@ int Code(const CodeArgs& args, const std::string& exe_dir) {
   ingest::InputStream& in = **stream;
   const bool progress = args.progress == "always" || (args.progress == "auto" && isatty(STDERR_FILENO));
   auto last_progress = std::chrono::steady_clock::now();
+  // Stories across the run's documents (and those of earlier runs kept in --stories-file).
+  StoryOptions story_options;
+  story_options.threshold = args.story_threshold;
+  StoryIndex stories(story_options);
+  if (!args.stories_file.empty()) {
+    auto loaded = StoryIndex::Load(args.stories_file, story_options);
+    if (!loaded.ok()) {
+      std::cerr << "tocsin code: " << loaded.status().message() << "\n";
+      return kExitFatal;
+    }
+    stories = std::move(loaded).value();
+  }
   Done total;
   // Writes one finished batch: events, document records, messages; accumulates the summary.
   auto write = [&](Done& d) {
     for (const std::string& e : d.errors) std::cerr << "tocsin code: " << e << "\n";
     for (const std::string& w : d.warnings) std::cerr << "tocsin code: warning: " << w << "\n";
+    for (Done::Deferred& def : d.deferred) {  // stories are given here, in input order
+      stories.Add(&def.events);
+      for (size_t k = 0; k < def.events.size(); ++k) {
+        AppendEventJson(def.events[k], def.sentences[k], args.explain, &d.events);
+        d.events.push_back('\n');
+      }
+    }
     out->write(d.events.data(), static_cast<std::streamsize>(d.events.size()));
     if (docs_file.is_open()) docs_file.write(d.docs.data(), static_cast<std::streamsize>(d.docs.size()));
     total.documents += d.documents;
@@ -283,6 +318,12 @@ int Code(const CodeArgs& args, const std::string& exe_dir) {
   }
   out->flush();
   if (progress) std::fprintf(stderr, "\r%60s\r", "");
+  if (!args.stories_file.empty()) {
+    if (Status st = stories.Save(args.stories_file); !st.ok()) {
+      std::cerr << "tocsin code: " << st.message() << "\n";
+      return kExitFatal;
+    }
+  }
 
   if (args.summary) {
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_model).count();
@@ -316,6 +357,7 @@ int Code(const CodeArgs& args, const std::string& exe_dir) {
       std::fprintf(stderr, "  deaths stated in events that happened: %zu (highest figure per event)\n", total.dead);
     if (!args.output.empty()) std::fprintf(stderr, "  events written to %s\n", args.output.c_str());
     if (!args.docs.empty()) std::fprintf(stderr, "  document records written to %s\n", args.docs.c_str());
+    if (args.stories) std::fprintf(stderr, "  stories: %zu\n", stories.stories().size());
   }
   return total.failed || total.warned ? kExitSomeFailed : kExitOk;
 }

@@ -28,6 +28,9 @@ struct CodeArgs {
   double max_doc_mb = 16;
   std::string lang;  // --lang: force a language
   std::string progress = "auto";
+  bool stories = false;            // --stories: cluster events across documents (Event::story)
+  std::string stories_file;        // --stories-file: load the stories of earlier runs and save them again
+  double story_threshold = 5.0;    // --story-threshold
 };
 
 int Code(const CodeArgs& args, const std::string& exe_dir);

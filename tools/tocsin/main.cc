@@ -65,6 +65,11 @@ Input: .txt files (one document each, id = file name), JSON Lines records {"id",
 "lang", ...} (FORMAT.md), directories (walked recursively), or - for stdin. Give "published" to date
 "on Wednesday" and "last week". Exit status: 0 all coded; 1 some documents refused or repaired (named on
 stderr); 2 nothing could run.)");
+  c->add_flag("--stories", code.stories,
+              "Cluster events across documents and languages into stories (the `story` field)");
+  c->add_option("--stories-file", code.stories_file,
+                "Load the stories of earlier runs from FILE and save them with this run's (implies --stories)");
+  c->add_option("--story-threshold", code.story_threshold, "Score a happening needs to join a story (default 5)");
   c->add_option("--progress", code.progress, "Progress line on stderr: auto (when a terminal), always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
 
@@ -108,6 +113,7 @@ stderr); 2 nothing could run.)");
     const int rc = app.exit(err);
     return rc == 0 ? 0 : tocsin::cli::kExitFatal;
   }
+  if (!code.stories_file.empty()) code.stories = true;
   if (*c) return tocsin::cli::Code(code, ExeDir(argv[0]));
   if (*e) return tocsin::cli::Eval(gold, system, as_json);
   if (*mb) return tocsin::cli::ModelBuild(data_dir, out, build_options);
