@@ -72,6 +72,26 @@ class Stories(unittest.TestCase):
             self.assertEqual(partition(split), partition(whole),
                              "two runs sharing --stories-file should cluster like one run")
 
+    def test_stories_lists_documents_languages_and_figures(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            events = os.path.join(tmp, "events.jsonl")
+            run = subprocess.run([TOCSIN, "code", REPORTS, "-o", events], capture_output=True, text=True)
+            self.assertLessEqual(run.returncode, 1, run.stderr)
+            saved = os.path.join(tmp, "stories.json")
+            run = subprocess.run([TOCSIN, "stories", events, "--min-reports", "3", "--save", saved],
+                                 capture_output=True, text=True)
+            self.assertEqual(run.returncode, 0, run.stderr)
+            self.assertRegex(run.stdout, r"KGZ  2010-04-0\d\.\.2010-04-\d\d  .*Bishkek.*document\(s\):")
+            self.assertIn("bk10-fr-1", run.stdout)
+            self.assertRegex(run.stdout, r"dead \d+")
+            # The saved stories read back the same.
+            again = subprocess.run([TOCSIN, "stories", saved, "--min-reports", "3"], capture_output=True, text=True)
+            self.assertEqual(again.returncode, 0, again.stderr)
+            self.assertEqual(again.stdout, run.stdout)
+            bad = subprocess.run([TOCSIN, "stories", REPORTS], capture_output=True, text=True)
+            self.assertEqual(bad.returncode, 2, "input records are not events")
+            self.assertIn("not an event record", bad.stderr)
+
     def test_seed_translations_share_a_story_and_same_as_pairs_a_group(self):
         seeds = os.path.join(SHARED, "seeds", "input.jsonl")
         gold = os.path.join(SHARED, "seeds", "gold", "events.jsonl")

@@ -48,6 +48,14 @@ struct LookupArgs {
   int limit = 10;
 };
 int Geo(std::shared_ptr<const Model> model, const LookupArgs& args);
+
+struct StoriesArgs {
+  std::string input;       // a stories file (--stories-file) or events JSONL
+  double threshold = 5.0;  // when clustering events
+  int min_reports = 1;     // list only stories with this many reports
+  std::string save;        // write the stories file here
+};
+int Stories(const StoriesArgs& args);
 int Actor(std::shared_ptr<const Model> model, const LookupArgs& args);
 int Eval(const std::string& gold, const std::string& system, bool as_json);
 int ModelBuild(const std::string& data_dir, const std::string& out, const ModelBuildOptions& options);

