@@ -183,6 +183,38 @@ class MergeComponent final : public Component {
         {&Event::injured, &Event::group_injured},
         {&Event::arrested, &Event::group_arrested},
         {&Event::size, &Event::group_size}};
+    // The group's place and date: a member that states less takes the most specific one a member states
+    // (a city over a country; a stated day over an inherited or publication date).
+    auto place_rank = [](const std::optional<Place>& p) {
+      if (!p) return 0;
+      return (p->precision == "country" ? 1 : 3) + (p->span.empty() ? 0 : 1);
+    };
+    auto date_rank = [](const std::optional<DateValue>& d) {
+      if (!d) return 0;
+      const int basis = d->basis == "explicit" ? 3 : d->basis == "relative-to-published" ? 2 : d->basis == "inherited" ? 1 : 0;
+      return basis * 4 + (d->precision == "day" ? 2 : d->precision == "month" ? 1 : 0);
+    };
+    for (const std::vector<size_t>& g : members) {
+      if (g.size() < 2) continue;
+      size_t bp = g.front(), bd = g.front();
+      for (size_t i : g) {
+        if (place_rank(kept[i].place) > place_rank(kept[bp].place)) bp = i;
+        if (date_rank(kept[i].date) > date_rank(kept[bd].date)) bd = i;
+      }
+      for (size_t i : g) {
+        if (kept[i].place && kept[bp].place && kept[i].place->precision == "country" &&
+            kept[bp].place->precision != "country" && kept[i].place->country == kept[bp].place->country) {
+          kept[i].place = kept[bp].place;
+          kept[i].place->text.clear();  // not stated in this event's sentence
+          kept[i].place->span = {};
+        }
+        if (kept[i].date && kept[bd].date && date_rank(kept[i].date) < 8 && date_rank(kept[bd].date) >= 8) {
+          kept[i].date = kept[bd].date;
+          kept[i].date->text.clear();
+          kept[i].date->basis = "inherited";
+        }
+      }
+    }
     for (const std::vector<size_t>& g : members) {
       if (g.size() < 2) continue;
       bool differ = false;

@@ -1,0 +1,43 @@
+// Groups within a report (issue "One happening, one event"): mentions of one happening share a group, take
+// its most specific place and date, and show the group's highest figures beside their own; another
+// happening of the same report stays apart.
+#include <gtest/gtest.h>
+
+#include "test_support.h"
+
+namespace tocsin::testing {
+namespace {
+
+TEST(Groups, MentionsOfOneHappeningShareAGroupAndItsFigures) {
+  Doc doc = CodeText(
+      "Security forces opened fire on protesters in Bishkek on Wednesday, killing over a hundred people.\n\n"
+      "The opposition says it now controls the country. Officials said that 168 people were killed in "
+      "the fighting.\n\n"
+      "In March 2005 mass unrest in the country overthrew the regime of President Askar Akayev.",
+      "2010-04-09");
+  const Event* fire = nullptr;
+  const Event* toll = nullptr;
+  const Event* before = nullptr;
+  for (const Event& e : doc.events) {
+    if (e.modality != Modality::kAsserted) continue;
+    if (e.type == EventType::kAssault && e.dead && e.dead->value == 100) fire = &e;
+    if (e.type == EventType::kAssault && e.dead && e.dead->value == 168) toll = &e;
+    if (e.date && e.date->value.rfind("2005", 0) == 0) before = &e;
+  }
+  ASSERT_NE(fire, nullptr);
+  ASSERT_NE(toll, nullptr);
+  EXPECT_EQ(fire->group, toll->group);
+  // The toll takes the group's place; each keeps its figure and shows the group's.
+  ASSERT_TRUE(toll->place.has_value());
+  EXPECT_EQ(toll->place->name, "Bishkek");
+  EXPECT_TRUE(fire->has_group_counts);
+  ASSERT_TRUE(fire->group_dead.has_value());
+  EXPECT_EQ(fire->group_dead->value, 168);
+  EXPECT_EQ(fire->dead->value, 100);
+  if (before) {
+    EXPECT_NE(before->group, fire->group) << "the 2005 unrest is another happening";
+  }
+}
+
+}  // namespace
+}  // namespace tocsin::testing
