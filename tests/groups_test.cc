@@ -39,5 +39,29 @@ TEST(Groups, MentionsOfOneHappeningShareAGroupAndItsFigures) {
   }
 }
 
+// Regressions found by the story test reports: a number goes to the count word nearest it, and an age is
+// no toll.
+std::optional<int64_t> Figure(const Doc& doc, std::optional<Count> Event::*field) {
+  for (const Event& e : doc.events)
+    if (e.*field) return (e.*field)->value;
+  return std::nullopt;
+}
+
+TEST(Counts, ANumberGoesToTheCountWordNearestIt) {
+  Doc doc = CodeText("Eight police officers had been killed and more than 300 injured as protesters stormed the akimat.");
+  EXPECT_EQ(Figure(doc, &Event::injured), 300);
+  EXPECT_NE(Figure(doc, &Event::dead), 300);
+  doc = CodeText("Une personne a été tuée et près de 600 blessées lors des heurts à Bichkek.", "2020-10-06", "fr");
+  EXPECT_EQ(Figure(doc, &Event::injured), 600);
+  EXPECT_NE(Figure(doc, &Event::dead), 600);
+}
+
+TEST(Counts, AnAgeIsNoToll) {
+  EXPECT_EQ(Figure(CodeText("Police said a 19-year-old was killed in the clashes in Bishkek."), &Event::dead),
+            std::nullopt);
+  EXPECT_EQ(Figure(CodeText("Bei den Zusammenstößen wurde ein 19-Jähriger getötet.", "2020-10-06", "de"), &Event::dead),
+            std::nullopt);
+}
+
 }  // namespace
 }  // namespace tocsin::testing

@@ -326,29 +326,43 @@ class AttachComponent final : public Component {
       if (e.kind == EntryKind::kCount) words.emplace_back(s.matches[k], &e);
     }
     // Verbs of casualties and arrests first ("168 people were killed", "killing over a hundred people"),
-    // then nouns of size ("3,000 troops") for the numbers left.
+    // then nouns of size ("3,000 troops") for the numbers left. Within a pass the closest pairs are made
+    // first, one number per word: in "eight were killed and more than 300 injured" the 300 is the injured's.
     for (int pass = 0; pass < 2; ++pass) {
-      for (const auto& [m, e] : words) {
+      struct Pair {
+        uint32_t distance;
+        size_t word, qi;
+      };
+      std::vector<Pair> pairs;
+      for (size_t wi = 0; wi < words.size(); ++wi) {
+        const auto& [m, e] = words[wi];
         const bool noun = e->text == "noun";
         if ((pass == 0) == noun) continue;
-        const int kind = CountKindOf(e->mode);
         for (size_t qi = 0; qi < qs.size(); ++qi) {
-          if (taken[qi]) continue;
           const Quantity& q = *qs[qi];
           bool ok = false;
+          uint32_t distance = 0;
           if (noun) {
             ok = q.end_token <= m.begin && m.begin - q.end_token <= 1;
+            distance = m.begin - std::min(m.begin, q.end_token);
           } else if (q.end_token <= m.begin) {
-            ok = m.begin - q.end_token <= config::kCountVerbReachBefore &&
+            distance = m.begin - q.end_token;
+            ok = distance <= config::kCountVerbReachBefore &&
                  sv.Between(q.end_token - 1, m.begin) <= extract::Boundary::kNone;
           } else if (q.first_token >= m.end) {
-            ok = q.first_token - m.end <= config::kCountVerbReachAfter &&
+            distance = q.first_token - m.end;
+            ok = distance <= config::kCountVerbReachAfter &&
                  sv.Between(m.end - 1, q.first_token) == extract::Boundary::kNone;
           }
-          if (!ok || (q.year_like && !noun)) continue;
-          give(qi, kind);
-          break;
+          if (ok && !(q.year_like && !noun)) pairs.push_back({distance, wi, qi});
         }
+      }
+      std::stable_sort(pairs.begin(), pairs.end(), [](const Pair& a, const Pair& b) { return a.distance < b.distance; });
+      std::vector<uint8_t> word_done(words.size(), 0);
+      for (const Pair& p : pairs) {
+        if (taken[p.qi] || word_done[p.word]) continue;
+        word_done[p.word] = 1;
+        give(p.qi, CountKindOf(words[p.word].second->mode));
       }
     }
     // A bare number after "to"/"of" in a sentence with a protest is its size ("grew ... to ten thousand").

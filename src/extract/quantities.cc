@@ -349,8 +349,10 @@ void FindQuantities(const Doc& doc, Scratch& s, uint32_t si) {
     const std::string_view before = t > b ? word(t - 1) : std::string_view();
     const std::string_view after = word(end);
     auto measure = [&](uint32_t u) { return u >= b && u < e && num(u) && num(u)->mode == "measure"; };
+    // ... nor ages and spans written as one compound: "a 19-year-old", "ein 19-Jähriger".
+    const bool compound_measure = after == "-" && measure(end + 1);
     if (before == "$" || before == "€" || before == "£" || before == "us$" || after == "%" || after == "/" ||
-        before == "/" || after == "$" || measure(end) || (t > b && measure(t - 1))) {
+        before == "/" || after == "$" || measure(end) || compound_measure || (t > b && measure(t - 1))) {
       t = end - 1;
       continue;
     }
