@@ -63,5 +63,16 @@ TEST(Counts, AnAgeIsNoToll) {
             std::nullopt);
 }
 
+TEST(Counts, TollsStatedAfterTheirWord) {
+  EXPECT_EQ(Figure(CodeText("The death toll from the clashes in Bishkek rose to 75, the health ministry said."),
+                   &Event::dead),
+            75);
+  EXPECT_EQ(Figure(CodeText("Число погибших в результате беспорядков в Бишкеке достигло 75 человек.", "2010-04-08", "ru"),
+                   &Event::dead),
+            75);
+  EXPECT_EQ(Figure(CodeText("Le nombre de morts dans les heurts à Och s'élève à 62.", "2010-06-12", "fr"), &Event::dead), 62);
+  EXPECT_EQ(Figure(CodeText("Oş kentinde çatışmalarda ölenlerin sayısı 100'ü aştı.", "2010-06-13", "tr"), &Event::dead), 100);
+}
+
 }  // namespace
 }  // namespace tocsin::testing

@@ -27,6 +27,7 @@ using internal::EntryKind;
 namespace config {
 constexpr uint32_t kCountVerbReachBefore = 5;  // "168 people were killed": number to verb
 constexpr uint32_t kCountVerbReachAfter = 5;   // "killing over a hundred people"
+constexpr uint32_t kTollReach = 10;            // "the death toll from the clashes in Bishkek rose to 75"
 constexpr int64_t kMinBareSize = 50;           // a bare number in a protest sentence is a crowd size from here
 }  // namespace config
 
@@ -337,12 +338,16 @@ class AttachComponent final : public Component {
       for (size_t wi = 0; wi < words.size(); ++wi) {
         const auto& [m, e] = words[wi];
         const bool noun = e->text == "noun";
+        const bool toll = e->text == "toll";  // "the death toll rose to 75": the number comes later in its clause
         if ((pass == 0) == noun) continue;
         for (size_t qi = 0; qi < qs.size(); ++qi) {
           const Quantity& q = *qs[qi];
           bool ok = false;
           uint32_t distance = 0;
-          if (noun) {
+          if (toll) {
+            distance = q.first_token >= m.end ? q.first_token - m.end : UINT32_MAX;
+            ok = distance <= config::kTollReach && sv.Between(m.end - 1, q.first_token) <= extract::Boundary::kNone;
+          } else if (noun) {
             ok = q.end_token <= m.begin && m.begin - q.end_token <= 1;
             distance = m.begin - std::min(m.begin, q.end_token);
           } else if (q.end_token <= m.begin) {

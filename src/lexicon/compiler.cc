@@ -468,6 +468,8 @@ Status CompileLanguage(const fs::path& dir, ModelData* m, ModelBuildReport* repo
       if (e.mode != "dead" && e.mode != "injured" && e.mode != "arrested" && e.mode != "size")
         return bad(f, r.line, "unknown count `" + e.mode + "`");
       e.text = r.fields.size() > 2 ? r.fields[2] : "verb";
+      if (e.text != "verb" && e.text != "noun" && e.text != "toll")
+        return bad(f, r.line, "unknown count role `" + e.text + "` (verb, noun or toll)");
       TOCSIN_RETURN_IF_ERROR(lc.Add(r.fields[0], e, rel + f, r.line));
       return Status::Ok();
     }));
