@@ -117,7 +117,21 @@ int Stories(const StoriesArgs& args) {
       return kExitFatal;
     }
   size_t shown = 0;
-  for (const Story& s : index.stories()) {
+  // Largest first: told by the most documents, then with the most events; creation order on a tie.
+  std::vector<const Story*> order;
+  for (const Story& s : index.stories()) order.push_back(&s);
+  auto weight = [](const Story* s) {
+    std::vector<std::string> docs;
+    size_t events = 0;
+    for (const Story::Report& r : s->reports) {
+      if (std::find(docs.begin(), docs.end(), r.doc) == docs.end()) docs.push_back(r.doc);
+      events += r.events;
+    }
+    return std::pair{docs.size(), events};
+  };
+  std::stable_sort(order.begin(), order.end(), [&](const Story* a, const Story* b) { return weight(a) > weight(b); });
+  for (const Story* sp : order) {
+    const Story& s = *sp;
     // One line per document: its dates, its highest figures, its events (a report may state several
     // happenings of one story).
     struct PerDoc {
