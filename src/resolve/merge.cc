@@ -43,7 +43,8 @@ bool Compatible(const std::vector<Actor>& a, const std::vector<Actor>& b) {
 }
 
 namespace config {
-constexpr uint32_t kGroupReach = 6;  // sentences apart that two mentions of one happening may be
+constexpr uint32_t kGroupReach = 6;     // sentences apart that two mentions of one happening may be
+constexpr size_t kGroupsLooked = 64;    // earlier groups an event is compared with
 }  // namespace config
 
 bool Violent(EventType t) { return t == EventType::kAssault || t == EventType::kProtest; }
@@ -163,7 +164,10 @@ class MergeComponent final : public Component {
     std::vector<std::vector<size_t>> members;
     for (size_t j = 0; j < kept.size(); ++j) {
       size_t g = members.size();
-      for (size_t k = 0; k < members.size() && g == members.size(); ++k) {
+      // The latest groups only (config::kGroupsLooked): a report's happenings are told near each other, and a
+      // huge document must not cost its events squared.
+      const size_t from = members.size() > config::kGroupsLooked ? members.size() - config::kGroupsLooked : 0;
+      for (size_t k = from; k < members.size() && g == members.size(); ++k) {
         bool near = false, agree = true;
         for (size_t i : members[k]) {
           near = near || SameHappening(doc, kept[i], kept[j]);
