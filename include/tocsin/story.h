@@ -69,6 +69,9 @@ class StoryIndex {
     std::vector<std::pair<std::string, std::string>> events;  // (signature, story id)
   };
   std::vector<Fingerprint> reports_;
+  // Stories by country (a happening only ever joins one of its country's), for a scan that does not grow
+  // with the whole archive.
+  std::map<std::string, std::vector<size_t>> by_country_;
   std::map<std::string, std::vector<size_t>> by_signature_;
 };
 

@@ -167,6 +167,10 @@ void Absorb(Story* s, const Happening& h) {
 StoryIndex::StoryIndex(StoryOptions options) : options_(options) {}
 
 namespace {
+constexpr size_t kStoriesLooked = 4096;  // a country's latest stories a happening is compared with
+}  // namespace
+
+namespace {
 
 // An event in terms every language shares: its category and its actors' countries (sectors are left out:
 // one language's "the authorities" is another's "the government").
@@ -234,8 +238,8 @@ void StoryIndex::Add(std::vector<Event>* events) {
           if (id.empty() && !story.empty() && sig == Signature(*e)) id = story;
       // ... when the happening could belong to it at all (same country, dates within reach).
       Story* st = nullptr;
-      for (Story& s : stories_)
-        if (s.id == id) st = &s;
+      const size_t n = std::strtoul(id.c_str() + 1, nullptr, 10);  // ids are "s<position + 1>"
+      if (n >= 1 && n <= stories_.size() && stories_[n - 1].id == id) st = &stories_[n - 1];
       if (st && Score(h, *st, options_) >= 0) {
         Absorb(st, h);
         story_of[g] = id;
@@ -245,14 +249,18 @@ void StoryIndex::Add(std::vector<Event>* events) {
     if (h.country.empty()) continue;  // nowhere: nothing to match on
     double best = -1;
     size_t pick = stories_.size();
-    for (size_t i = 0; i < stories_.size(); ++i)
-      if (const double sc = Score(h, stories_[i], options_); sc >= options_.threshold && sc > best) {
+    // The country's latest stories (kStoriesLooked): older ones are beyond any date window by then.
+    const std::vector<size_t>& mine = by_country_[h.country];
+    const size_t from = mine.size() > kStoriesLooked ? mine.size() - kStoriesLooked : 0;
+    for (size_t k = from; k < mine.size(); ++k)
+      if (const double sc = Score(h, stories_[mine[k]], options_); sc >= options_.threshold && sc > best) {
         best = sc;
-        pick = i;
+        pick = mine[k];
       }
     if (pick == stories_.size()) {
       stories_.emplace_back();
       stories_.back().id = "s" + std::to_string(stories_.size());
+      by_country_[h.country].push_back(pick);
     }
     Absorb(&stories_[pick], h);
     story_of[g] = stories_[pick].id;
@@ -314,6 +322,7 @@ Result<StoryIndex> StoryIndex::Load(const std::string& path, StoryOptions option
       for (const auto& r : x.value("reports", nlohmann::json::array()))
         s.reports.push_back({r.value("doc", ""), r.value("lang", ""), r.value("date", ""), r.value("dead", int64_t{-1}),
                              r.value("injured", int64_t{-1}), r.value("events", size_t{0})});
+      index.by_country_[s.country].push_back(index.stories_.size());
       index.stories_.push_back(std::move(s));
     }
   } catch (const std::exception& e) {
