@@ -167,10 +167,9 @@ void Absorb(Story* s, const Happening& h) {
 StoryIndex::StoryIndex(StoryOptions options) : options_(options) {}
 
 namespace {
-constexpr size_t kStoriesLooked = 4096;  // a country's latest stories a happening is compared with
-}  // namespace
 
-namespace {
+constexpr size_t kStoriesLooked = 4096;  // a country's latest stories a happening is compared with
+constexpr size_t kReportsKept = 50000;   // reports whose translations are recognised (memory stays bounded)
 
 // An event in terms every language shares: its category and its actors' countries (sectors are left out:
 // one language's "the authorities" is another's "the government").
@@ -272,6 +271,10 @@ void StoryIndex::Add(std::vector<Event>* events) {
   for (const Event& e : *events)
     if (e.modality == Modality::kAsserted) f.events.emplace_back(Signature(e), e.story);
   if (f.events.size() >= options_.same_report_min_events) {
+    if (reports_.size() >= kReportsKept) {  // start afresh: translations come within days of their original
+      reports_.clear();
+      by_signature_.clear();
+    }
     for (const auto& [sig, story] : f.events) {
       auto& list = by_signature_[sig];
       if (list.empty() || list.back() != reports_.size()) list.push_back(reports_.size());
