@@ -93,5 +93,26 @@ TEST(Worker, OversizedDocumentIsRefusedNamingTheLimit) {
   EXPECT_NE(s.message().find("--max-doc-mb"), std::string::npos);
 }
 
+// Regression (fuzz_document, UBSan): a paragraph in a language the model has no lexicons for left its
+// sentences without a language, and the entities stage read through the null pointer.
+TEST(Worker, AParagraphInALanguageWithoutLexiconsIsSegmentedNotCoded) {
+  Input in;
+  in.id = "mixed";
+  in.lang = "";
+  in.published = "2024-02-29";
+  in.text =
+      "Police arrested 40 protesters in Almaty on Monday after a rally against the fuel price rise. The "
+      "opposition called on the government to release them and to reverse the increase at once. Thousands of "
+      "workers in Zhanaozen and Aktau went on strike on Tuesday and blocked the main roads of the region.\n\n"
+      "La Polizia di Stato ha arrestato quaranta manifestanti a Roma lunedì dopo una Manifestazione Nazionale "
+      "contro il Governo Italiano, secondo la Questura Centrale di Roma.";
+  Doc doc = CodeInput(in);
+  bool italian = false;
+  for (const LangSpan& ls : doc.lang_spans) italian = italian || ls.lang == "it";
+  EXPECT_TRUE(italian) << "the Italian paragraph should be identified as such";
+  ASSERT_FALSE(doc.events.empty());
+  for (const Event& e : doc.events) EXPECT_EQ(e.lang, "en");
+}
+
 }  // namespace
 }  // namespace tocsin::testing

@@ -102,6 +102,8 @@ class EntitiesComponent final : public Component {
   }
 
   void Mentions(Doc& doc, Scratch& s, uint32_t si) const {
+    // A sentence in a language without lexicons (a paragraph in another language) has nothing to find.
+    if (!s.sentence_lang[si]) return;
     const internal::ModelData& model = *s.model;
     const Sentence& sent = doc.sentences[si];
     const uint32_t b = sent.first_token, e = sent.first_token + sent.token_count;

@@ -132,8 +132,8 @@ class LanguageComponent final : public Component {
       std::string have;
       for (const auto& l : s.model->langs) have += (have.empty() ? "" : ", ") + l.iso;
       doc.notes.push_back("no lexicons for language `" + m + "` (this model has: " + have + "): " +
-                          (m == doc.lang ? "the document" : "its paragraphs in that language") +
-                          " are segmented but no events are coded");
+                          (m == doc.lang ? "the document is" : "its paragraphs in that language are") +
+                          " segmented but no events are coded");
     }
     return Status::Ok();
   }

@@ -93,7 +93,14 @@ void CodeBatch(Worker& worker, Job& job, const CodeArgs& args, Doc& doc, Done* d
         d->warnings.push_back((in.origin.empty() ? in.id : in.origin) + " (id " + in.id + "): " + w);
     }
     if (!doc.lang.empty()) ++d->langs[doc.lang];
-    if (st.ok() && !doc.notes.empty()) ++d->uncoded_langs[doc.lang];
+    // Notes about languages without lexicons ("no lexicons for language `it` ..."), not every note (a
+    // charset conversion is one too).
+    static constexpr std::string_view kNoLexicons = "no lexicons for language `";
+    for (const std::string& note : doc.notes)
+      if (st.ok() && note.rfind(kNoLexicons, 0) == 0) {
+        const size_t end = note.find('`', kNoLexicons.size());
+        if (end != std::string::npos) ++d->uncoded_langs[note.substr(kNoLexicons.size(), end - kNoLexicons.size())];
+      }
     d->sentences += doc.sentences.size();
     if (args.stories) {
       Done::Deferred def;
