@@ -105,23 +105,16 @@ TEST(Geo, ThePublishersDomainIsEvidence) {
 
 // Place words: "the second city" from the gazetteer's populations; directions at region precision, of the
 // country they qualify, of the place after "of", or of the focus country when they stand alone.
-std::vector<std::string> NamedPlaces(const char* text) {
-  Doc doc = CodeText(text, "2024-05-01", "en");
-  std::vector<std::string> out;
-  for (const Place& p : doc.places) out.push_back(p.name + "/" + p.country + "/" + p.precision);
-  return out;
-}
-
 TEST(Geo, SecondCityAndDirections) {
   if (!HasGazetteer()) GTEST_SKIP() << "model built without GeoNames";
-  EXPECT_TRUE(Has(NamedPlaces("Protests spread to the second city on Tuesday in Kyrgyzstan."), "Osh/KGZ/city"));
-  EXPECT_TRUE(Has(NamedPlaces("Clashes erupted in western Kazakhstan."), "western Kazakhstan/KAZ/region"));
-  EXPECT_TRUE(Has(NamedPlaces("Police dispersed a rally north of the capital, Bishkek."), "north of Bishkek/KGZ/region"));
-  EXPECT_TRUE(Has(NamedPlaces("Kyrgyz troops fired on protesters in the south of the country."),
-                  "southern Kyrgyzstan/KGZ/region"));
-  EXPECT_TRUE(Has(NamedPlaces("Kazakh police said unrest gripped the south."), "southern Kazakhstan/KAZ/region"));
+  EXPECT_TRUE(Has(Places("Protests spread to the second city on Tuesday in Kyrgyzstan."), "Osh/KGZ/city"));
+  EXPECT_TRUE(Has(Places("Clashes erupted in western Kazakhstan."), "western Kazakhstan/KAZ/region"));
+  EXPECT_TRUE(Has(Places("Police dispersed a rally north of the capital, Bishkek."), "north of Bishkek/KGZ/region"));
+  EXPECT_TRUE(
+      Has(Places("Kyrgyz troops fired on protesters in the south of the country."), "southern Kyrgyzstan/KGZ/region"));
+  EXPECT_TRUE(Has(Places("Kazakh police said unrest gripped the south."), "southern Kazakhstan/KAZ/region"));
   // An adjective with nothing to qualify, or "north of" something that is no place, names no place.
-  const auto p = NamedPlaces("Western governments condemned the army, which moved north of the river.");
+  const auto p = Places("Western governments condemned the army, which moved north of the river.");
   EXPECT_TRUE(p.empty()) << ::testing::PrintToString(p);
 }
 

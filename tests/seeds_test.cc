@@ -11,8 +11,8 @@
 #include <set>
 
 #include "eval/score.h"
-#include "lexicon/model_data.h"
 #include "ingest/reader.h"
+#include "lexicon/model_data.h"
 #include "test_support.h"
 
 namespace tocsin::testing {
@@ -79,13 +79,18 @@ TEST(Seeds, EnglishReportsMeetTheBars) {
   EXPECT_GE(Ratio(*score, "date"), 0.80);
 }
 
+// All five seeds coded and scored against all their gold events.
+Result<eval::Score> ScoreAllSeeds(const std::string& shared, const std::string& name) {
+  const std::string tmp = ::testing::TempDir() + "/" + name + "_" + std::to_string(getpid());
+  std::filesystem::create_directories(tmp);
+  CodeSeeds(shared, tmp + "/seed_events_all.jsonl");
+  return eval::ScoreFiles(shared + "/seeds/gold/events.jsonl", tmp + "/seed_events_all.jsonl");
+}
+
 TEST(Seeds, NoModalityErrorInAnyLanguage) {
   const std::string shared = SharedDir();
   if (shared.empty()) GTEST_SKIP() << "../shared/seeds is absent";
-  const std::string tmp = ::testing::TempDir() + "/tocsin_seeds_" + std::to_string(getpid());
-  std::filesystem::create_directories(tmp);
-  CodeSeeds(shared, tmp + "/seed_events_all.jsonl");
-  auto score = eval::ScoreFiles(shared + "/seeds/gold/events.jsonl", tmp + "/seed_events_all.jsonl");
+  auto score = ScoreAllSeeds(shared, "tocsin_seeds");
   ASSERT_TRUE(score.ok());
   EXPECT_TRUE(score->modality_errors.empty());
 }
@@ -98,10 +103,7 @@ TEST(Seeds, NoModalityErrorInAnyLanguage) {
 TEST(Seeds, PlacesAndCountriesMeetTheGazetteerBars) {
   const std::string shared = SharedDir();
   if (shared.empty()) GTEST_SKIP() << "../shared/seeds is absent";
-  const std::string tmp = ::testing::TempDir() + "/tocsin_seeds_geo_" + std::to_string(getpid());
-  std::filesystem::create_directories(tmp);
-  CodeSeeds(shared, tmp + "/seed_events_all.jsonl");
-  auto score = eval::ScoreFiles(shared + "/seeds/gold/events.jsonl", tmp + "/seed_events_all.jsonl");
+  auto score = ScoreAllSeeds(shared, "tocsin_seeds_geo");
   ASSERT_TRUE(score.ok());
   EXPECT_GE(Ratio(*score, "place"), 0.90);
   EXPECT_GE(Ratio(*score, "source.country"), 0.90);

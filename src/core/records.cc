@@ -127,6 +127,24 @@ void CountJson(const std::optional<Count>& c, std::string* out) {
   out->push_back('}');
 }
 
+// `"dead":…,"injured":…,"arrested":…,"size":…` without braces; `first` says whether the first key opens an
+// object (no comma before it).
+void CountsJson(const std::optional<Count>& dead, const std::optional<Count>& injured,
+                const std::optional<Count>& arrested, const std::optional<Count>& size, bool first, std::string* out) {
+  const std::pair<const char*, const std::optional<Count>*> fields[] = {
+      {"dead", &dead}, {"injured", &injured}, {"arrested", &arrested}, {"size", &size}};
+  for (const auto& [name, count] : fields) {
+    if (first) {
+      json::AppendString(name, out);
+      out->push_back(':');
+      first = false;
+    } else {
+      Key(name, out);
+    }
+    CountJson(*count, out);
+  }
+}
+
 }  // namespace
 
 std::string_view EventTypeName(EventType t) { return kTypeNames[static_cast<size_t>(t)]; }
@@ -197,14 +215,7 @@ void AppendEventJson(const Event& e, std::string_view sentence_text, bool with_e
   } else {
     out->append("null");
   }
-  Key("dead", out);
-  CountJson(e.dead, out);
-  Key("injured", out);
-  CountJson(e.injured, out);
-  Key("arrested", out);
-  CountJson(e.arrested, out);
-  Key("size", out);
-  CountJson(e.size, out);
+  CountsJson(e.dead, e.injured, e.arrested, e.size, false, out);
   Key("trigger", out);
   out->append("{\"text\":");
   json::AppendString(e.trigger_text, out);
@@ -224,14 +235,8 @@ void AppendEventJson(const Event& e, std::string_view sentence_text, bool with_e
   if (e.has_group_counts) {
     // The group's figures beside the event's own (FORMAT.md: both visible).
     Key("group_counts", out);
-    out->append("{\"dead\":");
-    CountJson(e.group_dead, out);
-    Key("injured", out);
-    CountJson(e.group_injured, out);
-    Key("arrested", out);
-    CountJson(e.group_arrested, out);
-    Key("size", out);
-    CountJson(e.group_size, out);
+    out->push_back('{');
+    CountsJson(e.group_dead, e.group_injured, e.group_arrested, e.group_size, true, out);
     out->push_back('}');
   }
   if (!e.story.empty()) {

@@ -164,9 +164,9 @@ class AttachComponent final : public Component {
       } else if (m.place == internal::kPlaceNone || !c) {
         // no place
       } else if (m.place == internal::kPlaceSecondCity) {
-        const int64_t row = model.gazetteer ? model.gazetteer->LargestCity(
-                                                  static_cast<uint16_t>(model.country_index.at(c->iso3)), 2)
-                                            : -1;
+        const int64_t row =
+            model.gazetteer ? model.gazetteer->LargestCity(static_cast<uint16_t>(model.country_index.at(c->iso3)), 2)
+                            : -1;
         if (row >= 0) p = FromGazetteer(model, static_cast<uint32_t>(row));
       } else if (internal::IsDirection(m.place)) {
         // Part of a place: the place it qualifies ("north of the capital") or its country ("western
@@ -198,8 +198,8 @@ class AttachComponent final : public Component {
       // a place, and stays the country as an actor.
       if (p && m.kind == MentionKind::kCountry && model.gazetteer) {
         const internal::Gazetteer& g = *model.gazetteer;
-        const std::string_view text = doc.text_of({doc.tokens[m.first_token].span.begin,
-                                                   doc.tokens[m.end_token - 1].span.end});
+        const std::string_view text =
+            doc.text_of({doc.tokens[m.first_token].span.begin, doc.tokens[m.end_token - 1].span.end});
         for (uint32_t posting : g.Find(internal::GeoKey(text))) {
           const internal::GeoPlace& gp = g.place(internal::Gazetteer::Row(posting));
           if (gp.feature == internal::GeoFeature::kRegion && internal::Gazetteer::Primary(posting) &&
@@ -279,7 +279,7 @@ class AttachComponent final : public Component {
       const DateMention& d = s.dates[k];
       const uint32_t at = doc.tokens[d.first_token].span.begin;
       const int dist = static_cast<int>(at > ev.trigger.begin ? at - ev.trigger.begin : ev.trigger.begin - at);
-      const int score = (d.date.precision == "day" ? 100000 : 0) + (d.date.basis == "explicit" ? 50000 : 0) - dist;
+      const int score = Rank(d.date) * 100000 - dist;
       if (score > best_score) {
         best_score = score;
         best = &d;
@@ -362,7 +362,8 @@ class AttachComponent final : public Component {
           if (ok && !(q.year_like && !noun)) pairs.push_back({distance, wi, qi});
         }
       }
-      std::stable_sort(pairs.begin(), pairs.end(), [](const Pair& a, const Pair& b) { return a.distance < b.distance; });
+      std::stable_sort(pairs.begin(), pairs.end(),
+                       [](const Pair& a, const Pair& b) { return a.distance < b.distance; });
       std::vector<uint8_t> word_done(words.size(), 0);
       for (const Pair& p : pairs) {
         if (taken[p.qi] || word_done[p.word]) continue;

@@ -1,13 +1,13 @@
 // Stories across documents (include/tocsin/story.h, doc/stories.md).
 #include <algorithm>
-#include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <iterator>
 #include <set>
 
+#include "extract/quantities.h"
 #include "tocsin/story.h"
 
 namespace tocsin {
@@ -18,19 +18,16 @@ bool DayOf(const std::string& v, long* day) {
   if (v.size() < 7 || v[4] != '-') return false;
   const int y = std::atoi(v.substr(0, 4).c_str()), m = std::atoi(v.substr(5, 2).c_str());
   const int d = v.size() >= 10 ? std::atoi(v.substr(8, 2).c_str()) : 15;
-  const std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(m)},
-                                        std::chrono::day{static_cast<unsigned>(d)}};
-  if (!ymd.ok()) return false;
-  *day = std::chrono::sys_days(ymd).time_since_epoch().count();
+  if (m < 1 || m > 12 || d < 1 || d > 31) return false;
+  *day = static_cast<long>(extract::DaysFromCivil(y, static_cast<unsigned>(m), static_cast<unsigned>(d)));
   return true;
 }
 
 std::string DateOf(long day) {
-  const std::chrono::year_month_day ymd{std::chrono::sys_days{std::chrono::days{day}}};
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()));
-  return buf;
+  int y = 0;
+  unsigned m = 0, d = 0;
+  extract::CivilFromDays(day, &y, &m, &d);
+  return extract::FormatDate(y, m, d);
 }
 
 const char* FamilyOf(EventType t) {
@@ -61,9 +58,9 @@ void AddOnce(std::vector<T>* v, const T& x) {
 struct Happening {
   std::string doc, lang, country, place, admin1, family;
   int64_t geonames = 0;
-  bool city = false;      // the place is finer than a country
-  long day = 0;           // its date, in days
-  bool dated = false;     // the text states the date (not the publication date standing in)
+  bool city = false;   // the place is finer than a country
+  long day = 0;        // its date, in days
+  bool dated = false;  // the text states the date (not the publication date standing in)
   bool has_day = false;
   std::set<std::string> actors;
   int64_t dead = -1, injured = -1;
@@ -206,7 +203,8 @@ void StoryIndex::Add(std::vector<Event>* events) {
     std::set<size_t> candidates;
     for (const std::string& s : sigs)
       if (auto it = by_signature_.find(s); it != by_signature_.end())
-        for (auto r = it->second.rbegin(); r != it->second.rend() && candidates.size() < 256; ++r) candidates.insert(*r);
+        for (auto r = it->second.rbegin(); r != it->second.rend() && candidates.size() < 256; ++r)
+          candidates.insert(*r);
     double best = options_.same_report;
     for (size_t r : candidates) {
       std::vector<std::string> theirs;
@@ -288,11 +286,22 @@ Status StoryIndex::Save(const std::string& path) const {
   for (const Story& s : stories_) {
     nlohmann::json reports = nlohmann::json::array();
     for (const Story::Report& r : s.reports)
-      reports.push_back({{"doc", r.doc}, {"lang", r.lang}, {"date", r.date}, {"dead", r.dead},
-                         {"injured", r.injured}, {"events", r.events}});
-    j.push_back({{"id", s.id}, {"first_date", s.first_date}, {"last_date", s.last_date}, {"country", s.country},
-                 {"places", s.places}, {"geonames", s.geonames}, {"admin1", s.admin1}, {"families", s.families},
-                 {"actors", s.actors}, {"reports", reports}});
+      reports.push_back({{"doc", r.doc},
+                         {"lang", r.lang},
+                         {"date", r.date},
+                         {"dead", r.dead},
+                         {"injured", r.injured},
+                         {"events", r.events}});
+    j.push_back({{"id", s.id},
+                 {"first_date", s.first_date},
+                 {"last_date", s.last_date},
+                 {"country", s.country},
+                 {"places", s.places},
+                 {"geonames", s.geonames},
+                 {"admin1", s.admin1},
+                 {"families", s.families},
+                 {"actors", s.actors},
+                 {"reports", reports}});
   }
   const std::string tmp = path + ".tmp";
   {
@@ -301,7 +310,8 @@ Status StoryIndex::Save(const std::string& path) const {
     out << j.dump(1) << "\n";
     if (!out) return Status::IoError("write to `" + tmp + "` failed (disk full?)");
   }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) return Status::IoError("cannot rename `" + tmp + "` to `" + path + "`");
+  if (std::rename(tmp.c_str(), path.c_str()) != 0)
+    return Status::IoError("cannot rename `" + tmp + "` to `" + path + "`");
   return Status::Ok();
 }
 
