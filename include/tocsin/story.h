@@ -60,9 +60,18 @@ class StoryIndex {
   Status Save(const std::string& path) const;
   static Result<StoryIndex> Load(const std::string& path, StoryOptions options = {});
 
+  // For a store that keeps stories one row each (store.h): the positions in stories() of those that Add
+  // created or joined since the last call, in order; a story's record as JSON (the stories file's element);
+  // and an index rebuilt from such records, in their order of creation.
+  std::vector<size_t> TakeChanged();
+  static std::string StoryJson(const Story& story);
+  static Result<Story> ParseStory(std::string_view json);
+  static StoryIndex FromStories(std::vector<Story> stories, StoryOptions options = {});
+
  private:
   StoryOptions options_;
   std::vector<Story> stories_;
+  std::vector<size_t> changed_;  // positions in stories_ touched since TakeChanged
   // Reports seen in this index, to recognise a translation or copy of one (same_report): each event's
   // language-independent signature with the story it went to, and the reports that have each signature.
   struct Fingerprint {

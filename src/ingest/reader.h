@@ -33,6 +33,8 @@ class InputStream {
   // `*error` set (naming file and line) and `in->id` set when it was known.
   bool Next(Input* in, Status* error);
 
+  // One input record (FORMAT.md) from a line of JSON: used for JSONL files and by `tocsin serve --ingest`.
+  static Status ParseJsonLine(const std::string& line, Input* in);
   // Bytes read so far and in total (for progress), where known.
   uint64_t bytes_read() const { return bytes_read_; }
   uint64_t bytes_total() const { return bytes_total_; }
@@ -40,7 +42,6 @@ class InputStream {
  private:
   InputStream() = default;
   bool OpenNext();
-  Status ParseJsonLine(const std::string& line, Input* in);
 
   std::deque<std::string> files_;
   std::string current_;  // file being read

@@ -239,6 +239,7 @@ void StoryIndex::Add(std::vector<Event>* events) {
       if (n >= 1 && n <= stories_.size() && stories_[n - 1].id == id) st = &stories_[n - 1];
       if (st && Score(h, *st, options_) >= 0) {
         Absorb(st, h);
+        changed_.push_back(n - 1);
         story_of[g] = id;
         continue;
       }
@@ -260,6 +261,7 @@ void StoryIndex::Add(std::vector<Event>* events) {
       by_country_[h.country].push_back(pick);
     }
     Absorb(&stories_[pick], h);
+    changed_.push_back(pick);
     story_of[g] = stories_[pick].id;
   }
   for (Event& e : *events)
@@ -281,28 +283,79 @@ void StoryIndex::Add(std::vector<Event>* events) {
   }
 }
 
+std::vector<size_t> StoryIndex::TakeChanged() {
+  std::vector<size_t> out = std::move(changed_);
+  changed_.clear();
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+namespace {
+
+nlohmann::json StoryToJson(const Story& s) {
+  nlohmann::json reports = nlohmann::json::array();
+  for (const Story::Report& r : s.reports)
+    reports.push_back({{"doc", r.doc},
+                       {"lang", r.lang},
+                       {"date", r.date},
+                       {"dead", r.dead},
+                       {"injured", r.injured},
+                       {"events", r.events}});
+  return {{"id", s.id},
+          {"first_date", s.first_date},
+          {"last_date", s.last_date},
+          {"country", s.country},
+          {"places", s.places},
+          {"geonames", s.geonames},
+          {"admin1", s.admin1},
+          {"families", s.families},
+          {"actors", s.actors},
+          {"reports", reports}};
+}
+
+// Throws nlohmann::json::exception on a malformed record (the callers turn it into a Status).
+Story StoryFromJson(const nlohmann::json& x) {
+  Story s;
+  s.id = x.at("id").get<std::string>();
+  s.first_date = x.value("first_date", "");
+  s.last_date = x.value("last_date", "");
+  s.country = x.value("country", "");
+  s.places = x.value("places", std::vector<std::string>{});
+  s.geonames = x.value("geonames", std::vector<int64_t>{});
+  s.admin1 = x.value("admin1", std::vector<std::string>{});
+  s.families = x.value("families", std::vector<std::string>{});
+  s.actors = x.value("actors", std::vector<std::string>{});
+  for (const auto& r : x.value("reports", nlohmann::json::array()))
+    s.reports.push_back({r.value("doc", ""), r.value("lang", ""), r.value("date", ""), r.value("dead", int64_t{-1}),
+                         r.value("injured", int64_t{-1}), r.value("events", size_t{0})});
+  return s;
+}
+
+}  // namespace
+
+std::string StoryIndex::StoryJson(const Story& story) { return StoryToJson(story).dump(); }
+
+Result<Story> StoryIndex::ParseStory(std::string_view json) {
+  try {
+    return StoryFromJson(nlohmann::json::parse(json));
+  } catch (const std::exception& e) {
+    return Status::Corrupt(std::string("not a story record: ") + e.what());
+  }
+}
+
+StoryIndex StoryIndex::FromStories(std::vector<Story> stories, StoryOptions options) {
+  StoryIndex index(options);
+  for (Story& s : stories) {
+    index.by_country_[s.country].push_back(index.stories_.size());
+    index.stories_.push_back(std::move(s));
+  }
+  return index;
+}
+
 Status StoryIndex::Save(const std::string& path) const {
   nlohmann::json j = nlohmann::json::array();
-  for (const Story& s : stories_) {
-    nlohmann::json reports = nlohmann::json::array();
-    for (const Story::Report& r : s.reports)
-      reports.push_back({{"doc", r.doc},
-                         {"lang", r.lang},
-                         {"date", r.date},
-                         {"dead", r.dead},
-                         {"injured", r.injured},
-                         {"events", r.events}});
-    j.push_back({{"id", s.id},
-                 {"first_date", s.first_date},
-                 {"last_date", s.last_date},
-                 {"country", s.country},
-                 {"places", s.places},
-                 {"geonames", s.geonames},
-                 {"admin1", s.admin1},
-                 {"families", s.families},
-                 {"actors", s.actors},
-                 {"reports", reports}});
-  }
+  for (const Story& s : stories_) j.push_back(StoryToJson(s));
   const std::string tmp = path + ".tmp";
   {
     std::ofstream out(tmp, std::ios::trunc);
@@ -321,23 +374,9 @@ Result<StoryIndex> StoryIndex::Load(const std::string& path, StoryOptions option
   if (!in) return index;  // a first run: no stories yet
   try {
     const nlohmann::json j = nlohmann::json::parse(in);
-    for (const auto& x : j) {
-      Story s;
-      s.id = x.at("id").get<std::string>();
-      s.first_date = x.value("first_date", "");
-      s.last_date = x.value("last_date", "");
-      s.country = x.value("country", "");
-      s.places = x.value("places", std::vector<std::string>{});
-      s.geonames = x.value("geonames", std::vector<int64_t>{});
-      s.admin1 = x.value("admin1", std::vector<std::string>{});
-      s.families = x.value("families", std::vector<std::string>{});
-      s.actors = x.value("actors", std::vector<std::string>{});
-      for (const auto& r : x.value("reports", nlohmann::json::array()))
-        s.reports.push_back({r.value("doc", ""), r.value("lang", ""), r.value("date", ""), r.value("dead", int64_t{-1}),
-                             r.value("injured", int64_t{-1}), r.value("events", size_t{0})});
-      index.by_country_[s.country].push_back(index.stories_.size());
-      index.stories_.push_back(std::move(s));
-    }
+    std::vector<Story> stories;
+    for (const auto& x : j) stories.push_back(StoryFromJson(x));
+    index = FromStories(std::move(stories), options);
   } catch (const std::exception& e) {
     return Status::Corrupt("`" + path + "` is not a stories file written by tocsin: " + e.what());
   }

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -20,6 +21,7 @@
 #include "commands.h"
 #include "ingest/reader.h"
 #include "tocsin/pipeline.h"
+#include "tocsin/store.h"
 #include "tocsin/story.h"
 
 namespace tocsin::cli {
@@ -49,8 +51,11 @@ struct Done {
     std::vector<std::string> sentences;
   };
   std::vector<Deferred> deferred;
+  // With --db: the coded documents themselves (without their tokens), stored by the writer in one
+  // transaction per batch, in input order.
+  std::vector<Doc> stored;
   std::vector<std::string> errors, warnings;  // messages, in input order
-  size_t documents = 0, failed = 0, warned = 0, sentences = 0, events_count = 0, dead = 0;
+  size_t documents = 0, skipped = 0, failed = 0, warned = 0, sentences = 0, events_count = 0, dead = 0;
   std::array<size_t, kEventTypeCount> by_type{};
   std::array<size_t, 7> by_modality{};
   std::map<std::string, size_t> langs;
@@ -81,6 +86,13 @@ void CodeBatch(Worker& worker, Job& job, const CodeArgs& args, Doc& doc, Done* d
         AppendDocJson(doc, &d->docs);
         d->docs.push_back('\n');
       }
+      if (!args.db.empty() && !in.id.empty()) {  // kept in the store too, with its error and no events
+        Doc refused;
+        refused.input = in;
+        refused.input.text.clear();
+        refused.errors.push_back(job.read_errors[i].message());
+        d->stored.push_back(std::move(refused));
+      }
       continue;
     }
     Status st = worker.Code(in, &doc);
@@ -102,17 +114,7 @@ void CodeBatch(Worker& worker, Job& job, const CodeArgs& args, Doc& doc, Done* d
         if (end != std::string::npos) ++d->uncoded_langs[note.substr(kNoLexicons.size(), end - kNoLexicons.size())];
       }
     d->sentences += doc.sentences.size();
-    if (args.stories) {
-      Done::Deferred def;
-      def.events = doc.events;
-      for (const Event& e : doc.events) def.sentences.emplace_back(doc.text_of(e.sentence));
-      d->deferred.push_back(std::move(def));
-    }
     for (const Event& e : doc.events) {
-      if (!args.stories) {
-        AppendEventJson(e, doc.text_of(e.sentence), args.explain, &d->events);
-        d->events.push_back('\n');
-      }
       ++d->by_type[static_cast<size_t>(e.type)];
       ++d->by_modality[static_cast<size_t>(e.modality)];
       if (e.dead && e.modality == Modality::kAsserted) d->dead += static_cast<size_t>(e.dead->value);
@@ -122,11 +124,36 @@ void CodeBatch(Worker& worker, Job& job, const CodeArgs& args, Doc& doc, Done* d
       AppendDocJson(doc, &d->docs);
       d->docs.push_back('\n');
     }
+    if (!args.db.empty()) {
+      // The store needs the text, sentences, events and places; the tokens and mentions are dropped now so
+      // that a batch in flight holds no more than its records would.
+      d->stored.push_back(std::move(doc));
+      Doc& kept = d->stored.back();
+      std::vector<Token>().swap(kept.tokens);
+      std::vector<Mention>().swap(kept.mentions);
+      std::string().swap(kept.folded);
+      kept.input.text.clear();
+      doc = Doc();
+      continue;
+    }
+    if (args.stories) {
+      Done::Deferred def;
+      def.events = doc.events;
+      for (const Event& e : doc.events) def.sentences.emplace_back(doc.text_of(e.sentence));
+      d->deferred.push_back(std::move(def));
+    }
+    if (!args.stories)
+      for (const Event& e : doc.events) {
+        AppendEventJson(e, doc.text_of(e.sentence), args.explain, &d->events);
+        d->events.push_back('\n');
+      }
   }
 }
 
-// Reads the next batch; false at the end of the input.
-bool ReadBatch(ingest::InputStream& in, const CodeArgs& args, Job* job) {
+// Reads the next batch; false at the end of the input. Documents whose ids are in `skip` (--resume: already
+// stored) are counted in `skipped` and left out.
+bool ReadBatch(ingest::InputStream& in, const CodeArgs& args, const std::unordered_set<std::string>& skip,
+               std::atomic<size_t>* skipped, Job* job) {
   job->inputs.clear();
   job->read_errors.clear();
   size_t bytes = 0;
@@ -134,6 +161,10 @@ bool ReadBatch(ingest::InputStream& in, const CodeArgs& args, Job* job) {
     Input input;
     Status err;
     if (!in.Next(&input, &err)) break;
+    if (!skip.empty() && err.ok() && skip.count(input.id)) {
+      ++*skipped;
+      continue;
+    }
     if (!args.lang.empty()) input.lang = args.lang;
     bytes += input.text.size();
     job->inputs.push_back(std::move(input));
@@ -169,7 +200,7 @@ int Code(const CodeArgs& args, const std::string& exe_dir) {
   PipelineOptions opts;
   opts.explain = args.explain;
   opts.emit_non_asserted = !args.asserted_only;
-  opts.list_places = !args.docs.empty();  // only document records show every place
+  opts.list_places = !args.docs.empty() || !args.db.empty();  // document records and the store list every place
   opts.max_document_bytes = static_cast<size_t>(args.max_doc_mb * 1024 * 1024);
   auto pipeline = Pipeline::Create(*model, opts);
   if (!pipeline.ok()) {
@@ -181,8 +212,36 @@ int Code(const CodeArgs& args, const std::string& exe_dir) {
     std::cerr << "tocsin code: " << stream.status().message() << "\n";
     return kExitFatal;
   }
+  // The store: opened (and created or migrated) before any coding, so a bad --db costs nothing.
+  std::unique_ptr<Store> store;
+  std::unordered_set<std::string> already_stored;
+  if (!args.db.empty()) {
+    if (!args.stories_file.empty()) {
+      std::cerr << "tocsin code: --db keeps the stories in the store; drop --stories-file\n";
+      return kExitFatal;
+    }
+    auto opened = Store::Open(args.db);
+    if (!opened.ok()) {
+      std::cerr << "tocsin code: " << opened.status().message() << "\n";
+      return kExitFatal;
+    }
+    store = std::move(opened).value();
+    if (args.resume) {
+      auto ids = store->DocumentIds();
+      if (!ids.ok()) {
+        std::cerr << "tocsin code: " << ids.status().message() << "\n";
+        return kExitFatal;
+      }
+      already_stored = std::move(ids).value();
+    }
+  }
+  std::atomic<size_t> skipped{0};
+  std::atomic<bool> stop{false};  // set when the store refuses a batch: reading stops, nothing more is coded
+  bool store_failed = false;
   std::ofstream out_file, docs_file;
   std::ostream* out = &std::cout;
+  // With --db the events go to the store, and to a file only when -o names one.
+  const bool write_events = args.db.empty() || !args.output.empty();
   if (!args.output.empty()) {
     out_file.open(args.output, std::ios::binary | std::ios::trunc);
     if (!out_file) {
@@ -208,7 +267,14 @@ int Code(const CodeArgs& args, const std::string& exe_dir) {
   StoryOptions story_options;
   story_options.threshold = args.story_threshold;
   StoryIndex stories(story_options);
-  if (!args.stories_file.empty()) {
+  if (store) {
+    auto loaded = store->LoadStories(story_options);
+    if (!loaded.ok()) {
+      std::cerr << "tocsin code: " << loaded.status().message() << "\n";
+      return kExitFatal;
+    }
+    stories = std::move(loaded).value();
+  } else if (!args.stories_file.empty()) {
     auto loaded = StoryIndex::Load(args.stories_file, story_options);
     if (!loaded.ok()) {
       std::cerr << "tocsin code: " << loaded.status().message() << "\n";
@@ -228,7 +294,31 @@ int Code(const CodeArgs& args, const std::string& exe_dir) {
         d.events.push_back('\n');
       }
     }
-    out->write(d.events.data(), static_cast<std::streamsize>(d.events.size()));
+    if (store && !store_failed) {
+      // One transaction per batch: a killed run keeps every batch committed before, and no half of one.
+      Status st = store->Begin();
+      for (Doc& doc : d.stored) {
+        if (!st.ok()) break;
+        stories.Add(&doc.events);
+        if (write_events)
+          for (const Event& e : doc.events) {
+            AppendEventJson(e, doc.text_of(e.sentence), args.explain, &d.events);
+            d.events.push_back('\n');
+          }
+        st = store->Put(doc);
+      }
+      if (st.ok()) st = store->PutStories(&stories);
+      if (st.ok()) st = store->Commit();
+      if (!st.ok()) {
+        store->Rollback();
+        std::cerr << "tocsin code: the store refused a batch, stopping (documents before it are stored): "
+                  << st.message() << "\n";
+        store_failed = true;
+        stop = true;
+        return;
+      }
+    }
+    if (write_events) out->write(d.events.data(), static_cast<std::streamsize>(d.events.size()));
     if (docs_file.is_open()) docs_file.write(d.docs.data(), static_cast<std::streamsize>(d.docs.size()));
     total.documents += d.documents;
     total.failed += d.failed;
@@ -258,7 +348,7 @@ int Code(const CodeArgs& args, const std::string& exe_dir) {
     Worker worker = (*pipeline)->NewWorker();
     Doc doc;
     Job job;
-    while (ReadBatch(in, args, &job)) {
+    while (!stop && ReadBatch(in, args, already_stored, &skipped, &job)) {
       Done d;
       CodeBatch(worker, job, args, doc, &d);
       write(d);
@@ -270,7 +360,7 @@ int Code(const CodeArgs& args, const std::string& exe_dir) {
       uint64_t seq = 0;
       while (true) {
         Job job;
-        if (!ReadBatch(in, args, &job)) break;
+        if (stop || !ReadBatch(in, args, already_stored, &skipped, &job)) break;
         job.seq = seq++;
         std::unique_lock<std::mutex> lock(sh.mu);
         sh.room.wait(lock, [&] { return sh.in_flight < max_in_flight; });
@@ -325,6 +415,7 @@ int Code(const CodeArgs& args, const std::string& exe_dir) {
   }
   out->flush();
   if (progress) std::fprintf(stderr, "\r%60s\r", "");
+  if (store_failed) return kExitFatal;
   if (!args.stories_file.empty()) {
     if (Status st = stories.Save(args.stories_file); !st.ok()) {
       std::cerr << "tocsin code: " << st.message() << "\n";
@@ -364,7 +455,11 @@ int Code(const CodeArgs& args, const std::string& exe_dir) {
       std::fprintf(stderr, "  deaths stated in events that happened: %zu (highest figure per event)\n", total.dead);
     if (!args.output.empty()) std::fprintf(stderr, "  events written to %s\n", args.output.c_str());
     if (!args.docs.empty()) std::fprintf(stderr, "  document records written to %s\n", args.docs.c_str());
-    if (args.stories) std::fprintf(stderr, "  stories: %zu\n", stories.stories().size());
+    if (store)
+      std::fprintf(stderr, "  stored in %s (%.*s)%s\n", args.db.c_str(), static_cast<int>(store->backend().size()),
+                   store->backend().data(),
+                   skipped ? (", " + std::to_string(skipped.load()) + " document(s) already there skipped").c_str() : "");
+    if (args.stories || store) std::fprintf(stderr, "  stories: %zu\n", stories.stories().size());
   }
   return total.failed || total.warned ? kExitSomeFailed : kExitOk;
 }

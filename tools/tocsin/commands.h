@@ -1,10 +1,12 @@
 // The tocsin CLI: one sub-command per verb, each a thin adapter over the library.
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
 
 #include "tocsin/model.h"
+#include "tocsin/store.h"
 
 namespace tocsin::cli {
 
@@ -31,9 +33,37 @@ struct CodeArgs {
   bool stories = false;            // --stories: cluster events across documents (Event::story)
   std::string stories_file;        // --stories-file: load the stories of earlier runs and save them again
   double story_threshold = 5.0;    // --story-threshold
+  std::string db;                  // --db: a store (SQLite file or postgresql:// URL) to write into
+  bool resume = false;             // --resume: skip documents the store already holds
 };
 
 int Code(const CodeArgs& args, const std::string& exe_dir);
+
+// A record's string field; empty when it is missing, null or not a string (records write unknowns as null).
+std::string StringField(const nlohmann::json& j, const char* key);
+
+struct QueryArgs {
+  std::string db;
+  EventFilter filter;
+  std::string format = "jsonl";  // jsonl, acled, gdelt (events); jsonl or csv (counts)
+  std::string count_by, split;   // --count-by: aggregate instead of listing
+  int64_t limit = 0;             // 0: every matching event
+  std::string output;
+};
+int Query(const QueryArgs& args);
+
+struct ServeArgs {
+  std::string db;
+  std::string host = "127.0.0.1";
+  int port = 8700;
+  std::string web;           // the dashboard's files (default: web/ beside the binary, then share/tocsin/web)
+  bool ingest = false;       // allow POST /api/documents (codes with the model)
+  std::string model, data;   // for --ingest
+  int threads = 8;
+  int query_timeout_ms = 2000;
+  bool open = false;         // open the dashboard in a browser once listening
+};
+int Serve(const ServeArgs& args, const std::string& exe_dir);
 
 // --data DIR compiles in memory; --model FILE loads; else the default places (Model::DefaultPaths).
 Result<std::shared_ptr<const Model>> FindModel(const std::string& model, const std::string& data,

@@ -24,6 +24,9 @@ Examples:
   tocsin code reports/ -o events.jsonl --docs docs.jsonl -j 4
   echo "Police arrested 40 protesters in Almaty on Monday." | tocsin code -
   tocsin code report.txt --explain                     show the rules behind each event
+  tocsin code reports/ --db events.db                  keep documents, events and stories in a store
+  tocsin query --db events.db --country KGZ --format acled
+  tocsin serve --db events.db                          the API and the dashboard on http://127.0.0.1:8700/
   tocsin eval gold.jsonl events.jsonl                  recall, precision, modality errors
   tocsin model build data/ -o tocsin.model             compile the lexicons
 
@@ -70,6 +73,10 @@ stderr); 2 nothing could run.)");
   c->add_option("--stories-file", code.stories_file,
                 "Load the stories of earlier runs from FILE and save them with this run's (implies --stories)");
   c->add_option("--story-threshold", code.story_threshold, "Score a happening needs to join a story (default 5)");
+  c->add_option("--db", code.db,
+                "Store documents, events and stories here: a SQLite file (created when missing) or a "
+                "postgresql:// URL; events then go to -o only when it is given");
+  c->add_flag("--resume", code.resume, "With --db: skip documents the store already holds (finish a killed run)");
   c->add_option("--progress", code.progress, "Progress line on stderr: auto (when a terminal), always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
 
@@ -100,6 +107,48 @@ stderr); 2 nothing could run.)");
   st->add_option("--story-threshold", stories_args.threshold, "Score a happening needs to join a story (events)");
   st->add_option("--min-reports", stories_args.min_reports, "List only stories told by at least this many documents");
   st->add_option("--save", stories_args.save, "Write the stories file here (for code --stories-file)");
+  tocsin::cli::QueryArgs query;
+  std::string countries, categories, modalities;
+  CLI::App* q = app.add_subcommand("query", "Events from a store, filtered: JSON Lines, ACLED- or GDELT-like CSV, or counts");
+  q->add_option("--db", query.db, "The store (SQLite file or postgresql:// URL)")->required();
+  q->add_option("--from", query.filter.from, "Events dated on or after YYYY-MM-DD");
+  q->add_option("--to", query.filter.to, "Events dated on or before YYYY-MM-DD");
+  q->add_option("--country", query.filter.countries, "Where it happened, ISO3 (KGZ,KAZ)")->delimiter(',');
+  q->add_option("--admin1", query.filter.admin1, "First-level region, as in place.admin1");
+  q->add_option("--category", query.filter.categories, "PLOVER categories (PROTEST,ASSAULT)")->delimiter(',');
+  q->add_option("--mode", query.filter.mode, "PLOVER mode (firearms, demonstrate, ...)");
+  q->add_option("--modality", query.filter.modalities, "asserted, requested, ... (default: all)")->delimiter(',');
+  q->add_option("--actor", query.filter.actor, "An actor's name (any case, substring) or code: KGZ, KGZ/COP, /PRO");
+  q->add_option("--text", query.filter.text, "A substring of the evidence sentence");
+  q->add_option("--story", query.filter.story, "A story id");
+  q->add_option("--doc", query.filter.doc, "A document id");
+  q->add_option("--format", query.format,
+                "jsonl (FORMAT.md records), acled (ACLED-like CSV: asserted events with an ACLED type), gdelt "
+                "(GDELT-like CSV); with --count-by: jsonl or csv")
+      ->check(CLI::IsMember({"jsonl", "acled", "gdelt", "csv"}));
+  q->add_option("--count-by", query.count_by, "Count instead: day, week, month, country, admin1, category, modality, mode, story");
+  q->add_option("--split", query.split, "With --count-by: a second dimension (e.g. category)");
+  q->add_option("--limit", query.limit, "At most this many events (default: all)")->check(CLI::NonNegativeNumber);
+  q->add_option("-o,--output", query.output, "Write here instead of stdout");
+  q->footer(R"(Examples:
+  tocsin query --db events.db --country KGZ --category PROTEST,ASSAULT --from 2010-04-01 --to 2010-04-30
+  tocsin query --db events.db --modality asserted --format acled -o acled.csv
+  tocsin query --db events.db --count-by week --split category --format csv)");
+
+  tocsin::cli::ServeArgs serve;
+  CLI::App* sv = app.add_subcommand("serve", "The HTTP JSON API and the dashboard over a store (doc/api.md)");
+  sv->add_option("--db", serve.db, "The store (SQLite file or postgresql:// URL)")->required();
+  sv->add_option("--host", serve.host, "Address to listen on (default 127.0.0.1: this machine only)");
+  sv->add_option("--port", serve.port, "Port (default 8700; 0: any free port, printed on stdout)")->check(CLI::Range(0, 65535));
+  sv->add_option("--web", serve.web, "The dashboard's files (default: web/ beside the binary)");
+  sv->add_flag("--ingest", serve.ingest, "Accept POST /api/documents: code input records and store them");
+  sv->add_option("--model", serve.model, "Model file for --ingest (default: beside the binary)");
+  sv->add_option("--data", serve.data, "Compile this data/ directory for --ingest instead of loading a model");
+  sv->add_option("-j,--threads", serve.threads, "Requests served at once")->check(CLI::Range(1, 256));
+  sv->add_option("--query-timeout-ms", serve.query_timeout_ms, "Queries running longer answer 503")
+      ->check(CLI::Range(10, 600000));
+  sv->add_flag("--open", serve.open, "Open the dashboard in a browser (xdg-open) once listening");
+
   tocsin::cli::LookupArgs geo_args, actor_args;
   CLI::App* g = app.add_subcommand("geo", "How a place name resolves, and why (e.g. tocsin geo Osh --context KGZ)");
   g->add_option("name", geo_args.name, "The place name as written")->required();
@@ -126,6 +175,8 @@ stderr); 2 nothing could run.)");
   if (*e) return tocsin::cli::Eval(gold, system, as_json);
   if (*mb) return tocsin::cli::ModelBuild(data_dir, out, build_options);
   if (*st) return tocsin::cli::Stories(stories_args);
+  if (*q) return tocsin::cli::Query(query);
+  if (*sv) return tocsin::cli::Serve(serve, ExeDir(argv[0]));
   for (auto [cmd, args] : {std::pair{g, &geo_args}, std::pair{a, &actor_args}}) {
     if (!*cmd) continue;
     auto model = tocsin::cli::FindModel(args->model, args->data, ExeDir(argv[0]));
