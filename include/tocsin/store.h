@@ -21,6 +21,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -64,10 +65,13 @@ struct PageRequest {
 };
 inline constexpr int64_t kMaxPage = 10000;
 
-// A page of JSON records and the number of rows all pages hold.
+// A page of JSON records and the number of rows all pages hold: exactly, or (events beyond kMaxCounted)
+// at least that many.
+inline constexpr int64_t kMaxCounted = 10000;
 struct Page {
   std::vector<std::string> records;
   int64_t total = 0;
+  bool total_exact = true;
 };
 
 // Dimensions for Aggregate: "day", "week" (its Monday), "month", "country", "admin1", "category",
@@ -100,7 +104,10 @@ class Store {
   // Stores a coded document (its record with the text, events, actors, places) in place of any earlier one
   // with its id. A document refused by the reader can be stored too: its errors are kept, with no events.
   Status Put(const Doc& doc);
-  // Stories that `index` changed since the last call (StoryIndex::TakeChanged), in the same transaction as
+  // Puts a document after giving its events their stories in `index`; when the document was stored before,
+  // its reports are first taken out of the stories it was in (StoryIndex::Forget).
+  Status PutWithStories(Doc* doc, StoryIndex* index);
+  // Stories that `index` changed since the last call (StoryIndex::TakeChanges), in the same transaction as
   // the documents whose events joined them.
   Status PutStories(StoryIndex* index);
   // The stories kept in the store, to go on adding to them.
@@ -127,7 +134,8 @@ class Store {
   Result<Page> Documents(const EventFilter& filter, PageRequest page);
   // The document record of FORMAT.md (with its text); NotFound when there is none.
   Result<std::string> DocumentRecord(const std::string& id);
-  // Story records (story.h fields, plus "documents", "languages", "events"), latest first; the filter's
+  // Story records (story.h fields; "reports" the first 500 with "reports_total"; plus "documents",
+  // "languages", "events"), latest first; the filter's
   // dates and countries apply.
   Result<Page> Stories(const EventFilter& filter, PageRequest page);
   Result<std::string> StoryRecord(const std::string& id);
@@ -135,9 +143,12 @@ class Store {
  private:
   Store(std::unique_ptr<store::Connection> conn, StoreOptions options);
   Status Migrate();
+  Result<std::string> StoryApiRecord(const std::string& record, int64_t events);
   std::unique_ptr<store::Connection> conn_;
   StoreOptions options_;
   bool in_transaction_ = false;
+  // Reports of each story already stored (PutStories appends the rest); filled by LoadStories.
+  std::unordered_map<std::string, size_t> reports_saved_;
 };
 
 // True when a read failed because it ran past StoreOptions::query_timeout.

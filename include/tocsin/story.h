@@ -61,17 +61,25 @@ class StoryIndex {
   static Result<StoryIndex> Load(const std::string& path, StoryOptions options = {});
 
   // For a store that keeps stories one row each (store.h): the positions in stories() of those that Add
-  // created or joined since the last call, in order; a story's record as JSON (the stories file's element);
-  // and an index rebuilt from such records, in their order of creation.
-  std::vector<size_t> TakeChanged();
-  static std::string StoryJson(const Story& story);
+  // created or joined (or Forget changed) since the last call, in order; a story's record as JSON (the
+  // stories file's element); and an index rebuilt from such records, in their order of creation.
+  struct Changes {
+    std::vector<size_t> changed;    // created or joined
+    std::vector<size_t> rewritten;  // of those, the ones that lost reports (Forget): store them whole again
+  };
+  Changes TakeChanges();
+  // Removes the reports of document `doc` from the stories `story_ids` (the stories its events had), before
+  // the document, coded again, is added again: a re-coded document is never counted twice. The stories'
+  // dates, places and actors are kept as they were.
+  void Forget(const std::string& doc, const std::vector<std::string>& story_ids);
+  static std::string StoryJson(const Story& story, bool with_reports = true);
   static Result<Story> ParseStory(std::string_view json);
   static StoryIndex FromStories(std::vector<Story> stories, StoryOptions options = {});
 
  private:
   StoryOptions options_;
   std::vector<Story> stories_;
-  std::vector<size_t> changed_;  // positions in stories_ touched since TakeChanged
+  std::vector<size_t> changed_, rewritten_;  // positions in stories_ touched since TakeChanges
   // Reports seen in this index, to recognise a translation or copy of one (same_report): each event's
   // language-independent signature with the story it went to, and the reports that have each signature.
   struct Fingerprint {

@@ -283,25 +283,44 @@ void StoryIndex::Add(std::vector<Event>* events) {
   }
 }
 
-std::vector<size_t> StoryIndex::TakeChanged() {
-  std::vector<size_t> out = std::move(changed_);
+StoryIndex::Changes StoryIndex::TakeChanges() {
+  Changes out{std::move(changed_), std::move(rewritten_)};
   changed_.clear();
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
+  rewritten_.clear();
+  for (std::vector<size_t>* v : {&out.changed, &out.rewritten}) {
+    std::sort(v->begin(), v->end());
+    v->erase(std::unique(v->begin(), v->end()), v->end());
+  }
   return out;
+}
+
+void StoryIndex::Forget(const std::string& doc, const std::vector<std::string>& story_ids) {
+  for (const std::string& id : story_ids) {
+    const size_t n = std::strtoul(id.c_str() + (id.empty() ? 0 : 1), nullptr, 10);  // ids are "s<position + 1>"
+    if (n < 1 || n > stories_.size() || stories_[n - 1].id != id) continue;
+    auto& reports = stories_[n - 1].reports;
+    const size_t before = reports.size();
+    reports.erase(std::remove_if(reports.begin(), reports.end(), [&](const Story::Report& r) { return r.doc == doc; }),
+                  reports.end());
+    if (reports.size() != before) {
+      changed_.push_back(n - 1);
+      rewritten_.push_back(n - 1);
+    }
+  }
 }
 
 namespace {
 
-nlohmann::json StoryToJson(const Story& s) {
+nlohmann::json StoryToJson(const Story& s, bool with_reports = true) {
   nlohmann::json reports = nlohmann::json::array();
-  for (const Story::Report& r : s.reports)
-    reports.push_back({{"doc", r.doc},
-                       {"lang", r.lang},
-                       {"date", r.date},
-                       {"dead", r.dead},
-                       {"injured", r.injured},
-                       {"events", r.events}});
+  if (with_reports)
+    for (const Story::Report& r : s.reports)
+      reports.push_back({{"doc", r.doc},
+                         {"lang", r.lang},
+                         {"date", r.date},
+                         {"dead", r.dead},
+                         {"injured", r.injured},
+                         {"events", r.events}});
   return {{"id", s.id},
           {"first_date", s.first_date},
           {"last_date", s.last_date},
@@ -334,7 +353,9 @@ Story StoryFromJson(const nlohmann::json& x) {
 
 }  // namespace
 
-std::string StoryIndex::StoryJson(const Story& story) { return StoryToJson(story).dump(); }
+std::string StoryIndex::StoryJson(const Story& story, bool with_reports) {
+  return StoryToJson(story, with_reports).dump();
+}
 
 Result<Story> StoryIndex::ParseStory(std::string_view json) {
   try {

@@ -132,7 +132,9 @@ Result<std::unique_ptr<Connection>> OpenSqlite(const std::string& path, bool rea
   sqlite3_busy_timeout(db, 30000);
   // WAL: readers never block the writer and see only committed transactions; synchronous=NORMAL keeps
   // every committed transaction through a killed process (not through a power cut, which FULL would).
-  std::string pragmas = "PRAGMA foreign_keys=ON;";
+  // A 64 MB page cache: the indexes take rows in date order, not insertion order, and with SQLite's 2 MB
+  // default their pages are evicted and written again many times in a long ingest.
+  std::string pragmas = "PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536;";
   if (!read_only) pragmas += "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;";
   if (Status st = conn->Exec(pragmas); !st.ok())
     return st.WithContext("cannot open the store `" + path + "`");

@@ -29,7 +29,9 @@ using store::Value;
 // Events carry the columns queries filter, sort and count on; the record column holds the whole FORMAT.md
 // record, so reading an event never reassembles it. `day` is the event date's first day as days since
 // 1970-01-01 (NULL when undated). Actors and places are rows of their own for the actor filter and for
-// users' SQL; they carry `doc` so that re-coding a document deletes them in one indexed statement.
+// users' SQL; they carry `doc` so that re-coding a document deletes them in one indexed statement. A story's
+// reports are rows of their own, appended as documents join it: a story told by thousands of reports is
+// never rewritten whole.
 const char* const kMigrations[] = {
     R"sql(
 CREATE TABLE documents (
@@ -51,7 +53,7 @@ CREATE TABLE events (
   geonames BIGINT,
   dead BIGINT, injured BIGINT, arrested BIGINT, size BIGINT,
   story TEXT, grp TEXT, cameo TEXT, acled_type TEXT, acled_subtype TEXT, confidence DOUBLE PRECISION,
-  sentence TEXT NOT NULL,
+  sentence_folded TEXT NOT NULL,
   record TEXT NOT NULL
 );
 CREATE INDEX events_doc ON events (doc);
@@ -86,6 +88,13 @@ CREATE TABLE stories (
 );
 CREATE INDEX stories_seq ON stories (seq);
 CREATE INDEX stories_last ON stories (last_day, seq);
+CREATE TABLE story_reports (
+  story TEXT NOT NULL,
+  position BIGINT NOT NULL,
+  doc TEXT NOT NULL, lang TEXT, date TEXT,
+  dead BIGINT, injured BIGINT, events BIGINT NOT NULL
+);
+CREATE INDEX story_reports_story ON story_reports (story, position);
 )sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
@@ -121,7 +130,7 @@ std::string DateOfDay(int64_t day) {
   int y;
   unsigned m, d;
   extract::CivilFromDays(day, &y, &m, &d);
-  char buf[16];
+  char buf[32];
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, d);
   return buf;
 }
@@ -136,6 +145,12 @@ std::string NowUtc() {
 }
 
 Value Text(const std::string& s) { return s.empty() ? Value{} : Value{s}; }
+
+const std::string& FoldedSentence(std::string_view sentence, std::string* buf) {
+  buf->clear();
+  text::FoldCase(sentence, buf);
+  return *buf;
+}
 Value CountValue(const std::optional<Count>& c) { return c ? Value{c->value} : Value{}; }
 
 // LIKE pattern for a substring, with the wildcard characters of the text escaped (ESCAPE '\').
@@ -174,7 +189,7 @@ struct Where {
   }
 };
 
-Where EventWhere(const EventFilter& f, Dialect dialect) {
+Where EventWhere(const EventFilter& f) {
   Where w;
   if (!f.from.empty()) {
     w.Add("day >= ?");
@@ -231,9 +246,11 @@ Where EventWhere(const EventFilter& f, Dialect dialect) {
     }
   }
   if (!f.text.empty()) {
-    // PostgreSQL's ILIKE folds every script; SQLite's LIKE folds ASCII letters only.
-    w.Add(dialect == Dialect::kPostgres ? "sentence ILIKE ? ESCAPE '\\'" : "sentence LIKE ? ESCAPE '\\'");
-    w.params.emplace_back(Contains(f.text));
+    // Both sides case-folded by ICU (SQLite's LIKE folds ASCII letters only), compared case-sensitively.
+    std::string folded;
+    text::FoldCase(f.text, &folded);
+    w.Add("sentence_folded LIKE ? ESCAPE '\\'");
+    w.params.emplace_back(Contains(folded));
   }
   return w;
 }
@@ -269,7 +286,7 @@ std::string DimensionKey(const std::string& by, const Value& v) {
 
 Status ValidateFilter(const EventFilter& f) {
   for (const auto& [name, date] : {std::pair<const char*, const std::string*>{"from", &f.from}, {"to", &f.to}})
-    if (!date->empty() && (date->size() != 10 || !DayOf(*date)))
+    if (!date->empty() && (date->size() != 10 || !DayOf(*date) || DateOfDay(*DayOf(*date)) != *date))
       return Status::InvalidArgument(std::string(name) + ": `" + *date + "` is not a date (YYYY-MM-DD)");
   for (const std::string& c : f.countries)
     if (!IsCode(c, 2, 6)) return Status::InvalidArgument("country: `" + c + "` is not a country code (ISO3: KGZ)");
@@ -284,7 +301,8 @@ Status ValidateFilter(const EventFilter& f) {
   for (const auto& [name, value] :
        {std::pair<const char*, const std::string*>{"admin1", &f.admin1}, {"mode", &f.mode}, {"actor", &f.actor},
         {"text", &f.text}, {"story", &f.story}, {"doc", &f.doc}})
-    if (value->size() > 500) return Status::InvalidArgument(std::string(name) + ": longer than 500 bytes");
+    if (value->size() > 500 || value->find('\0') != std::string::npos)
+      return Status::InvalidArgument(std::string(name) + ": longer than 500 bytes, or holds a NUL byte");
   return Status::Ok();
 }
 
@@ -428,13 +446,13 @@ Status Store::Put(const Doc& doc) {
                 Text(e.acled_type),
                 Text(e.acled_subtype),
                 Value{e.confidence},
-                Value{std::string(sentence)},
+                Value{FoldedSentence(sentence, &folded)},
                 Value{record}};
       int64_t n = -1;
       TOCSIN_RETURN_IF_ERROR(conn_->Run(
           "INSERT INTO events (id, doc, day, date, date_precision, type, mode, modality, country, admin1, location, "
           "lat, lon, geo_precision, geonames, dead, injured, arrested, size, story, grp, cameo, acled_type, "
-          "acled_subtype, confidence, sentence, record) "
+          "acled_subtype, confidence, sentence_folded, record) "
           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING n",
           params, [&](const std::vector<Value>& r) { n = AsInt(r[0]); }));
       auto put_actor = [&](const Actor& a, const char* role, int64_t position) {
@@ -472,9 +490,24 @@ Status Store::Put(const Doc& doc) {
   return st.ok() ? st : st.WithContext("cannot store document `" + doc.input.id + "`");
 }
 
+Status Store::PutWithStories(Doc* doc, StoryIndex* index) {
+  std::vector<std::string> before;
+  TOCSIN_RETURN_IF_ERROR(conn_->Run("SELECT DISTINCT story FROM events WHERE doc = ? AND story IS NOT NULL",
+                                    {Value{doc->input.id}},
+                                    [&](const std::vector<Value>& r) { before.push_back(AsString(r[0])); }));
+  if (!before.empty()) index->Forget(doc->input.id, before);
+  index->Add(&doc->events);
+  return Put(*doc);
+}
+
 Status Store::PutStories(StoryIndex* index) {
   if (options_.read_only) return Status::Unsupported("the store is open read-only");
-  for (size_t i : index->TakeChanged()) {
+  const StoryIndex::Changes changes = index->TakeChanges();
+  for (size_t i : changes.rewritten) {
+    TOCSIN_RETURN_IF_ERROR(conn_->Run("DELETE FROM story_reports WHERE story = ?", {Value{index->stories()[i].id}}));
+    reports_saved_[index->stories()[i].id] = 0;
+  }
+  for (size_t i : changes.changed) {
     const Story& s = index->stories()[i];
     const auto first = DayOf(s.first_date), last = DayOf(s.last_date);
     TOCSIN_RETURN_IF_ERROR(conn_->Run(
@@ -482,20 +515,47 @@ Status Store::PutStories(StoryIndex* index) {
         "ON CONFLICT (id) DO UPDATE SET first_day = excluded.first_day, last_day = excluded.last_day, "
         "country = excluded.country, record = excluded.record",
         {Value{s.id}, Value{static_cast<int64_t>(i)}, first ? Value{*first} : Value{}, last ? Value{*last} : Value{},
-         Text(s.country), Value{StoryIndex::StoryJson(s)}}));
+         Text(s.country), Value{StoryIndex::StoryJson(s, /*with_reports=*/false)}}));
+    size_t& saved = reports_saved_[s.id];
+    for (; saved < s.reports.size(); ++saved) {
+      const Story::Report& r = s.reports[saved];
+      TOCSIN_RETURN_IF_ERROR(conn_->Run(
+          "INSERT INTO story_reports (story, position, doc, lang, date, dead, injured, events) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+          {Value{s.id}, Value{static_cast<int64_t>(saved)}, Value{r.doc}, Text(r.lang), Text(r.date),
+           r.dead >= 0 ? Value{r.dead} : Value{}, r.injured >= 0 ? Value{r.injured} : Value{},
+           Value{static_cast<int64_t>(r.events)}}));
+    }
   }
   return Status::Ok();
 }
 
 Result<StoryIndex> Store::LoadStories(StoryOptions options) {
   std::vector<Story> stories;
+  std::unordered_map<std::string, size_t> at;
   Status bad = Status::Ok();
   TOCSIN_RETURN_IF_ERROR(conn_->Run("SELECT record FROM stories ORDER BY seq", {}, [&](const std::vector<Value>& r) {
     auto s = StoryIndex::ParseStory(AsString(r[0]));
-    if (s.ok()) stories.push_back(std::move(s).value());
-    else if (bad.ok()) bad = s.status();
+    if (!s.ok()) {
+      if (bad.ok()) bad = s.status();
+      return;
+    }
+    at[s->id] = stories.size();
+    stories.push_back(std::move(s).value());
   }));
   if (!bad.ok()) return bad;
+  TOCSIN_RETURN_IF_ERROR(conn_->Run(
+      "SELECT story, doc, lang, date, dead, injured, events FROM story_reports ORDER BY story, position", {},
+      [&](const std::vector<Value>& r) {
+        auto it = at.find(AsString(r[0]));
+        if (it == at.end()) return;
+        stories[it->second].reports.push_back({AsString(r[1]), AsString(r[2]), AsString(r[3]),
+                                               store::IsNull(r[4]) ? -1 : AsInt(r[4]),
+                                               store::IsNull(r[5]) ? -1 : AsInt(r[5]),
+                                               static_cast<size_t>(AsInt(r[6]))});
+      }));
+  reports_saved_.clear();
+  for (const Story& s : stories) reports_saved_[s.id] = s.reports.size();
   return StoryIndex::FromStories(std::move(stories), options);
 }
 
@@ -522,10 +582,18 @@ Result<Page> Store::Events(const EventFilter& filter, PageRequest page) {
   TOCSIN_RETURN_IF_ERROR(ValidateFilter(filter));
   if (page.limit < 1 || page.limit > kMaxPage || page.offset < 0)
     return Status::InvalidArgument("limit: must be 1.." + std::to_string(kMaxPage) + ", offset ≥ 0");
-  Where w = EventWhere(filter, conn_->dialect());
+  Where w = EventWhere(filter);
   Page out;
-  TOCSIN_RETURN_IF_ERROR(conn_->Run("SELECT count(*) FROM events" + w.sql, w.params,
-                                    [&](const std::vector<Value>& r) { out.total = AsInt(r[0]); }));
+  // Counting a million matches costs more than the page: the total is exact up to kMaxCounted, and says
+  // "at least" beyond (Page::total_exact).
+  std::vector<Value> count_params = w.params;
+  count_params.emplace_back(kMaxCounted + 1);
+  TOCSIN_RETURN_IF_ERROR(conn_->Run("SELECT count(*) FROM (SELECT 1 FROM events" + w.sql + " LIMIT ?) AS matching",
+                                    count_params, [&](const std::vector<Value>& r) { out.total = AsInt(r[0]); }));
+  if (out.total > kMaxCounted) {
+    out.total = kMaxCounted;
+    out.total_exact = false;
+  }
   std::vector<Value> params = w.params;
   params.emplace_back(page.limit);
   params.emplace_back(page.offset);
@@ -536,7 +604,7 @@ Result<Page> Store::Events(const EventFilter& filter, PageRequest page) {
 
 Status Store::ScanEvents(const EventFilter& filter, int64_t limit, const std::function<void(const ScannedEvent&)>& on_event) {
   TOCSIN_RETURN_IF_ERROR(ValidateFilter(filter));
-  Where w = EventWhere(filter, conn_->dialect());
+  Where w = EventWhere(filter);
   if (limit > 0) w.params.emplace_back(limit);
   std::string record, url, source, published;
   return conn_->Run(
@@ -568,7 +636,7 @@ Result<std::vector<AggregateRow>> Store::Aggregate(const EventFilter& filter, co
   if (key.empty()) return Status::InvalidArgument("by: `" + by + "` is not day, week, month, country, admin1, category, modality, mode or story");
   if (!split.empty() && second.empty())
     return Status::InvalidArgument("split: `" + split + "` is not day, week, month, country, admin1, category, modality, mode or story");
-  Where w = EventWhere(filter, conn_->dialect());
+  Where w = EventWhere(filter);
   std::string sql = "SELECT " + key + " AS k1, " + (second.empty() ? "NULL" : second) +
                     " AS k2, count(*), "
                     "sum(CASE WHEN modality = 'asserted' THEN coalesce(dead, 0) ELSE 0 END), "
@@ -590,7 +658,7 @@ Result<Page> Store::Documents(const EventFilter& filter, PageRequest page) {
     return Status::InvalidArgument("limit: must be 1.." + std::to_string(kMaxPage) + ", offset ≥ 0");
   Where w;
   if (!FilterEmpty(filter)) {
-    Where e = EventWhere(filter, conn_->dialect());
+    Where e = EventWhere(filter);
     w.Add("id IN (SELECT doc FROM events" + e.sql + ")");
     w.params = e.params;
   }
@@ -623,22 +691,41 @@ Result<std::string> Store::DocumentRecord(const std::string& id) {
 
 namespace {
 
-// A story row as the API gives it: the story's own record with what its reports add up to.
-std::string StoryApiRecord(const std::string& record, int64_t events) {
+// A story as the API gives it: its record with its reports (the first kMaxReportsShown; "reports_total"
+// says how many), the documents and languages they come from, and its events.
+constexpr int64_t kMaxReportsShown = 500;
+
+}  // namespace
+
+Result<std::string> Store::StoryApiRecord(const std::string& record, int64_t events) {
   nlohmann::json j = nlohmann::json::parse(record, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return "{}";
-  std::set<std::string> docs, langs;
-  for (const auto& r : j.value("reports", nlohmann::json::array())) {
-    docs.insert(r.value("doc", ""));
-    if (!r.value("lang", "").empty()) langs.insert(r.value("lang", ""));
-  }
-  j["documents"] = docs.size();
+  if (j.is_discarded() || !j.is_object()) return Status::Corrupt("a stored story record is not JSON");
+  const std::string id = j.value("id", "");
+  nlohmann::json reports = nlohmann::json::array();
+  auto num = [](const Value& v) { return store::IsNull(v) ? nlohmann::json() : nlohmann::json(AsInt(v)); };
+  TOCSIN_RETURN_IF_ERROR(conn_->Run(
+      "SELECT doc, lang, date, dead, injured, events FROM story_reports WHERE story = ? ORDER BY position LIMIT ?",
+      {Value{id}, Value{kMaxReportsShown}}, [&](const std::vector<Value>& r) {
+        reports.push_back({{"doc", AsString(r[0])}, {"lang", AsString(r[1])}, {"date", AsString(r[2])},
+                           {"dead", num(r[3])}, {"injured", num(r[4])}, {"events", AsInt(r[5])}});
+      }));
+  int64_t total = 0, documents = 0;
+  std::vector<std::string> langs;
+  TOCSIN_RETURN_IF_ERROR(conn_->Run("SELECT count(*), count(DISTINCT doc) FROM story_reports WHERE story = ?",
+                                    {Value{id}}, [&](const std::vector<Value>& r) {
+                                      total = AsInt(r[0]);
+                                      documents = AsInt(r[1]);
+                                    }));
+  TOCSIN_RETURN_IF_ERROR(conn_->Run(
+      "SELECT DISTINCT lang FROM story_reports WHERE story = ? AND lang IS NOT NULL ORDER BY lang", {Value{id}},
+      [&](const std::vector<Value>& r) { langs.push_back(AsString(r[0])); }));
+  j["reports"] = std::move(reports);
+  j["reports_total"] = total;
+  j["documents"] = documents;
   j["languages"] = langs;
   j["events"] = events;
   return j.dump();
 }
-
-}  // namespace
 
 Result<Page> Store::Stories(const EventFilter& filter, PageRequest page) {
   TOCSIN_RETURN_IF_ERROR(ValidateFilter(filter));
@@ -655,6 +742,7 @@ Result<Page> Store::Stories(const EventFilter& filter, PageRequest page) {
     w.params.emplace_back(DayOf(filter.to).value_or(0));
   }
   Page out;
+  std::vector<std::pair<std::string, int64_t>> rows;
   TOCSIN_RETURN_IF_ERROR(conn_->Run("SELECT count(*) FROM stories" + w.sql, w.params,
                                     [&](const std::vector<Value>& r) { out.total = AsInt(r[0]); }));
   std::vector<Value> params = w.params;
@@ -663,18 +751,23 @@ Result<Page> Store::Stories(const EventFilter& filter, PageRequest page) {
   TOCSIN_RETURN_IF_ERROR(conn_->Run(
       "SELECT record, (SELECT count(*) FROM events WHERE events.story = stories.id) FROM stories" + w.sql +
           " ORDER BY last_day DESC NULLS LAST, seq DESC LIMIT ? OFFSET ?",
-      params,
-      [&](const std::vector<Value>& r) { out.records.push_back(StoryApiRecord(AsString(r[0]), AsInt(r[1]))); }));
+      params, [&](const std::vector<Value>& r) { rows.emplace_back(AsString(r[0]), AsInt(r[1])); }));
+  // Each row's reports are read after the list (one statement at a time on a connection).
+  for (const auto& [record, events] : rows) {
+    auto api = StoryApiRecord(record, events);
+    if (!api.ok()) return api.status();
+    out.records.push_back(std::move(api).value());
+  }
   return out;
 }
 
 Result<std::string> Store::StoryRecord(const std::string& id) {
-  std::optional<std::string> record;
+  std::optional<std::pair<std::string, int64_t>> row;
   TOCSIN_RETURN_IF_ERROR(conn_->Run(
       "SELECT record, (SELECT count(*) FROM events WHERE events.story = stories.id) FROM stories WHERE id = ?",
-      {Value{id}}, [&](const std::vector<Value>& r) { record = StoryApiRecord(AsString(r[0]), AsInt(r[1])); }));
-  if (!record) return Status::NotFound("no story `" + id + "`");
-  return *record;
+      {Value{id}}, [&](const std::vector<Value>& r) { row.emplace(AsString(r[0]), AsInt(r[1])); }));
+  if (!row) return Status::NotFound("no story `" + id + "`");
+  return StoryApiRecord(row->first, row->second);
 }
 
 }  // namespace tocsin

@@ -299,13 +299,12 @@ int Code(const CodeArgs& args, const std::string& exe_dir) {
       Status st = store->Begin();
       for (Doc& doc : d.stored) {
         if (!st.ok()) break;
-        stories.Add(&doc.events);
+        st = store->PutWithStories(&doc, &stories);
         if (write_events)
           for (const Event& e : doc.events) {
             AppendEventJson(e, doc.text_of(e.sentence), args.explain, &d.events);
             d.events.push_back('\n');
           }
-        st = store->Put(doc);
       }
       if (st.ok()) st = store->PutStories(&stories);
       if (st.ok()) st = store->Commit();

@@ -451,6 +451,25 @@ int Serve(const ServeArgs& args, const std::string& exe_dir) {
     json errors = json::array();
     size_t line_no = 0;
     std::string_view body = req.body;
+    // One JSON object (however it is laid out) or an array of them; else JSON Lines.
+    const size_t first = body.find_first_not_of(" \t\r\n");
+    if (first != std::string_view::npos && (body[first] == '{' || body[first] == '[')) {
+      const json whole = json::parse(body, nullptr, false);
+      if (!whole.is_discarded()) {
+        const json records = whole.is_array() ? whole : json::array({whole});
+        for (const json& r : records) {
+          ++line_no;
+          Input in;
+          if (Status st = ingest::InputStream::ParseJsonLine(r.dump(), &in); !st.ok()) {
+            errors.push_back("record " + std::to_string(line_no) + ": " + st.message());
+            continue;
+          }
+          in.origin = "POST /api/documents:" + std::to_string(line_no);
+          inputs.push_back(std::move(in));
+        }
+        body = {};
+      }
+    }
     while (!body.empty()) {
       const size_t nl = body.find('\n');
       std::string line(body.substr(0, nl));
@@ -476,9 +495,8 @@ int Serve(const ServeArgs& args, const std::string& exe_dir) {
     for (const Input& in : inputs) {
       if (!st.ok()) break;
       if (Status coded = worker->Code(in, &doc); !coded.ok()) errors.push_back(in.id + ": " + coded.message());
-      stories->Add(&doc.events);
+      st = writer->PutWithStories(&doc, stories.get());
       events += doc.events.size();
-      st = writer->Put(doc);
     }
     if (st.ok()) st = writer->PutStories(stories.get());
     if (st.ok()) st = writer->Commit();
@@ -496,9 +514,16 @@ int Serve(const ServeArgs& args, const std::string& exe_dir) {
                  "serving the API only\n";
   server.set_file_extension_and_mimetype_mapping("mjs", "text/javascript");
 
+  // Answers httplib gives by itself (no such file or endpoint, a URI over 8 kB, a body over the limit) get
+  // a JSON error too.
   server.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
-    if (res.status == 404 && req.path.rfind("/api/", 0) == 0 && res.body.empty())
-      ReplyError(res, {404, "no such endpoint: " + req.path.substr(0, 200), ""});
+    if (!res.body.empty()) return;
+    std::string what = res.status == 404   ? "no such endpoint or file: " + req.path.substr(0, 200)
+                       : res.status == 414 ? "the request's URI is longer than 8 kB"
+                       : res.status == 413 ? "the request's body is too large"
+                       : res.status == 405 ? "method not allowed here"
+                                           : "bad request (HTTP " + std::to_string(res.status) + ")";
+    ReplyError(res, {res.status, what, ""});
   });
   server.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
     ReplyError(res, {500, "internal error", ""});

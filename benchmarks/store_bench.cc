@@ -1,0 +1,214 @@
+// The store's bars on a generated store (issue: 1 million events; filtered event pages p95 ≤ 50 ms on SQLite;
+// ingest ≥ 20,000 events/s into SQLite). Not a test: it prints figures.
+//
+//   store_bench [--events N] [--db PATH|postgresql://...] [--queries Q] [--keep]
+//
+// Documents of 1 to 8 events each are generated with a fixed seed: 16 categories, 7 modalities weighted
+// towards asserted, 60 countries, ten years of dates, two or three actors, a place, a sentence of about 150
+// bytes and a record as `tocsin code` writes it. They are stored in transactions of 64 documents, as
+// `tocsin code --db` does; then random filtered pages (what the dashboard and the API ask for) are timed.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "tocsin/store.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+const char* const kCountries[] = {"KGZ", "KAZ", "TJK", "UZB", "TKM", "RUS", "UKR", "BLR", "GEO", "ARM",
+                                  "AZE", "MDA", "FRA", "DEU", "ESP", "ITA", "GBR", "USA", "MEX", "BRA",
+                                  "ARG", "CHL", "COL", "VEN", "PER", "BOL", "ECU", "NGA", "KEN", "ETH",
+                                  "SDN", "EGY", "TUN", "DZA", "MAR", "ZAF", "ZWE", "COD", "MLI", "BFA",
+                                  "IRN", "IRQ", "SYR", "LBN", "ISR", "TUR", "PAK", "IND", "BGD", "LKA",
+                                  "MMR", "THA", "KHM", "IDN", "PHL", "CHN", "HKG", "KOR", "JPN", "AUS"};
+const char* const kSectors[] = {"GOV", "COP", "MIL", "PRO", "LAB", "OPP", "CVL", "MED", "REB", "JUD"};
+const char* const kWords[] = {"police", "protesters", "gathered", "outside", "the", "parliament", "on",
+                              "Monday", "and", "were", "dispersed", "with", "tear", "gas", "after", "hours",
+                              "of", "clashes", "in", "which", "several", "people", "injured", "officials"};
+
+tocsin::Doc MakeDoc(std::mt19937_64& rng, int64_t n) {
+  tocsin::Doc d;
+  d.input.id = "bench-" + std::to_string(n);
+  d.input.title = "Generated report " + std::to_string(n);
+  d.input.url = "https://example.org/report/" + std::to_string(n);
+  d.input.source = "Generated";
+  d.lang = "en";
+  const int64_t base_day = 14610 + static_cast<int64_t>(rng() % 3650);  // 2010-01-01 + up to ten years
+  const char* country = kCountries[rng() % std::size(kCountries)];
+  const int events = 1 + static_cast<int>(rng() % 8);
+  for (int i = 0; i < events; ++i) {
+    std::string sentence;
+    while (sentence.size() < 150) {
+      if (!sentence.empty()) sentence += ' ';
+      sentence += kWords[rng() % std::size(kWords)];
+    }
+    sentence += '.';
+    const uint32_t begin = static_cast<uint32_t>(d.text.size());
+    d.text += sentence + ' ';
+    tocsin::Event e;
+    e.id = d.input.id + "#" + std::to_string(i + 1);
+    e.doc = d.input.id;
+    e.lang = "en";
+    e.type = static_cast<tocsin::EventType>(rng() % tocsin::kEventTypeCount);
+    const uint64_t m = rng() % 10;
+    e.modality = static_cast<tocsin::Modality>(m < 4 ? 0 : m - 3);
+    e.sentence = {begin, static_cast<uint32_t>(begin + sentence.size())};
+    e.trigger = {begin, begin + 6};
+    e.trigger_text = sentence.substr(0, 6);
+    for (int a = 0; a < 2 + static_cast<int>(rng() % 2); ++a) {
+      tocsin::Actor actor;
+      actor.name = actor.text = kWords[rng() % std::size(kWords)];
+      actor.country = country;
+      actor.sector = kSectors[rng() % std::size(kSectors)];
+      (a == 0 ? e.source : e.target).push_back(actor);
+    }
+    tocsin::Place p;
+    p.name = p.text = std::string("City of ") + country;
+    p.country = country;
+    p.lat = static_cast<double>(rng() % 180) - 90;
+    p.lon = static_cast<double>(rng() % 360) - 180;
+    p.has_coordinates = true;
+    p.precision = "city";
+    p.admin1 = std::string(country, 2) + ".0" + std::to_string(rng() % 9);
+    e.place = p;
+    const int64_t day = base_day + static_cast<int64_t>(rng() % 3);
+    int y;
+    unsigned mo, da;
+    {
+      // civil from days (Howard Hinnant's algorithm), to keep the benchmark free of internal headers
+      const int64_t z = day + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+      const unsigned doe = static_cast<unsigned>(z - era * 146097);
+      const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+      const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+      const unsigned mp = (5 * doy + 2) / 153;
+      da = doy - (153 * mp + 2) / 5 + 1;
+      mo = mp < 10 ? mp + 3 : mp - 9;
+      y = static_cast<int>(yoe + era * 400) + (mo <= 2);
+    }
+    char date[32];
+    std::snprintf(date, sizeof date, "%04d-%02u-%02u", y, mo, da);
+    e.date = tocsin::DateValue{date, "day", "", "explicit"};
+    if (rng() % 5 == 0) e.dead = tocsin::Count{static_cast<int64_t>(rng() % 50), "exact", 0, 0, "killed"};
+    e.cameo = "145";
+    e.confidence = 0.8;
+    e.group = d.input.id + "/g" + std::to_string(i + 1);
+    d.events.push_back(std::move(e));
+  }
+  d.input.published = d.events.front().date->value;
+  return d;
+}
+
+tocsin::EventFilter RandomFilter(std::mt19937_64& rng) {
+  tocsin::EventFilter f;
+  // Each dimension with some probability, as a user combines them.
+  if (rng() % 2) f.countries = {kCountries[rng() % std::size(kCountries)]};
+  if (rng() % 2) f.categories = {std::string(tocsin::EventTypeName(static_cast<tocsin::EventType>(rng() % 16)))};
+  if (rng() % 2) f.modalities = {"asserted"};
+  if (rng() % 3 == 0) {
+    const int year = 2010 + static_cast<int>(rng() % 10);
+    f.from = std::to_string(year) + "-01-01";
+    f.to = std::to_string(year) + "-06-30";
+  }
+  if (rng() % 6 == 0) f.actor = std::string(kCountries[rng() % std::size(kCountries)]) + "/" + kSectors[rng() % 10];
+  if (rng() % 10 == 0) f.text = "tear gas";
+  return f;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int64_t target = 1'000'000, queries = 500;
+  std::string db = (std::filesystem::temp_directory_path() / "tocsin_store_bench.db").string();
+  bool keep = false;
+  for (int i = 1; i < argc; ++i) {
+    if (!std::strcmp(argv[i], "--events") && i + 1 < argc) target = std::atoll(argv[++i]);
+    else if (!std::strcmp(argv[i], "--db") && i + 1 < argc) db = argv[++i];
+    else if (!std::strcmp(argv[i], "--queries") && i + 1 < argc) queries = std::atoll(argv[++i]);
+    else if (!std::strcmp(argv[i], "--keep")) keep = true;
+    else {
+      std::fprintf(stderr, "usage: store_bench [--events N] [--db PATH|URL] [--queries Q] [--keep]\n");
+      return 2;
+    }
+  }
+  const bool sqlite = db.find("://") == std::string::npos && db.find('=') == std::string::npos;
+  if (sqlite)
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db + suffix);
+  auto store = tocsin::Store::Open(db);
+  if (!store.ok()) {
+    std::fprintf(stderr, "store_bench: %s\n", store.status().message().c_str());
+    return 2;
+  }
+  std::mt19937_64 rng(42);
+  // Generate first (not timed), then store: the figure is the store's own cost.
+  std::vector<tocsin::Doc> batch;
+  int64_t events = 0, docs = 0;
+  double store_seconds = 0;
+  while (events < target) {
+    batch.clear();
+    for (int i = 0; i < 64 && events < target; ++i) {
+      batch.push_back(MakeDoc(rng, docs++));
+      events += static_cast<int64_t>(batch.back().events.size());
+    }
+    const auto t0 = Clock::now();
+    tocsin::Status st = (*store)->Begin();
+    for (const tocsin::Doc& d : batch)
+      if (st.ok()) st = (*store)->Put(d);
+    if (st.ok()) st = (*store)->Commit();
+    store_seconds += std::chrono::duration<double>(Clock::now() - t0).count();
+    if (!st.ok()) {
+      std::fprintf(stderr, "store_bench: %s\n", st.message().c_str());
+      return 1;
+    }
+  }
+  std::printf("ingest: %lld events in %lld documents in %.1f s: %.0f events/s (%s)\n",
+              static_cast<long long>(events), static_cast<long long>(docs), store_seconds,
+              static_cast<double>(events) / store_seconds, std::string((*store)->backend()).c_str());
+  if (sqlite) std::printf("store file: %.0f MB\n", static_cast<double>(std::filesystem::file_size(db)) / 1e6);
+
+  // Pages as the API serves them (count + page of 50), with random filters and offsets.
+  tocsin::StoreOptions ro;
+  ro.read_only = true;
+  auto reader = tocsin::Store::Open(db, ro);
+  if (!reader.ok()) return 1;
+  std::vector<double> ms;
+  int64_t matched = 0;
+  for (int64_t q = 0; q < queries; ++q) {
+    const tocsin::EventFilter f = RandomFilter(rng);
+    const int64_t offset = (rng() % 4 == 0) ? 50 * static_cast<int64_t>(rng() % 20) : 0;
+    const auto t0 = Clock::now();
+    auto page = (*reader)->Events(f, {50, offset});
+    ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+    if (!page.ok()) {
+      std::fprintf(stderr, "store_bench: %s\n", page.status().message().c_str());
+      return 1;
+    }
+    matched += page->total;
+  }
+  std::sort(ms.begin(), ms.end());
+  auto pct = [&](double p) { return ms[std::min(ms.size() - 1, static_cast<size_t>(p * static_cast<double>(ms.size())))]; };
+  std::printf("filtered event pages (%lld, limit 50, with total): p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms "
+              "(mean %.0f matching events)\n",
+              static_cast<long long>(queries), pct(0.5), pct(0.95), pct(0.99), ms.back(),
+              static_cast<double>(matched) / static_cast<double>(queries));
+  // Aggregates as the dashboard's timeline asks for them.
+  ms.clear();
+  for (int q = 0; q < 20; ++q) {
+    const tocsin::EventFilter f = RandomFilter(rng);
+    const auto t0 = Clock::now();
+    auto rows = (*reader)->Aggregate(f, "week", "category");
+    ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+    if (!rows.ok()) return 1;
+  }
+  std::sort(ms.begin(), ms.end());
+  std::printf("timeline aggregates (20, by week and category): p50 %.0f ms, max %.0f ms\n", pct(0.5), ms.back());
+  if (sqlite && !keep)
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db + suffix);
+  return 0;
+}
