@@ -1,11 +1,12 @@
 // The store's bars on a generated store (issue: 1 million events; filtered event pages p95 ≤ 50 ms on SQLite;
 // ingest ≥ 20,000 events/s into SQLite). Not a test: it prints figures.
 //
-//   store_bench [--events N] [--db PATH|postgresql://...] [--queries Q] [--keep]
+//   store_bench [--events N] [--db PATH|postgresql://...] [--queries Q] [--batch DOCS] [--keep]
 //
 // Documents of 1 to 8 events each are generated with a fixed seed: 16 categories, 7 modalities weighted
-// towards asserted, 60 countries, ten years of dates, two or three actors, a place, a sentence of about 150
-// bytes and a record as `tocsin code` writes it. They are stored in transactions of 64 documents, as
+// towards asserted, 60 countries, two or three actors, a place, a sentence of about 150 bytes and a record
+// as `tocsin code` writes it; ten years of news in publication order, each event dated up to two days
+// before its report. They are stored in transactions of 1,000 documents, as
 // `tocsin code --db` does; then random filtered pages (what the dashboard and the API ask for) are timed.
 #include <algorithm>
 #include <chrono>
@@ -33,14 +34,14 @@ const char* const kWords[] = {"police", "protesters", "gathered", "outside", "th
                               "Monday", "and", "were", "dispersed", "with", "tear", "gas", "after", "hours",
                               "of", "clashes", "in", "which", "several", "people", "injured", "officials"};
 
-tocsin::Doc MakeDoc(std::mt19937_64& rng, int64_t n) {
+// `published`: days since 1970-01-01. The events happened on that day or up to two days before.
+tocsin::Doc MakeDoc(std::mt19937_64& rng, int64_t n, int64_t published) {
   tocsin::Doc d;
   d.input.id = "bench-" + std::to_string(n);
   d.input.title = "Generated report " + std::to_string(n);
   d.input.url = "https://example.org/report/" + std::to_string(n);
   d.input.source = "Generated";
   d.lang = "en";
-  const int64_t base_day = 14610 + static_cast<int64_t>(rng() % 3650);  // 2010-01-01 + up to ten years
   const char* country = kCountries[rng() % std::size(kCountries)];
   const int events = 1 + static_cast<int>(rng() % 8);
   for (int i = 0; i < events; ++i) {
@@ -78,7 +79,7 @@ tocsin::Doc MakeDoc(std::mt19937_64& rng, int64_t n) {
     p.precision = "city";
     p.admin1 = std::string(country, 2) + ".0" + std::to_string(rng() % 9);
     e.place = p;
-    const int64_t day = base_day + static_cast<int64_t>(rng() % 3);
+    const int64_t day = published - static_cast<int64_t>(rng() % 3);
     int y;
     unsigned mo, da;
     {
@@ -125,21 +126,26 @@ tocsin::EventFilter RandomFilter(std::mt19937_64& rng) {
 
 int main(int argc, char** argv) {
   int64_t target = 1'000'000, queries = 500;
+  int batch_docs = 1000;  // as `tocsin code --db` commits (code_command.cc kStoreTransactionDocuments)
   std::string db = (std::filesystem::temp_directory_path() / "tocsin_store_bench.db").string();
-  bool keep = false;
+  bool keep = false, verbose = false, reuse = false;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--events") && i + 1 < argc) target = std::atoll(argv[++i]);
     else if (!std::strcmp(argv[i], "--db") && i + 1 < argc) db = argv[++i];
     else if (!std::strcmp(argv[i], "--queries") && i + 1 < argc) queries = std::atoll(argv[++i]);
+    else if (!std::strcmp(argv[i], "--batch") && i + 1 < argc) batch_docs = std::atoi(argv[++i]);
     else if (!std::strcmp(argv[i], "--keep")) keep = true;
+    else if (!std::strcmp(argv[i], "--verbose")) verbose = true;  // print the filters of slow pages
+    else if (!std::strcmp(argv[i], "--reuse")) reuse = keep = true;  // query a store kept by --keep
     else {
-      std::fprintf(stderr, "usage: store_bench [--events N] [--db PATH|URL] [--queries Q] [--keep]\n");
+      std::fprintf(stderr, "usage: store_bench [--events N] [--db PATH|URL] [--queries Q] [--batch DOCS] [--keep] [--reuse] [--verbose]\n");
       return 2;
     }
   }
   const bool sqlite = db.find("://") == std::string::npos && db.find('=') == std::string::npos;
-  if (sqlite)
+  if (sqlite && !reuse)
     for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db + suffix);
+  if (reuse) target = 0;
   auto store = tocsin::Store::Open(db);
   if (!store.ok()) {
     std::fprintf(stderr, "store_bench: %s\n", store.status().message().c_str());
@@ -152,8 +158,9 @@ int main(int argc, char** argv) {
   double store_seconds = 0;
   while (events < target) {
     batch.clear();
-    for (int i = 0; i < 64 && events < target; ++i) {
-      batch.push_back(MakeDoc(rng, docs++));
+    for (int i = 0; i < batch_docs && events < target; ++i) {
+      // An archive read in publication order over ten years from 2010-01-01, as a crawl or feed gives it.
+      batch.push_back(MakeDoc(rng, docs++, 14610 + events * 3650 / std::max<int64_t>(target, 1)));
       events += static_cast<int64_t>(batch.back().events.size());
     }
     const auto t0 = Clock::now();
@@ -167,7 +174,8 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
-  std::printf("ingest: %lld events in %lld documents in %.1f s: %.0f events/s (%s)\n",
+  if (!reuse)
+    std::printf("ingest: %lld events in %lld documents in %.1f s: %.0f events/s (%s)\n",
               static_cast<long long>(events), static_cast<long long>(docs), store_seconds,
               static_cast<double>(events) / store_seconds, std::string((*store)->backend()).c_str());
   if (sqlite) std::printf("store file: %.0f MB\n", static_cast<double>(std::filesystem::file_size(db)) / 1e6);
@@ -185,6 +193,11 @@ int main(int argc, char** argv) {
     const auto t0 = Clock::now();
     auto page = (*reader)->Events(f, {50, offset});
     ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+    if (verbose && ms.back() > 50)
+      std::printf("  slow page %.0f ms: country=%s category=%s modality=%s from=%s to=%s actor=%s text=%s offset=%lld\n",
+                  ms.back(), f.countries.empty() ? "" : f.countries[0].c_str(),
+                  f.categories.empty() ? "" : f.categories[0].c_str(), f.modalities.empty() ? "" : "asserted",
+                  f.from.c_str(), f.to.c_str(), f.actor.c_str(), f.text.c_str(), static_cast<long long>(offset));
     if (!page.ok()) {
       std::fprintf(stderr, "store_bench: %s\n", page.status().message().c_str());
       return 1;

@@ -1,6 +1,7 @@
 // The SQLite driver (sql.h): the embedded default store, one file.
 #include <sqlite3.h>
 
+#include <deque>
 #include <unordered_map>
 
 #include "store/sql.h"
@@ -29,14 +30,15 @@ class SqliteConnection final : public Connection {
 
   Status Run(std::string_view sql, const std::vector<Value>& params, const RowCallback& on_row) override {
     sqlite3_stmt* stmt = nullptr;
-    auto it = statements_.find(std::string(sql));
+    auto it = statements_.find(sql);
     if (it != statements_.end()) {
       stmt = it->second;
     } else {
       const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
                                         &stmt, nullptr);
       if (rc != SQLITE_OK) return Error(rc, sqlite3_errmsg(db_));
-      statements_.emplace(std::string(sql), stmt);
+      sql_texts_.emplace_back(sql);
+      statements_.emplace(sql_texts_.back(), stmt);
     }
     // Reset before binding: a statement left mid-way by an earlier error must not keep its read lock.
     sqlite3_reset(stmt);
@@ -109,7 +111,10 @@ class SqliteConnection final : public Connection {
   }
 
   sqlite3* db_;
-  std::unordered_map<std::string, sqlite3_stmt*> statements_;
+  // Prepared statements by their SQL text; the keys view the texts kept in sql_texts_ (a deque: they never
+  // move), so that a lookup allocates nothing.
+  std::deque<std::string> sql_texts_;
+  std::unordered_map<std::string_view, sqlite3_stmt*> statements_;
   std::vector<Value> row_;
   std::chrono::milliseconds limit_{0};
   std::chrono::steady_clock::time_point deadline_{};
@@ -134,8 +139,11 @@ Result<std::unique_ptr<Connection>> OpenSqlite(const std::string& path, bool rea
   // every committed transaction through a killed process (not through a power cut, which FULL would).
   // A 64 MB page cache: the indexes take rows in date order, not insertion order, and with SQLite's 2 MB
   // default their pages are evicted and written again many times in a long ingest.
-  std::string pragmas = "PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536;";
-  if (!read_only) pragmas += "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;";
+  // Pages are read through a 256 MB memory map rather than a read call each.
+  std::string pragmas = "PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456;";
+  // The write-ahead log is copied back into the database every 20,000 pages (80 MB) rather than SQLite's
+  // 1,000: fewer checkpoints, each page written back once per many transactions.
+  if (!read_only) pragmas += "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=20000;";
   if (Status st = conn->Exec(pragmas); !st.ok())
     return st.WithContext("cannot open the store `" + path + "`");
   return std::unique_ptr<Connection>(std::move(conn));

@@ -105,7 +105,7 @@ def check_complete(db):
 
 def events(db):
     with sqlite3.connect(db) as con:
-        rows = con.execute("SELECT id, type, modality, sentence FROM events").fetchall()
+        rows = con.execute("SELECT id, type, modality, sentence_folded FROM events").fetchall()
     return rows
 
 
