@@ -101,17 +101,26 @@ std::string ActorLabel(const json& a) {
 }
 
 const std::vector<std::string> kAcledHeader = {
-    "event_date", "event_type", "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "country",
+    "event_date", "time_precision", "event_type", "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "country",
     "admin1", "location", "latitude", "longitude", "geo_precision", "source", "notes", "fatalities",
     "tocsin_event"};
 
-// One ACLED-like row, or false when ACLED has no such event (no ACLED type, or not asserted: ACLED records
-// what happened).
+// One ACLED-like row, or false when ACLED has no such event (no ACLED type, not asserted: ACLED records what
+// happened, or dated only to a year).
 bool AcledRow(const json& e, const Store::ScannedEvent& s, std::string* out) {
   const json acled = e.value("acled", json());
   if (StringField(e, "modality") != "asserted" || !acled.is_object() || StringField(acled, "event_type").empty()) return false;
   const json place = e.value("place", json());
   const json date = e.value("date", json());
+  // ACLED dates every event to a day, with time_precision 1 (that day), 2 (its week) or 3 (its month): a
+  // month becomes its first day at precision 3; a year has no ACLED form and the event is left out.
+  std::string event_date = date.is_object() ? StringField(date, "value") : std::string(s.published.substr(0, 10));
+  std::string time_precision = "1";
+  if (event_date.size() == 7) {
+    event_date += "-01";
+    time_precision = "3";
+  }
+  if (event_date.size() != 10) return false;
   const json sources = e.value("source", json::array()), targets = e.value("target", json::array());
   const std::string country = place.is_object() ? StringField(place, "country") : std::string();
   std::string assoc;
@@ -122,7 +131,7 @@ bool AcledRow(const json& e, const Store::ScannedEvent& s, std::string* out) {
     precision = p == "city" ? "1" : p == "region" ? "2" : "3";
   }
   const json dead = e.value("dead", json());
-  Row({date.is_object() ? StringField(date, "value") : std::string(s.published.substr(0, 10)), StringField(acled, "event_type"),
+  Row({event_date, time_precision, StringField(acled, "event_type"),
        StringField(acled, "sub_event_type"), sources.empty() ? "" : ActorLabel(sources[0]), assoc,
        sources.empty() ? "" : Inter(sources[0], country), targets.empty() ? "" : ActorLabel(targets[0]),
        country.empty() ? "" : CountryName(country), place.is_object() ? StringField(place, "admin1") : "",
@@ -290,7 +299,7 @@ int Query(const QueryArgs& args) {
   }
   if (args.format == "acled" && left_out)
     std::cerr << "tocsin query: " << left_out
-              << " event(s) left out of the ACLED-like rows: not asserted, or no ACLED event type\n";
+              << " event(s) left out of the ACLED-like rows: not asserted, no ACLED event type, or dated only to a year\n";
   return kExitOk;
 }
 
