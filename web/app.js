@@ -482,16 +482,17 @@
 
   // Loads up to MAP_PAGES pages of events for the map; returns what the status line needs.
   async function loadMapEvents(params, signal) {
-    let offset = 0, total = 0;
+    let offset = 0, total = 0, exact = true;
     const events = [];
     for (let i = 0; i < MAP_PAGES; i++) {
       const page = await api("events", Object.assign({}, params, { limit: MAP_PAGE, offset }), signal);
       total = page.total;
+      exact = page.total_exact !== false;
       events.push(...page.events);
       if (page.next === null || page.next === undefined) break;
       offset = page.next;
     }
-    return { events, total };
+    return { events, total, exact };
   }
 
   async function ensureDetail() {
@@ -630,7 +631,9 @@
     }
     const first = page.total ? page.offset + 1 : 0;
     const last = page.offset + page.events.length;
-    $("table-status").textContent = `${fmt(first)}–${fmt(last)} of ${fmt(page.total)}`;
+    // The API counts exactly up to 10,000 matches and says "at least" beyond (total_exact false).
+    const of = page.total_exact === false ? `more than ${fmt(page.total)}` : fmt(page.total);
+    $("table-status").textContent = `${fmt(first)}–${fmt(last)} of ${of}`;
     $("table-status").setAttribute("data-total", page.total);
     $("prev-page").disabled = page.offset === 0;
     $("next-page").disabled = tableNext === null;
@@ -684,7 +687,8 @@
         const unplaced = mapData.events.length - mapData.events.filter(hasCoords).length;
         let text = `${fmt(drawn)} events on the map`;
         if (mapData.events.length < mapData.total) {
-          text = `showing ${fmt(drawn)} of ${fmt(mapData.total)} matching events (the newest ${fmt(mapData.events.length)})`;
+          const of = mapData.exact ? fmt(mapData.total) : `more than ${fmt(mapData.total)}`;
+          text = `showing ${fmt(drawn)} of ${of} matching events (the newest ${fmt(mapData.events.length)})`;
         }
         if (unplaced) text += `; ${fmt(unplaced)} without coordinates`;
         const ms = $("map-status");

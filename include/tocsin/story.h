@@ -70,7 +70,8 @@ class StoryIndex {
   Changes TakeChanges();
   // Removes the reports of document `doc` from the stories `story_ids` (the stories its events had), before
   // the document, coded again, is added again: a re-coded document is never counted twice. The stories'
-  // dates, places and actors are kept as they were.
+  // dates, places and actors are kept as they were, except for a story left with no report: it is emptied,
+  // and the next Add (the document again) fills it before it makes a new one, so story ids stay the same.
   void Forget(const std::string& doc, const std::vector<std::string>& story_ids);
   static std::string StoryJson(const Story& story, bool with_reports = true);
   static Result<Story> ParseStory(std::string_view json);
@@ -80,6 +81,7 @@ class StoryIndex {
   StoryOptions options_;
   std::vector<Story> stories_;
   std::vector<size_t> changed_, rewritten_;  // positions in stories_ touched since TakeChanges
+  std::vector<size_t> reusable_;             // stories Forget emptied, for the next Add to take again
   // Reports seen in this index, to recognise a translation or copy of one (same_report): each event's
   // language-independent signature with the story it went to, and the reports that have each signature.
   struct Fingerprint {

@@ -256,9 +256,18 @@ void StoryIndex::Add(std::vector<Event>* events) {
         pick = mine[k];
       }
     if (pick == stories_.size()) {
-      stories_.emplace_back();
-      stories_.back().id = "s" + std::to_string(stories_.size());
-      by_country_[h.country].push_back(pick);
+      // A story this document's earlier coding left empty (Forget) is taken again before a new one is made:
+      // re-coding a document keeps its story ids.
+      auto again = std::find_if(reusable_.begin(), reusable_.end(),
+                                [&](size_t k) { return stories_[k].country == h.country; });
+      if (again != reusable_.end()) {
+        pick = *again;
+        reusable_.erase(again);
+      } else {
+        stories_.emplace_back();
+        stories_.back().id = "s" + std::to_string(stories_.size());
+        by_country_[h.country].push_back(pick);
+      }
     }
     Absorb(&stories_[pick], h);
     changed_.push_back(pick);
@@ -266,6 +275,7 @@ void StoryIndex::Add(std::vector<Event>* events) {
   }
   for (Event& e : *events)
     if (auto it = story_of.find(e.group); it != story_of.end()) e.story = it->second;
+  reusable_.clear();  // only the document that emptied them may take them again
   // Remember this report for its translations to come.
   Fingerprint f;
   for (const Event& e : *events)
@@ -305,6 +315,11 @@ void StoryIndex::Forget(const std::string& doc, const std::vector<std::string>& 
     if (reports.size() != before) {
       changed_.push_back(n - 1);
       rewritten_.push_back(n - 1);
+    }
+    if (reports.empty() && before > 0) {
+      Story& st = stories_[n - 1];
+      st = Story{st.id, "", "", st.country, {}, {}, {}, {}, {}, {}};
+      reusable_.push_back(n - 1);
     }
   }
 }

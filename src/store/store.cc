@@ -737,6 +737,7 @@ Result<Page> Store::Stories(const EventFilter& filter, PageRequest page) {
   if (page.limit < 1 || page.limit > kMaxPage || page.offset < 0)
     return Status::InvalidArgument("limit: must be 1.." + std::to_string(kMaxPage) + ", offset ≥ 0");
   Where w;
+  w.Add("EXISTS (SELECT 1 FROM story_reports WHERE story_reports.story = stories.id)");  // not emptied
   if (!filter.countries.empty()) w.AddIn("country", filter.countries);
   if (!filter.from.empty()) {
     w.Add("last_day >= ?");

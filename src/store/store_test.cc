@@ -315,6 +315,38 @@ TEST_P(StoreTest, StoriesAreKeptAndGoOnAcrossRuns) {
   EXPECT_EQ(docs->total, 2);
 }
 
+// Regression: re-coding a document counted its reports twice in its stories, and a happening too weak to
+// join any story (dated by publication only) made a new story at every re-coding.
+TEST_P(StoreTest, RecodingADocumentKeepsItsStoriesAndCountsItOnce) {
+  Doc a = MakeDoc("a", {{EventType::kAssault, Modality::kAsserted, "2010-04-07", "KGZ", 84}});
+  Doc b = MakeDoc("b", {{EventType::kAssault, Modality::kAsserted, "2010-04-07", "KGZ", 80}});
+  Doc weak = MakeDoc("weak", {{EventType::kConsult, Modality::kAsserted, "", "KAZ"}});
+  weak.events[0].date = DateValue{"2010-04-08", "day", "", "published"};
+  for (Doc* d : {&a, &b, &weak}) d->events[0].group = d->input.id + "/g1";
+  StoryIndex index;
+  for (Doc* d : {&a, &b, &weak}) ASSERT_TRUE(store_->PutWithStories(d, &index).ok());
+  ASSERT_TRUE(store_->PutStories(&index).ok());
+  const std::string story_a = a.events[0].story, story_weak = weak.events[0].story;
+  ASSERT_EQ(b.events[0].story, story_a);
+  // A later run codes both again.
+  auto loaded = store_->LoadStories();
+  ASSERT_TRUE(loaded.ok());
+  for (Doc* d : {&a, &weak}) {
+    for (Event& e : d->events) e.story.clear();
+    ASSERT_TRUE(store_->PutWithStories(d, &*loaded).ok());
+  }
+  ASSERT_TRUE(store_->PutStories(&*loaded).ok());
+  EXPECT_EQ(a.events[0].story, story_a);
+  EXPECT_EQ(weak.events[0].story, story_weak);
+  auto stories = store_->Stories({}, {});
+  ASSERT_TRUE(stories.ok());
+  EXPECT_EQ(stories->total, 2);
+  for (const std::string& r : stories->records) {
+    const json s = json::parse(r);
+    EXPECT_EQ(s["reports_total"], s["id"] == story_a ? 2 : 1) << r;
+  }
+}
+
 TEST_P(StoreTest, ScanGivesEveryEventInDateOrderWithProvenance) {
   ASSERT_TRUE(store_->Put(MakeDoc("a", {{EventType::kProtest, Modality::kAsserted, "2010-04-07", "KGZ"},
                                         {EventType::kProtest, Modality::kAsserted, "2010-04-06", "KGZ"}}))

@@ -110,6 +110,10 @@ def exercise(tocsin, src, db, label):
         check(r.returncode == 0 and sum(j["events"] for j in jsonl(r.stdout)) == len(expected),
               f"{label}: weekly counts by category add up")
 
+        r = run(tocsin, "stories", "--db", db)
+        story_ids = {e["story"] for e in expected if e.get("story")}
+        check(r.returncode == 0 and all(f"{sid} " in r.stdout for sid in story_ids),
+              f"{label}: `tocsin stories --db` lists the stores' stories ({len(story_ids)})")
         for bad in (["--category", "RIOT"], ["--from", "2024-02-30"], ["--count-by", "hour"], ["--modality", "maybe"]):
             r = run(tocsin, "query", "--db", db, *bad)
             check(r.returncode == 2 and r.stderr.strip(), f"{label}: query {bad} should exit 2 with a message")

@@ -81,6 +81,7 @@ int Geo(std::shared_ptr<const Model> model, const LookupArgs& args);
 
 struct StoriesArgs {
   std::string input;       // a stories file (--stories-file) or events JSONL
+  std::string db;          // or a store (--db)
   double threshold = 5.0;  // when clustering events
   int min_reports = 1;     // list only stories with this many reports
   std::string save;        // write the stories file here

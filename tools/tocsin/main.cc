@@ -103,7 +103,8 @@ stderr); 2 nothing could run.)");
   CLI::App* st = app.add_subcommand(
       "stories", "List stories: their documents, languages and figures by source and date "
                  "(e.g. tocsin stories events.jsonl --min-reports 2)");
-  st->add_option("input", stories_args.input, "A stories file (code --stories-file) or events (code -o)")->required();
+  st->add_option("input", stories_args.input, "A stories file (code --stories-file) or events (code -o)");
+  st->add_option("--db", stories_args.db, "The stories of a store (code --db) instead")->excludes(st->get_option("input"));
   st->add_option("--story-threshold", stories_args.threshold, "Score a happening needs to join a story (events)");
   st->add_option("--min-reports", stories_args.min_reports, "List only stories told by at least this many documents");
   st->add_option("--save", stories_args.save, "Write the stories file here (for code --stories-file)");
@@ -174,7 +175,13 @@ stderr); 2 nothing could run.)");
   if (*c) return tocsin::cli::Code(code, ExeDir(argv[0]));
   if (*e) return tocsin::cli::Eval(gold, system, as_json);
   if (*mb) return tocsin::cli::ModelBuild(data_dir, out, build_options);
-  if (*st) return tocsin::cli::Stories(stories_args);
+  if (*st) {
+    if (stories_args.input.empty() && stories_args.db.empty()) {
+      std::cerr << "tocsin stories: give a stories file, events, or --db STORE\n";
+      return tocsin::cli::kExitFatal;
+    }
+    return tocsin::cli::Stories(stories_args);
+  }
   if (*q) return tocsin::cli::Query(query);
   if (*sv) return tocsin::cli::Serve(serve, ExeDir(argv[0]));
   for (auto [cmd, args] : {std::pair{g, &geo_args}, std::pair{a, &actor_args}}) {

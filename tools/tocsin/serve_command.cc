@@ -162,10 +162,12 @@ json Records(const std::vector<std::string>& records) {
 }
 
 json PageJson(const char* key, const Page& p, const PageRequest& req) {
-  json next = req.offset + static_cast<int64_t>(p.records.size()) < p.total
-                  ? json(req.offset + static_cast<int64_t>(p.records.size()))
-                  : json();
-  return {{key, Records(p.records)}, {"limit", req.limit}, {"offset", req.offset}, {"total", p.total}, {"next", next}};
+  // Beyond a total that is only a lower bound, a full page means there may be more.
+  const int64_t end = req.offset + static_cast<int64_t>(p.records.size());
+  const bool more = end < p.total || (!p.total_exact && static_cast<int64_t>(p.records.size()) == req.limit);
+  json next = more ? json(end) : json();
+  return {{key, Records(p.records)}, {"limit", req.limit},         {"offset", req.offset},
+          {"total", p.total},        {"total_exact", p.total_exact}, {"next", next}};
 }
 
 bool Utf8Boundary(std::string_view s, size_t at) {

@@ -1,7 +1,7 @@
 // `tocsin stories`: the stories of a run, with their documents, languages and figures by source and date.
 //
-// Reads a stories file (`tocsin code --stories-file`) or events written by `tocsin code` (clustered here, in
-// file order, as `--stories` would).
+// Reads a store (`tocsin code --db`), a stories file (`tocsin code --stories-file`) or events written by
+// `tocsin code` (clustered here, in file order, as `--stories` would).
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "commands.h"
+#include "tocsin/store.h"
 #include "tocsin/story.h"
 
 namespace tocsin::cli {
@@ -61,16 +62,24 @@ Event EventFromJson(const nlohmann::json& j) {
 }  // namespace
 
 int Stories(const StoriesArgs& args) {
-  std::ifstream in(args.input);
-  if (!in) {
-    std::cerr << "tocsin stories: cannot read `" << args.input << "`\n";
-    return kExitFatal;
-  }
   StoryOptions options;
   options.threshold = args.threshold;
   StoryIndex index(options);
-  const int first = in.peek();
-  if (first == '[') {  // a stories file
+  std::ifstream in;
+  if (!args.db.empty()) {  // the stories a store keeps (tocsin code --db)
+    StoreOptions read;
+    read.read_only = true;
+    auto store = Store::Open(args.db, read);
+    auto loaded = store.ok() ? (*store)->LoadStories(options) : Result<StoryIndex>(store.status());
+    if (!loaded.ok()) {
+      std::cerr << "tocsin stories: " << loaded.status().message() << "\n";
+      return kExitFatal;
+    }
+    index = std::move(loaded).value();
+  } else if (in.open(args.input); !in) {
+    std::cerr << "tocsin stories: cannot read `" << args.input << "`\n";
+    return kExitFatal;
+  } else if (in.peek() == '[') {  // a stories file
     in.close();
     auto loaded = StoryIndex::Load(args.input, options);
     if (!loaded.ok()) {
