@@ -259,6 +259,12 @@ Where EventWhere(const EventFilter& f) {
   return w;
 }
 
+Status CheckPage(const PageRequest& page) {
+  if (page.limit < 1 || page.limit > kMaxPage || page.offset < 0)
+    return Status::InvalidArgument("limit: must be 1.." + std::to_string(kMaxPage) + ", offset ≥ 0");
+  return Status::Ok();
+}
+
 bool FilterEmpty(const EventFilter& f) {
   return f.from.empty() && f.to.empty() && f.countries.empty() && f.admin1.empty() && f.categories.empty() &&
          f.mode.empty() && f.modalities.empty() && f.actor.empty() && f.text.empty() && f.story.empty() &&
@@ -585,8 +591,7 @@ Result<StoreCounts> Store::Counts() {
 
 Result<Page> Store::Events(const EventFilter& filter, PageRequest page) {
   TOCSIN_RETURN_IF_ERROR(ValidateFilter(filter));
-  if (page.limit < 1 || page.limit > kMaxPage || page.offset < 0)
-    return Status::InvalidArgument("limit: must be 1.." + std::to_string(kMaxPage) + ", offset ≥ 0");
+  TOCSIN_RETURN_IF_ERROR(CheckPage(page));
   Where w = EventWhere(filter);
   Page out;
   // Counting a million matches costs more than the page: the total is exact up to kMaxCounted, and says
@@ -659,8 +664,7 @@ Result<std::vector<AggregateRow>> Store::Aggregate(const EventFilter& filter, co
 
 Result<Page> Store::Documents(const EventFilter& filter, PageRequest page) {
   TOCSIN_RETURN_IF_ERROR(ValidateFilter(filter));
-  if (page.limit < 1 || page.limit > kMaxPage || page.offset < 0)
-    return Status::InvalidArgument("limit: must be 1.." + std::to_string(kMaxPage) + ", offset ≥ 0");
+  TOCSIN_RETURN_IF_ERROR(CheckPage(page));
   Where w;
   if (!FilterEmpty(filter)) {
     Where e = EventWhere(filter);
@@ -734,8 +738,7 @@ Result<std::string> Store::StoryApiRecord(const std::string& record, int64_t eve
 
 Result<Page> Store::Stories(const EventFilter& filter, PageRequest page) {
   TOCSIN_RETURN_IF_ERROR(ValidateFilter(filter));
-  if (page.limit < 1 || page.limit > kMaxPage || page.offset < 0)
-    return Status::InvalidArgument("limit: must be 1.." + std::to_string(kMaxPage) + ", offset ≥ 0");
+  TOCSIN_RETURN_IF_ERROR(CheckPage(page));
   Where w;
   w.Add("EXISTS (SELECT 1 FROM story_reports WHERE story_reports.story = stories.id)");  // not emptied
   if (!filter.countries.empty()) w.AddIn("country", filter.countries);

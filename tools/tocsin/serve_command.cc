@@ -328,20 +328,26 @@ int Serve(const ServeArgs& args, const std::string& exe_dir) {
     });
   });
 
-  server.Get("/api/events", [&](const httplib::Request& req, httplib::Response& res) {
-    std::vector<std::string> allowed = kFilterParams;
+  // The paged lists: their parameters, a page, and the store's method for them.
+  auto serve_list = [&](const char* path, const char* key, std::vector<std::string> allowed,
+                        Result<Page> (Store::*list)(const EventFilter&, PageRequest)) {
     allowed.insert(allowed.end(), {"limit", "offset"});
-    if (auto e = CheckParams(req, allowed)) return ReplyError(res, *e);
-    PageRequest page;
-    if (auto e = PageOf(req, &page)) return ReplyError(res, *e);
-    const EventFilter f = FilterOf(req);
-    with_store(res, [&](Store& store) -> std::optional<HttpError> {
-      auto p = store.Events(f, page);
-      if (!p.ok()) return FromStatus(p.status());
-      Reply(res, 200, PageJson("events", *p, page));
-      return std::nullopt;
+    server.Get(path, [&with_store, key, allowed, list](const httplib::Request& req, httplib::Response& res) {
+      if (auto e = CheckParams(req, allowed)) return ReplyError(res, *e);
+      PageRequest page;
+      if (auto e = PageOf(req, &page)) return ReplyError(res, *e);
+      const EventFilter f = FilterOf(req);
+      with_store(res, [&](Store& store) -> std::optional<HttpError> {
+        auto p = (store.*list)(f, page);
+        if (!p.ok()) return FromStatus(p.status());
+        Reply(res, 200, PageJson(key, *p, page));
+        return std::nullopt;
+      });
     });
-  });
+  };
+  serve_list("/api/events", "events", kFilterParams, &Store::Events);
+  serve_list("/api/documents", "documents", kFilterParams, &Store::Documents);
+  serve_list("/api/stories", "stories", {"from", "to", "country"}, &Store::Stories);
 
   server.Get(R"(/api/events/(.+))", [&](const httplib::Request& req, httplib::Response& res) {
     if (auto e = CheckParams(req, {})) return ReplyError(res, *e);
@@ -382,21 +388,6 @@ int Serve(const ServeArgs& args, const std::string& exe_dir) {
     });
   });
 
-  server.Get("/api/documents", [&](const httplib::Request& req, httplib::Response& res) {
-    std::vector<std::string> allowed = kFilterParams;
-    allowed.insert(allowed.end(), {"limit", "offset"});
-    if (auto e = CheckParams(req, allowed)) return ReplyError(res, *e);
-    PageRequest page;
-    if (auto e = PageOf(req, &page)) return ReplyError(res, *e);
-    const EventFilter f = FilterOf(req);
-    with_store(res, [&](Store& store) -> std::optional<HttpError> {
-      auto p = store.Documents(f, page);
-      if (!p.ok()) return FromStatus(p.status());
-      Reply(res, 200, PageJson("documents", *p, page));
-      return std::nullopt;
-    });
-  });
-
   server.Get(R"(/api/documents/(.+))", [&](const httplib::Request& req, httplib::Response& res) {
     if (auto e = CheckParams(req, {})) return ReplyError(res, *e);
     const std::string id = req.matches[1];
@@ -408,19 +399,6 @@ int Serve(const ServeArgs& args, const std::string& exe_dir) {
       auto events = store.Events(f, {kMaxPage, 0});
       if (!events.ok()) return FromStatus(events.status());
       Reply(res, 200, {{"document", json::parse(*r, nullptr, false)}, {"events", Records(events->records)}});
-      return std::nullopt;
-    });
-  });
-
-  server.Get("/api/stories", [&](const httplib::Request& req, httplib::Response& res) {
-    if (auto e = CheckParams(req, {"from", "to", "country", "limit", "offset"})) return ReplyError(res, *e);
-    PageRequest page;
-    if (auto e = PageOf(req, &page)) return ReplyError(res, *e);
-    const EventFilter f = FilterOf(req);
-    with_store(res, [&](Store& store) -> std::optional<HttpError> {
-      auto p = store.Stories(f, page);
-      if (!p.ok()) return FromStatus(p.status());
-      Reply(res, 200, PageJson("stories", *p, page));
       return std::nullopt;
     });
   });
