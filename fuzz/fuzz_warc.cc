@@ -1,5 +1,7 @@
 // Fuzz target: any bytes as a WARC or WARC.gz file. Invariants: no crash, no sanitizer report; reading
-// ends, with at most one record or error per 16 input bytes (no endless resynchronisation).
+// ends, with at most one record or error per 5 input bytes (no endless resynchronisation). Each error
+// consumes at least a "WARC/" line: a file of bare "WARC/\r\n\r\n" headers is an error every 9 bytes, and
+// the bound of one per 16 bytes it had before was wrong for it (found by this fuzzer).
 #include <unistd.h>
 
 #include <cstdint>
@@ -21,6 +23,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   tocsin::Status error;
   size_t n = 0;
   while ((*warc)->Next(&in, &error))
-    if (++n > size / 16 + 4) std::abort();
+    if (++n > size / 5 + 4) std::abort();
   return 0;
 }

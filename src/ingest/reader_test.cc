@@ -106,5 +106,26 @@ TEST(Reader, AMissingPathFailsAtOnceAndAnEmptyJsonlIsReported) {
   EXPECT_NE(r.errors[0].message().find("no input records"), std::string::npos);
 }
 
+// Regression (fuzz_warc): a file of bare record headers is one error per header, and reading ends. The fuzz
+// target's bound (one error per 16 bytes) was tighter than such a file allows.
+TEST(Reader, AWarcOfBareHeadersIsOneErrorEachAndEnds) {
+  TempDir dir;
+  std::string bytes;
+  for (int i = 0; i < 40; ++i) bytes += "WARC/1.0\r\n\r\n";
+  const std::string path = dir.Write("bare.warc", bytes);
+  auto in = InputStream::Open({path});
+  ASSERT_TRUE(in.ok()) << in.status().message();
+  Input input;
+  Status err;
+  size_t records = 0, errors = 0;
+  while ((*in)->Next(&input, &err)) {
+    ++records;
+    if (!err.ok()) ++errors;
+    ASSERT_LE(records, 41u) << "reading does not end";
+  }
+  EXPECT_EQ(errors, records);
+  EXPECT_GE(errors, 1u);
+}
+
 }  // namespace
 }  // namespace tocsin::ingest
