@@ -68,11 +68,13 @@ class StoryIndex {
     std::vector<size_t> rewritten;  // of those, the ones that lost reports (Forget): store them whole again
   };
   Changes TakeChanges();
-  // Removes the reports of document `doc` from the stories `story_ids` (the stories its events had), before
+  // Removes the reports of document `doc` from the stories its events had (`group_stories`: each of its
+  // groups with its story), before
   // the document, coded again, is added again: a re-coded document is never counted twice. The stories'
   // dates, places and actors are kept as they were, except for a story left with no report: it is emptied,
-  // and the next Add (the document again) fills it before it makes a new one, so story ids stay the same.
-  void Forget(const std::string& doc, const std::vector<std::string>& story_ids);
+  // and in the next Add (the document again) the group that had it takes it again before a new story is
+  // made, so story ids stay the same.
+  void Forget(const std::string& doc, const std::vector<std::pair<std::string, std::string>>& group_stories);
   static std::string StoryJson(const Story& story, bool with_reports = true);
   static Result<Story> ParseStory(std::string_view json);
   static StoryIndex FromStories(std::vector<Story> stories, StoryOptions options = {});
@@ -81,7 +83,7 @@ class StoryIndex {
   StoryOptions options_;
   std::vector<Story> stories_;
   std::vector<size_t> changed_, rewritten_;  // positions in stories_ touched since TakeChanges
-  std::vector<size_t> reusable_;             // stories Forget emptied, for the next Add to take again
+  std::map<std::string, size_t> reusable_;   // group -> the story Forget emptied, for the next Add
   // Reports seen in this index, to recognise a translation or copy of one (same_report): each event's
   // language-independent signature with the story it went to, and the reports that have each signature.
   struct Fingerprint {

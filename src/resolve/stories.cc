@@ -258,10 +258,10 @@ void StoryIndex::Add(std::vector<Event>* events) {
     if (pick == stories_.size()) {
       // A story this document's earlier coding left empty (Forget) is taken again before a new one is made:
       // re-coding a document keeps its story ids.
-      auto again = std::find_if(reusable_.begin(), reusable_.end(),
-                                [&](size_t k) { return stories_[k].country == h.country; });
-      if (again != reusable_.end()) {
-        pick = *again;
+      auto again = reusable_.find(g);
+      if (again != reusable_.end() && stories_[again->second].country == h.country &&
+          stories_[again->second].reports.empty()) {
+        pick = again->second;
         reusable_.erase(again);
       } else {
         stories_.emplace_back();
@@ -304,8 +304,9 @@ StoryIndex::Changes StoryIndex::TakeChanges() {
   return out;
 }
 
-void StoryIndex::Forget(const std::string& doc, const std::vector<std::string>& story_ids) {
-  for (const std::string& id : story_ids) {
+void StoryIndex::Forget(const std::string& doc,
+                        const std::vector<std::pair<std::string, std::string>>& group_stories) {
+  for (const auto& [group, id] : group_stories) {
     const size_t n = std::strtoul(id.c_str() + (id.empty() ? 0 : 1), nullptr, 10);  // ids are "s<position + 1>"
     if (n < 1 || n > stories_.size() || stories_[n - 1].id != id) continue;
     auto& reports = stories_[n - 1].reports;
@@ -319,8 +320,9 @@ void StoryIndex::Forget(const std::string& doc, const std::vector<std::string>& 
     if (reports.empty() && before > 0) {
       Story& st = stories_[n - 1];
       st = Story{st.id, "", "", st.country, {}, {}, {}, {}, {}, {}};
-      reusable_.push_back(n - 1);
     }
+    // The group's old story, when nothing else holds it any more, is the one it takes again.
+    if (reports.empty()) reusable_[group] = n - 1;
   }
 }
 

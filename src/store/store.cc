@@ -502,10 +502,11 @@ Status Store::Put(const Doc& doc) {
 }
 
 Status Store::PutWithStories(Doc* doc, StoryIndex* index) {
-  std::vector<std::string> before;
-  TOCSIN_RETURN_IF_ERROR(conn_->Run("SELECT DISTINCT story FROM events WHERE doc = ? AND story IS NOT NULL",
-                                    {Value{doc->input.id}},
-                                    [&](const std::vector<Value>& r) { before.push_back(AsString(r[0])); }));
+  std::vector<std::pair<std::string, std::string>> before;  // (group, story) of its earlier coding
+  TOCSIN_RETURN_IF_ERROR(conn_->Run(
+      "SELECT DISTINCT grp, story FROM events WHERE doc = ? AND story IS NOT NULL ORDER BY grp, story",
+      {Value{doc->input.id}},
+      [&](const std::vector<Value>& r) { before.emplace_back(AsString(r[0]), AsString(r[1])); }));
   if (!before.empty()) index->Forget(doc->input.id, before);
   index->Add(&doc->events);
   return Put(*doc);
