@@ -371,7 +371,7 @@ Story StoryFromJson(const nlohmann::json& x) {
 }  // namespace
 
 std::string StoryIndex::StoryJson(const Story& story, bool with_reports) {
-  return StoryToJson(story, with_reports).dump();
+  return StoryToJson(story, with_reports).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 Result<Story> StoryIndex::ParseStory(std::string_view json) {
@@ -398,7 +398,7 @@ Status StoryIndex::Save(const std::string& path) const {
   {
     std::ofstream out(tmp, std::ios::trunc);
     if (!out) return Status::IoError("cannot write `" + tmp + "`");
-    out << j.dump(1) << "\n";
+    out << j.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     if (!out) return Status::IoError("write to `" + tmp + "` failed (disk full?)");
   }
   if (std::rename(tmp.c_str(), path.c_str()) != 0)

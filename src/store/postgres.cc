@@ -16,6 +16,7 @@
 #include <charconv>
 #include <climits>
 #include <cstdlib>
+#include <deque>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -23,6 +24,7 @@
 #include <vector>
 
 #include "store/sql.h"
+#include "text/utf8.h"
 
 namespace tocsin::store {
 namespace {
@@ -213,7 +215,7 @@ class PostgresConnection final : public Connection {
     }
     const Prepared& statement = it->second;
     TOCSIN_RETURN_IF_ERROR(CheckCount(sql, statement.parameters, params.size()));
-    TOCSIN_RETURN_IF_ERROR(BindParameters(sql, params));
+    BindParameters(params);
 
     // Text results (resultFormat 0): every type has a text form, and it is what the conversions below read.
     ResultPtr res(
@@ -285,20 +287,32 @@ class PostgresConnection final : public Connection {
   }
 
   // Fills values_ with one text pointer per parameter; numbers are formatted into numbers_.
-  Status BindParameters(std::string_view sql, const std::vector<Value>& params) {
+  void BindParameters(const std::vector<Value>& params) {
     values_.resize(params.size());
+    repaired_.clear();
     numbers_.resize(params.size() * kNumberChars);
     for (size_t p = 0; p < params.size(); ++p) {
       const Value& v = params[p];
       char* number = numbers_.data() + p * kNumberChars;
       if (const auto* s = std::get_if<std::string>(&v)) {
-        // Text parameters are NUL-terminated: a NUL inside would silently cut the value (and PostgreSQL's
-        // text cannot hold one anyway).
-        if (s->find('\0') != std::string::npos) {
-          return Status::InvalidArgument(StatementContext(sql) + ": parameter " + std::to_string(p + 1) +
-                                         " holds a NUL byte, which PostgreSQL text cannot store");
+        // PostgreSQL text holds valid UTF-8 without NUL, and refuses anything else: a document id taken from
+        // a file name, or a message quoting a bad header, would make the whole batch fail. Such a value is
+        // stored with U+FFFD in place of each bad sequence and NUL (what SQLite stores as given, the JSON
+        // writers replace the same way when reading). Parameters are NUL-terminated, so a NUL would also
+        // have cut the value short.
+        std::string repaired;
+        const size_t bad = text::RepairUtf8(*s, &repaired);
+        if (bad > 0 || s->find('\0') != std::string::npos) {
+          std::string clean;
+          for (char c : repaired) {
+            if (c == '\0') clean += "\xEF\xBF\xBD";
+            else clean.push_back(c);
+          }
+          repaired_.push_back(std::move(clean));
+          values_[p] = repaired_.back().c_str();
+        } else {
+          values_[p] = s->c_str();
         }
-        values_[p] = s->c_str();
       } else if (const auto* i = std::get_if<int64_t>(&v)) {
         *std::to_chars(number, number + kNumberChars - 1, *i).ptr = '\0';
         values_[p] = number;
@@ -310,7 +324,6 @@ class PostgresConnection final : public Connection {
         values_[p] = nullptr;  // SQL NULL
       }
     }
-    return Status::Ok();
   }
 
   static void SetCell(Oid type, std::string_view text, Value* cell) {
@@ -351,6 +364,7 @@ class PostgresConnection final : public Connection {
   std::unordered_map<std::string, Prepared, TextHash, std::equal_to<>> prepared_;
   // Buffers reused by every Run, so a statement in a loop allocates nothing once they have grown.
   std::vector<const char*> values_;
+  std::deque<std::string> repaired_;  // repaired copies of this statement's text parameters (stable addresses)
   std::vector<char> numbers_;
   std::vector<Oid> types_;
   std::vector<Value> row_;

@@ -23,6 +23,10 @@ using store::AsString;
 using store::Dialect;
 using store::Value;
 
+// Ids, titles and messages come from inputs and may hold bytes that are not UTF-8 (a file name, a header):
+// JSON written from them replaces such bytes rather than throwing.
+constexpr auto kReplaceInvalid = nlohmann::json::error_handler_t::replace;
+
 // Migrations, in order: migration k takes a store from schema version k to k + 1. A new version appends one
 // (never edits an old one) and raises kStoreSchemaVersion. `{serial}` is the dialect's auto-numbered key.
 //
@@ -417,7 +421,7 @@ Status Store::Put(const Doc& doc) {
       TOCSIN_RETURN_IF_ERROR(conn_->Run(sql, {id}));
     std::string record, errors;
     AppendDocJson(doc, &record);
-    errors = nlohmann::json(doc.errors).dump();
+    errors = nlohmann::json(doc.errors).dump(-1, ' ', false, kReplaceInvalid);
     TOCSIN_RETURN_IF_ERROR(conn_->Run(
         "INSERT INTO documents (id, title, url, source, published, fetched, origin, lang, focus_country, coded_at, "
         "errors, event_count, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -686,7 +690,7 @@ Result<Page> Store::Documents(const EventFilter& filter, PageRequest page) {
         const char* names[] = {"title", "url", "source", "published", "lang"};
         for (size_t i = 0; i < 5; ++i) j[names[i]] = store::IsNull(r[i + 1]) ? nlohmann::json() : nlohmann::json(AsString(r[i + 1]));
         j["events"] = AsInt(r[6]);
-        out.records.push_back(j.dump());
+        out.records.push_back(j.dump(-1, ' ', false, kReplaceInvalid));
       }));
   return out;
 }
@@ -734,7 +738,7 @@ Result<std::string> Store::StoryApiRecord(const std::string& record, int64_t eve
   j["documents"] = documents;
   j["languages"] = langs;
   j["events"] = events;
-  return j.dump();
+  return j.dump(-1, ' ', false, kReplaceInvalid);
 }
 
 Result<Page> Store::Stories(const EventFilter& filter, PageRequest page) {

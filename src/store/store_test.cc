@@ -230,6 +230,23 @@ TEST_P(StoreTest, ValuesAreNeverSql) {
   EXPECT_EQ(store_->Counts()->events, 1);
 }
 
+// Regression: a document id or message with bytes that are not UTF-8 (a file name) made the JSON writer throw
+// while storing it, and while listing documents (a 500 from the API).
+TEST_P(StoreTest, BytesThatAreNotUtf8InIdsAndMessagesAreStoredAndListed) {
+  Doc d = MakeDoc("r\xff\xfe", {{EventType::kProtest, Modality::kAsserted, "2010-04-06", "KGZ"}});
+  d.errors.push_back("found `\x82\xff/` where a header was expected");
+  d.input.title = "title \xc3";
+  StoryIndex index;
+  ASSERT_TRUE(store_->PutWithStories(&d, &index).ok());
+  ASSERT_TRUE(store_->PutStories(&index).ok());
+  auto docs = store_->Documents({}, {});
+  ASSERT_TRUE(docs.ok()) << docs.status().message();
+  ASSERT_EQ(docs->records.size(), 1u);
+  EXPECT_FALSE(json::parse(docs->records[0])["id"].get<std::string>().empty());
+  auto stories = store_->Stories({}, {});
+  ASSERT_TRUE(stories.ok()) << stories.status().message();
+}
+
 TEST_P(StoreTest, BadFilterValuesNameTheirField) {
   EventFilter f;
   f.from = "2010-13-01";
