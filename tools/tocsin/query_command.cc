@@ -250,7 +250,7 @@ int Query(const QueryArgs& args) {
         json j = {{args.count_by, r.key}, {"events", r.events}, {"dead", r.dead}, {"injured", r.injured},
                   {"arrested", r.arrested}};
         if (!args.split.empty()) j[args.split] = r.split;
-        buf += j.dump() + "\n";
+        buf += j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
       }
     } else {
       std::vector<std::string> header = {args.count_by};
