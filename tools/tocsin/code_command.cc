@@ -56,11 +56,11 @@ struct Done {
     std::vector<std::string> sentences;
   };
   std::vector<Deferred> deferred;
-  // With --db: the coded documents themselves (without their tokens), stored by the writer in one
-  // transaction per batch, in input order.
+  // With --db: the coded documents themselves (without their tokens), stored by the writer in input order
+  // (a transaction holds about a second of them: config::kStoreTransactionTime).
   std::vector<Doc> stored;
   std::vector<std::string> errors, warnings;  // messages, in input order
-  size_t documents = 0, skipped = 0, failed = 0, warned = 0, sentences = 0, events_count = 0, dead = 0;
+  size_t documents = 0, failed = 0, warned = 0, sentences = 0, events_count = 0, dead = 0;
   std::array<size_t, kEventTypeCount> by_type{};
   std::array<size_t, 7> by_modality{};
   std::map<std::string, size_t> langs;
@@ -141,17 +141,17 @@ void CodeBatch(Worker& worker, Job& job, const CodeArgs& args, Doc& doc, Done* d
       doc = Doc();
       continue;
     }
-    if (args.stories) {
+    if (args.stories) {  // written by the writer once the stories are given, in input order
       Done::Deferred def;
       def.events = doc.events;
       for (const Event& e : doc.events) def.sentences.emplace_back(doc.text_of(e.sentence));
       d->deferred.push_back(std::move(def));
-    }
-    if (!args.stories)
+    } else {
       for (const Event& e : doc.events) {
         AppendEventJson(e, doc.text_of(e.sentence), args.explain, &d->events);
         d->events.push_back('\n');
       }
+    }
   }
 }
 
