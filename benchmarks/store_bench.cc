@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "extract/quantities.h"  // the project's calendar
 #include "tocsin/store.h"
 
 namespace {
@@ -82,20 +83,8 @@ tocsin::Doc MakeDoc(std::mt19937_64& rng, int64_t n, int64_t published) {
     const int64_t day = published - static_cast<int64_t>(rng() % 3);
     int y;
     unsigned mo, da;
-    {
-      // civil from days (Howard Hinnant's algorithm), to keep the benchmark free of internal headers
-      const int64_t z = day + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
-      const unsigned doe = static_cast<unsigned>(z - era * 146097);
-      const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-      const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-      const unsigned mp = (5 * doy + 2) / 153;
-      da = doy - (153 * mp + 2) / 5 + 1;
-      mo = mp < 10 ? mp + 3 : mp - 9;
-      y = static_cast<int>(yoe + era * 400) + (mo <= 2);
-    }
-    char date[32];
-    std::snprintf(date, sizeof date, "%04d-%02u-%02u", y, mo, da);
-    e.date = tocsin::DateValue{date, "day", "", "explicit"};
+    tocsin::extract::CivilFromDays(day, &y, &mo, &da);
+    e.date = tocsin::DateValue{tocsin::extract::FormatDate(y, mo, da), "day", "", "explicit"};
     if (rng() % 5 == 0) e.dead = tocsin::Count{static_cast<int64_t>(rng() % 50), "exact", 0, 0, "killed"};
     e.cameo = "145";
     e.confidence = 0.8;

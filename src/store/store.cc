@@ -138,9 +138,7 @@ std::string DateOfDay(int64_t day) {
   int y;
   unsigned m, d;
   extract::CivilFromDays(day, &y, &m, &d);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, d);
-  return buf;
+  return extract::FormatDate(y, m, d);
 }
 
 std::string NowUtc() {
