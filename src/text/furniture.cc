@@ -102,6 +102,7 @@ std::vector<Span> FindFurniture(std::string_view text, const Furniture& f) {
     if (end == 0) break;
     size_t begin = end;
     while (begin > 0 && kind[begin - 1] != Kind::kBlank) --begin;
+    if (begin == 0) break;  // the whole text is never furniture (nor is its first paragraph)
     bool furniture = false;
     int words = 0;
     bool last_stops = false;
@@ -119,7 +120,6 @@ std::vector<Span> FindFurniture(std::string_view text, const Furniture& f) {
     const std::string_view whole = text.substr(lines[begin].begin, lines[end - 1].end - lines[begin].begin);
     const bool dateline = words <= 4 && HasYear(whole);
     if (!furniture && !dateline && !(words <= 4 && !last_stops)) break;  // prose
-    if (begin == 0) break;  // the whole text is never furniture
     if (!dateline) {
       for (size_t i = begin; i < end; ++i) remove[i] = true;
       found = found || furniture;

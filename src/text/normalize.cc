@@ -1,5 +1,7 @@
 #include "text/normalize.h"
 
+#include <cstring>
+
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
@@ -10,10 +12,20 @@ namespace tocsin::text {
 namespace {
 
 bool IsAscii(std::string_view s) {
-  for (unsigned char c : s)
-    if (c >= 0x80) return false;
-  return true;
+  // Eight bytes at a time: any byte with its top bit set is not ASCII.
+  size_t i = 0;
+  uint64_t any = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    any |= w;
+  }
+  for (; i < s.size(); ++i) any |= static_cast<unsigned char>(s[i]);
+  return (any & 0x8080808080808080ull) == 0;
 }
+
+// Printable ASCII other than the space: copied as it is.
+bool IsPlainAscii(unsigned char b) { return b > 0x20 && b < 0x7F; }
 
 // Characters that are formatting noise in running text.
 bool IsDropped(char32_t c) {
@@ -35,8 +47,10 @@ void CleanText(std::string_view in, std::string* out) {
   if (!IsAscii(in)) {
     UErrorCode status = U_ZERO_ERROR;
     const icu::Normalizer2* norm = icu::Normalizer2::getNFCInstance(status);
-    icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(in.data(), in.size()));
-    if (U_SUCCESS(status) && !norm->isNormalized(u, status)) {
+    // Checked on the UTF-8 itself: nearly every text is already NFC, and then nothing is converted.
+    if (U_SUCCESS(status) && !norm->isNormalizedUTF8(icu::StringPiece(in.data(), in.size()), status)) {
+      status = U_ZERO_ERROR;
+      icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(in.data(), in.size()));
       icu::UnicodeString n = norm->normalize(u, status);
       if (U_SUCCESS(status)) {
         n.toUTF8String(nfc);
@@ -51,6 +65,25 @@ void CleanText(std::string_view in, std::string* out) {
   while (i < src.size()) {
     char32_t c;
     const unsigned char b = static_cast<unsigned char>(src[i]);
+    if (IsPlainAscii(b) && pending_newlines == 0 && (!pending_space || !out->empty())) {
+      // The common case in bulk: a run of printable ASCII in which every space stands alone between two
+      // printable characters comes out unchanged (a single space is kept, nothing is dropped).
+      if (pending_space) out->push_back(' ');
+      pending_space = false;
+      size_t j = i + 1;
+      while (j < src.size()) {
+        const unsigned char n = static_cast<unsigned char>(src[j]);
+        if (IsPlainAscii(n))
+          ++j;
+        else if (n == ' ' && j + 1 < src.size() && IsPlainAscii(static_cast<unsigned char>(src[j + 1])))
+          j += 2;
+        else
+          break;
+      }
+      out->append(src.data() + i, j - i);
+      i = j;
+      continue;
+    }
     if (b < 0x80) {
       c = b;
       ++i;
@@ -88,7 +121,10 @@ void CleanText(std::string_view in, std::string* out) {
 
 void FoldCase(std::string_view word, std::string* out) {
   if (IsAscii(word)) {
-    for (char c : word) out->push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c);
+    const size_t at = out->size();
+    out->resize(at + word.size());
+    char* o = out->data() + at;
+    for (char c : word) *o++ = c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
     return;
   }
   icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(word.data(), word.size()));

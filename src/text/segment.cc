@@ -9,6 +9,7 @@
 #include <cctype>
 
 #include "text/normalize.h"
+#include "text/uax29.h"
 #include "text/utf8.h"
 
 namespace tocsin::text {
@@ -16,6 +17,12 @@ namespace tocsin::text {
 struct Segmenter::Impl {
   std::unique_ptr<icu::BreakIterator> sentences;
   std::unique_ptr<icu::BreakIterator> words;
+  // The direct implementation of the same rules (text/uax29.h), where ICU's rules are the ones it knows.
+  bool fast_words = false;
+  std::unique_ptr<uax29::SentenceRules> fast_sentences;
+  // Boundaries of the range being segmented, from either; kept to reuse their memory.
+  std::vector<uax29::WordSegment> word_segments;
+  std::vector<uint32_t> sentence_ends;
 };
 
 Segmenter::Segmenter() : impl_(std::make_unique<Impl>()) {}
@@ -29,6 +36,8 @@ Result<std::unique_ptr<Segmenter>> Segmenter::Create(const std::string& locale, 
   const std::vector<std::string>& abbreviations = options.abbreviations;
   std::unique_ptr<icu::BreakIterator> sentence(icu::BreakIterator::createSentenceInstance(loc, status));
   if (U_FAILURE(status)) return Status::Internal(std::string("ICU sentence iterator: ") + u_errorName(status));
+  if (options.fast && uax29::SentenceRulesKnown(*sentence))
+    s->impl_->fast_sentences = std::make_unique<uax29::SentenceRules>(abbreviations);
   if (!abbreviations.empty()) {
     std::unique_ptr<icu::FilteredBreakIteratorBuilder> builder(
         icu::FilteredBreakIteratorBuilder::createEmptyInstance(status));
@@ -44,6 +53,7 @@ Result<std::unique_ptr<Segmenter>> Segmenter::Create(const std::string& locale, 
   s->impl_->sentences = std::move(sentence);
   s->impl_->words.reset(icu::BreakIterator::createWordInstance(loc, status));
   if (U_FAILURE(status)) return Status::Internal(std::string("ICU word iterator: ") + u_errorName(status));
+  s->impl_->fast_words = options.fast && uax29::WordRulesKnown(*s->impl_->words);
   return s;
 }
 
@@ -60,6 +70,20 @@ uint16_t Shape(std::string_view w, int32_t rule_status) {
   size_t i = 0;
   bool first = true, all_upper = true, any_letter = false;
   while (i < w.size()) {
+    const unsigned char b = static_cast<unsigned char>(w[i]);
+    if (b < 0x80) {  // ASCII without ICU's property lookups: the same answers
+      ++i;
+      const bool lower = b >= 'a' && b <= 'z', upper = b >= 'A' && b <= 'Z';
+      if (lower || upper) {
+        any_letter = true;
+        if (first && upper) f |= kTokUpper;
+        if (lower) all_upper = false;
+        first = false;
+      } else if (b >= '0' && b <= '9' && (f & kTokPunct)) {
+        f = static_cast<uint16_t>((f & ~kTokPunct) | kTokNumber);
+      }
+      continue;
+    }
     const char32_t c = NextCodePoint(w, i);
     if (u_isalpha(c)) {
       any_letter = true;
@@ -110,12 +134,37 @@ void Segmenter::Segment(Doc* doc, size_t max_tokens, Span range) {
   const uint32_t base = std::min<uint32_t>(range.begin, static_cast<uint32_t>(text.size()));
   const uint32_t limit = std::min<uint32_t>(range.end, static_cast<uint32_t>(text.size()));
   if (limit <= base) return;
+  const std::string_view part(text.data() + base, limit - base);
+  // Word segments and sentence ends of the range, relative to `base`: computed directly where the rules
+  // allow (text/uax29.h), else by ICU over the UTF-8 without conversion.
+  UText* ut = nullptr;
   UErrorCode status = U_ZERO_ERROR;
-  // ICU sees only the range; its offsets are relative to `base`.
-  UText* ut = utext_openUTF8(nullptr, text.data() + base, static_cast<int64_t>(limit - base), &status);
-  if (U_FAILURE(status)) return;
-  impl_->sentences->setText(ut, status);
-  impl_->words->setText(ut, status);
+  auto icu_text = [&]() {
+    if (!ut) ut = utext_openUTF8(nullptr, part.data(), static_cast<int64_t>(part.size()), &status);
+    return U_SUCCESS(status);
+  };
+  std::vector<uax29::WordSegment>& words = impl_->word_segments;
+  words.clear();
+  if (!impl_->fast_words || !uax29::WordSegments(part, &words)) {
+    words.clear();
+    if (!icu_text()) return;
+    impl_->words->setText(ut, status);
+    int32_t start = impl_->words->first();
+    for (int32_t end = impl_->words->next(); end != icu::BreakIterator::DONE; start = end, end = impl_->words->next())
+      words.push_back({static_cast<uint32_t>(start), static_cast<uint32_t>(end), impl_->words->getRuleStatus()});
+  }
+  std::vector<uint32_t>& ends = impl_->sentence_ends;
+  ends.clear();
+  if (impl_->fast_sentences) {
+    impl_->fast_sentences->Ends(part, &ends);
+  } else {
+    if (!icu_text()) return;
+    impl_->sentences->setText(ut, status);
+    impl_->sentences->first();
+    for (int32_t e = impl_->sentences->next(); e != icu::BreakIterator::DONE; e = impl_->sentences->next())
+      ends.push_back(static_cast<uint32_t>(e));
+  }
+  if (ut) utext_close(ut);
 
   auto add_token = [&](uint32_t b, uint32_t e, int32_t rule) {
     Token t;
@@ -131,8 +180,7 @@ void Segmenter::Segment(Doc* doc, size_t max_tokens, Span range) {
   };
 
   // Walk words once over the whole text; cut the token stream at sentence boundaries.
-  int32_t sentence_end = impl_->sentences->first();
-  sentence_end = impl_->sentences->next();
+  size_t next_end = 0;  // index in `ends` of the end of the open sentence
   // Continue the paragraph count of an earlier range.
   uint32_t paragraph = doc->sentences.empty() ? 0 : doc->sentences.back().paragraph;
   uint32_t last_end = doc->sentences.empty() ? base : doc->sentences.back().span.end;
@@ -149,20 +197,19 @@ void Segmenter::Segment(Doc* doc, size_t max_tokens, Span range) {
     doc->sentences.push_back(s);
   };
   bool in_sentence = false;
-  int32_t start = impl_->words->first();
-  for (int32_t end = impl_->words->next(); end != icu::BreakIterator::DONE; start = end, end = impl_->words->next()) {
-    const uint32_t b = base + static_cast<uint32_t>(start), e = base + static_cast<uint32_t>(end);
+  for (const uax29::WordSegment& seg : words) {
+    const uint32_t b = base + seg.begin, e = base + seg.end;
     std::string_view w(text.data() + b, e - b);
-    while (sentence_end != icu::BreakIterator::DONE && static_cast<int32_t>(b - base) >= sentence_end) {
+    while (next_end < ends.size() && seg.begin >= ends[next_end]) {
       in_sentence = false;
-      sentence_end = impl_->sentences->next();
+      ++next_end;
     }
     if (IsAllSpace(w)) continue;
     if (!in_sentence || (max_tokens && doc->sentences.back().token_count >= max_tokens)) {
       open_sentence(b);
       in_sentence = true;
     }
-    const int32_t rule = impl_->words->getRuleStatus();
+    const int32_t rule = seg.status;
     // An elided word standing alone ("n'" in a lexicon pattern, "l' " before a quotation mark) keeps its
     // apostrophe, as it does when split off the word it elides into.
     if ((w == "'" || w == "\xE2\x80\x99") && !options_.elision.empty() && !doc->tokens.empty() &&
@@ -200,7 +247,6 @@ void Segmenter::Segment(Doc* doc, size_t max_tokens, Span range) {
     if (s.paragraph != prev_para && s.token_count) doc->tokens[s.first_token].flags |= kTokParaStart;
     prev_para = s.paragraph;
   }
-  utext_close(ut);
 }
 
 size_t Segmenter::SplitPoint(std::string_view w) const {

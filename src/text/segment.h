@@ -25,6 +25,9 @@ class Segmenter {
     std::vector<std::string> abbreviations;  // "Gen.": no sentence break after them
     std::vector<std::string> elision;        // "l", "qu": split "l'armée" after the apostrophe
     bool apostrophe_split = false;           // split every word before an inner apostrophe
+    // Compute ICU's boundaries directly where the rules allow (text/uax29.h); off = ICU alone, for tests
+    // that compare the two.
+    bool fast = true;
   };
   static Result<std::unique_ptr<Segmenter>> Create(const std::string& locale, const Options& options);
   ~Segmenter();

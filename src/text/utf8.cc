@@ -65,6 +65,10 @@ bool LooksBinary(std::string_view in) {
   while (i < head.size()) {
     const unsigned char c = static_cast<unsigned char>(head[i]);
     ++sequences;
+    if (c >= 0x20 && c < 0x80) {  // printable ASCII, nearly every byte of a text
+      ++i;
+      continue;
+    }
     if (c == 0) return true;
     if (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f') {
       ++bad;
