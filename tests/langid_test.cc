@@ -4,9 +4,13 @@
 // changes language between paragraphs coded paragraph by paragraph.
 #include <gtest/gtest.h>
 
+#include <fasttext/fasttext.h>
+
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <random>
+#include <sstream>
 
 #include "lexicon/model_data.h"
 #include "test_support.h"
@@ -43,6 +47,46 @@ TEST(LanguageId, EverySuiteSentenceIsItsLanguage) {
   }
   ASSERT_GT(all, 0);
   EXPECT_GE(static_cast<double>(right) / all, 0.99) << right << "/" << all;
+}
+
+// FastTextPredict is predictLine without the istream: the same label and the same probability, bit for bit,
+// on every suite sentence, on its pieces, and on text with tabs, NULs, line breaks and label-like words.
+TEST(LanguageId, FastTextPredictGivesWhatPredictLineGives) {
+  auto model = ProjectModel();
+  ASSERT_TRUE(model);
+  const auto* ft = model->data().Lid();
+  if (!ft) GTEST_SKIP() << "no fastText model compiled in";
+  std::vector<std::string> texts = {"", " ", "\n\n", "__label__en", "protest __label__fr in Paris",
+                                    std::string("a\tb\0c\vd\fe\rf", 11),
+                                    "\xC3\xA9t\xC3\xA9 \xD0\xB1\xD0\xB8 \xD8\xA7\xD9\x84"};
+  for (const std::string& iso : model->languages()) {
+    std::ifstream in(SourceDir() + "/tests/lang/" + iso + "/cases.jsonl");
+    for (std::string line; std::getline(in, line);)
+      if (!line.empty()) texts.push_back(json::parse(line)["text"].get<std::string>());
+  }
+  std::mt19937 rng(7);
+  const size_t whole = texts.size();
+  for (size_t i = 0; i < whole; ++i) {  // pieces: words cut anywhere, twice each (the cache is then warm)
+    const std::string& t = texts[i];
+    if (t.size() < 4) continue;
+    const size_t a = std::uniform_int_distribution<size_t>(0, t.size() / 2)(rng);
+    texts.push_back(t.substr(a, t.size() / 3) + "\n" + t.substr(0, a));
+  }
+  int compared = 0;
+  for (int round = 0; round < 2; ++round) {
+    for (const std::string& t : texts) {
+      std::string line = t;
+      std::replace(line.begin(), line.end(), '\n', ' ');
+      line.push_back('\n');
+      std::istringstream in(line);
+      std::vector<std::pair<fasttext::real, std::string>> expected, got;
+      ft->predictLine(in, expected, 1, 0.0);
+      text::FastTextPredict(*ft, t, &got);
+      ASSERT_EQ(got, expected) << "text: " << t;
+      ++compared;
+    }
+  }
+  EXPECT_GT(compared, 2000);
 }
 
 TEST(LanguageId, SeedsAreTheirLanguage) {

@@ -6,8 +6,12 @@
 #include <fasttext/fasttext.h>
 
 #include <algorithm>
+#include <cmath>
 #include <sstream>
+#include <string>
+#include <unordered_map>
 #include <vector>
+
 
 namespace tocsin::text {
 
@@ -51,17 +55,76 @@ LangGuess Cld2(std::string_view text) {
 
 }  // namespace
 
-LangGuess IdentifyLanguage(const fasttext::FastText* ft, std::string_view text, size_t max_bytes) {
-  text = Prefix(text, max_bytes);
-  LangGuess best;
-  if (ft) {
-    // fastText reads one line: line breaks become spaces.
+// fastText's predictLine without the istream, and without computing the character n-grams of a word more
+// than once per thread: they are ~400 instructions per byte, nearly all of language identification, and the
+// words of news repeat. What predictLine does (fastText 0.9.2, Dictionary::getLine): split at ASCII
+// whitespace and NUL; each word becomes its subword ids (its own id and n-gram buckets, or for a word outside
+// the vocabulary the n-grams of "<word>"); a word starting with the label prefix is skipped; the
+// end-of-sentence token closes the line. Word n-grams would be added next, but only for a model trained
+// with them (lid.176 was not): such a model goes through predictLine itself.
+void FastTextPredict(const fasttext::FastText& ft, std::string_view text,
+                     std::vector<std::pair<fasttext::real, std::string>>* out) {
+  out->clear();
+  const fasttext::Args args = ft.getArgs();
+  if (args.wordNgrams > 1) {
     std::string line(text);
     std::replace(line.begin(), line.end(), '\n', ' ');
     line.push_back('\n');
     std::istringstream in(line);
+    ft.predictLine(in, *out, 1, 0.0);
+    return;
+  }
+  const std::shared_ptr<const fasttext::Dictionary> dict = ft.getDictionary();
+  struct Hash {  // lookups by string_view, without building a string per word
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  struct Cache {
+    const fasttext::FastText* owner = nullptr;
+    std::unordered_map<std::string, std::vector<int32_t>, Hash, std::equal_to<>> subwords;
+  };
+  thread_local Cache cache;
+  constexpr size_t kMaxCachedWords = 200000;  // about 30 MB at most per thread
+  if (cache.owner != &ft || cache.subwords.size() > kMaxCachedWords) {
+    cache.subwords.clear();
+    cache.owner = &ft;
+  }
+  auto add = [&](std::string_view word, std::vector<int32_t>* ids) {
+    auto it = cache.subwords.find(word);
+    if (it == cache.subwords.end()) {
+      std::string w(word);
+      std::vector<int32_t> sub;
+      if (w.rfind(args.label, 0) != 0) sub = dict->getSubwords(w);  // labels are not words
+      it = cache.subwords.emplace(std::move(w), std::move(sub)).first;
+    }
+    ids->insert(ids->end(), it->second.begin(), it->second.end());
+  };
+  thread_local std::vector<int32_t> ids;
+  ids.clear();
+  size_t i = 0;
+  while (i < text.size()) {
+    auto space = [](char c) {
+      return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\v' || c == '\f' || c == '\0';
+    };
+    while (i < text.size() && space(text[i])) ++i;
+    size_t j = i;
+    while (j < text.size() && !space(text[j])) ++j;
+    if (j > i) add(text.substr(i, j - i), &ids);
+    i = j;
+  }
+  add(fasttext::Dictionary::EOS, &ids);
+  fasttext::Predictions predictions;
+  ft.predict(1, ids, predictions, 0.0);
+  for (const auto& [log_prob, label] : predictions)
+    out->emplace_back(std::exp(log_prob), dict->getLabel(label));
+}
+
+LangGuess IdentifyLanguage(const fasttext::FastText* ft, std::string_view text, size_t max_bytes) {
+  text = Prefix(text, max_bytes);
+  LangGuess best;
+  if (ft) {
     std::vector<std::pair<fasttext::real, std::string>> predictions;
-    ft->predictLine(in, predictions, 1, 0.0);
+    FastTextPredict(*ft, text, &predictions);
     if (!predictions.empty()) {
       std::string label = predictions[0].second;
       if (label.rfind("__label__", 0) == 0) label.erase(0, 9);

@@ -119,14 +119,7 @@ void CleanText(std::string_view in, std::string* out) {
   }
 }
 
-void FoldCase(std::string_view word, std::string* out) {
-  if (IsAscii(word)) {
-    const size_t at = out->size();
-    out->resize(at + word.size());
-    char* o = out->data() + at;
-    for (char c : word) *o++ = c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
-    return;
-  }
+void FoldCaseIcu(std::string_view word, std::string* out) {
   icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(word.data(), word.size()));
   u.foldCase();
   u.findAndReplace(icu::UnicodeString(static_cast<UChar32>(0x2019)), icu::UnicodeString('\''));
@@ -145,6 +138,80 @@ void FoldCase(std::string_view word, std::string* out) {
     if (c == 0x0307 && i > 0 && u.charAt(i - 1) == 'i') u.remove(i--, 1);
   }
   u.toUTF8String(*out);
+}
+
+
+namespace {
+
+// The folded form of each code point of U+0080..U+07FF (Latin, Greek, Cyrillic, Armenian, Hebrew, Arabic,
+// Syriac, Thaana, NKo) and of the General Punctuation block, as FoldCaseIcu gives it for that character
+// alone: case folding maps each character on its own, and so do the replacements after it. Built once.
+// An entry of length 0xFF sends the word to FoldCaseIcu: U+0307, which is dropped only after an "i".
+struct FoldTable {
+  static constexpr char32_t kPunctuation = 0x2000, kPunctuationEnd = 0x2070;
+  static constexpr size_t kSize = 0x800 + (kPunctuationEnd - kPunctuation);
+  struct Entry {
+    uint8_t len = 0;
+    char bytes[7] = {};
+  };
+  Entry entries[kSize];
+  static size_t Index(char32_t c) {
+    if (c >= 0x80 && c < 0x800) return c;
+    if (c >= kPunctuation && c < kPunctuationEnd) return 0x800 + (c - kPunctuation);
+    return 0;  // not in the table
+  }
+  FoldTable() {
+    for (char32_t c = 0x80; c < kPunctuationEnd; ++c) {
+      const size_t i = Index(c);
+      if (i == 0) continue;
+      Entry& e = entries[i];
+      if (c == 0x0307) {
+        e.len = 0xFF;
+        continue;
+      }
+      std::string one, folded;
+      AppendUtf8(c, &one);
+      FoldCaseIcu(one, &folded);
+      if (folded.size() > sizeof e.bytes) {
+        e.len = 0xFF;
+        continue;
+      }
+      e.len = static_cast<uint8_t>(folded.size());
+      std::memcpy(e.bytes, folded.data(), folded.size());
+    }
+  }
+};
+
+}  // namespace
+
+void FoldCase(std::string_view word, std::string* out) {
+  if (IsAscii(word)) {
+    const size_t at = out->size();
+    out->append(word);  // then lowered in place: no zero-filling resize, no push_back per byte
+    for (char* o = out->data() + at, *end = out->data() + out->size(); o != end; ++o)
+      if (*o >= 'A' && *o <= 'Z') *o = static_cast<char>(*o + 32);
+    return;
+  }
+  // Character by character from the table where every character is in it (nearly all words of the
+  // alphabetic scripts, and quotation marks and dashes); else the whole word through ICU.
+  static const FoldTable* const table = new FoldTable();  // never freed: used until exit
+  const size_t at = out->size();
+  for (size_t i = 0; i < word.size();) {
+    const unsigned char b = static_cast<unsigned char>(word[i]);
+    if (b < 0x80) {
+      out->push_back(b >= 'A' && b <= 'Z' ? static_cast<char>(b + 32) : static_cast<char>(b));
+      ++i;
+      continue;
+    }
+    const char32_t c = NextCodePoint(word, i);
+    const size_t k = FoldTable::Index(c);
+    if (k == 0 || table->entries[k].len == 0xFF) {
+      out->resize(at);
+      FoldCaseIcu(word, out);
+      return;
+    }
+    out->append(table->entries[k].bytes, table->entries[k].len);
+  }
 }
 
 }  // namespace tocsin::text

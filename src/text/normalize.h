@@ -18,5 +18,7 @@ void CleanText(std::string_view in, std::string* out);
 // ASCII ("١٢٠" → "120"), and Arabic punctuation to its Latin counterpart ("،" → ","). ASCII takes a fast
 // path without ICU.
 void FoldCase(std::string_view word, std::string* out);
+// The same through ICU's full case folding alone (FoldCase takes a table for most characters).
+void FoldCaseIcu(std::string_view word, std::string* out);
 
 }  // namespace tocsin::text
