@@ -1424,14 +1424,13 @@ void LangData::BuildIndex() {
         continue;
       }
       const uint64_t key = (static_cast<uint64_t>(node) << 32) | term;
-      auto it = trie.edges.find(key);
-      if (it == trie.edges.end()) {
-        const uint32_t child = static_cast<uint32_t>(trie.nodes.size());
+      uint32_t child = trie.edges.Find(key);
+      if (child == 0) {
+        child = trie.edges.Insert(key, static_cast<uint32_t>(trie.nodes.size()));
         trie.nodes.emplace_back();
         at.emplace_back();
-        it = trie.edges.emplace(key, child).first;
       }
-      node = it->second;
+      node = child;
     }
     at[node].push_back(static_cast<uint32_t>(ei));
   }

@@ -175,17 +175,65 @@ struct OntologyRow {
   std::string cameo, acled_type, acled_subtype;  // empty when none
 };
 
+// The trie's edges, (node << 32 | term) -> child, in one array with open addressing and linear probing: a
+// lookup reads one or two adjacent slots where std::unordered_map follows a pointer per bucket and per node
+// (the lookup is the matcher's inner loop, once per token and trie depth). Child 0 marks an empty slot: no
+// edge leads back to the root. The table is at most half full.
+class EdgeMap {
+ public:
+  uint32_t Find(uint64_t key) const {
+    if (slots_.empty()) return 0;
+    for (size_t i = Slot(key);; i = (i + 1) & mask_) {
+      const Entry& e = slots_[i];
+      if (e.child == 0 || e.key == key) return e.child;
+    }
+  }
+  // Adds key -> child unless the key is there; returns the child stored for the key.
+  uint32_t Insert(uint64_t key, uint32_t child) {
+    if ((size_ + 1) * 2 > slots_.size()) Grow();
+    for (size_t i = Slot(key);; i = (i + 1) & mask_) {
+      Entry& e = slots_[i];
+      if (e.child == 0) {
+        e = {key, child};
+        ++size_;
+        return child;
+      }
+      if (e.key == key) return e.child;
+    }
+  }
+  size_t size() const { return size_; }
+
+ private:
+  struct Entry {
+    uint64_t key = 0;
+    uint32_t child = 0;
+  };
+  size_t Slot(uint64_t key) const { return static_cast<size_t>((key * 0x9E3779B97F4A7C15ull) >> shift_); }
+  void Grow() {
+    std::vector<Entry> old = std::move(slots_);
+    const size_t capacity = old.empty() ? 64 : old.size() * 2;
+    slots_.assign(capacity, Entry{});
+    mask_ = capacity - 1;
+    shift_ = 64 - static_cast<unsigned>(__builtin_ctzll(capacity));
+    size_ = 0;
+    for (const Entry& e : old)
+      if (e.child) Insert(e.key, e.child);
+  }
+  std::vector<Entry> slots_;
+  size_t size_ = 0, mask_ = 0;
+  unsigned shift_ = 64;
+};
+
 struct Trie {
   struct Node {
     uint32_t gap = 0;                           // child reached through a "..." gap, 0 = none
     uint32_t first_entry = 0, entry_count = 0;  // into entries
   };
-  std::vector<Node> nodes;                       // nodes[0] is the root
-  std::unordered_map<uint64_t, uint32_t> edges;  // (node << 32 | term) -> child
-  std::vector<uint32_t> entries;                 // entry indices, grouped by node
+  std::vector<Node> nodes;        // nodes[0] is the root
+  EdgeMap edges;                  // (node << 32 | term) -> child
+  std::vector<uint32_t> entries;  // entry indices, grouped by node
   uint32_t Child(uint32_t node, uint32_t term) const {
-    auto it = edges.find((static_cast<uint64_t>(node) << 32) | term);
-    return it == edges.end() ? 0 : it->second;
+    return edges.Find((static_cast<uint64_t>(node) << 32) | term);
   }
 };
 
