@@ -54,7 +54,24 @@ Worker& Worker::operator=(Worker&&) noexcept = default;
 Worker::~Worker() = default;
 
 Status Worker::Code(const Input& input, Doc* doc) {
+  // A fresh document that keeps the last one's large buffers: its text, folded forms, tokens, sentences and
+  // mentions would otherwise be reallocated and regrown for every document. They are emptied here and
+  // every other field starts anew, so nothing of one document can reach the next.
+  std::string text = std::move(doc->text), folded = std::move(doc->folded);
+  std::vector<Token> tokens = std::move(doc->tokens);
+  std::vector<Sentence> sentences = std::move(doc->sentences);
+  std::vector<Mention> mentions = std::move(doc->mentions);
   *doc = Doc();
+  text.clear();
+  folded.clear();
+  tokens.clear();
+  sentences.clear();
+  mentions.clear();
+  doc->text = std::move(text);
+  doc->folded = std::move(folded);
+  doc->tokens = std::move(tokens);
+  doc->sentences = std::move(sentences);
+  doc->mentions = std::move(mentions);
   doc->input = input;
   doc->errors = input.problems;
   scratch_->Clear();
