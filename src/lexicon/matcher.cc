@@ -51,35 +51,46 @@ void MatchAll(const LangData& lang, const std::vector<Token>& tokens, uint32_t b
   }
 }
 
-void SelectLongest(const LangData& lang, std::vector<Match>* matches) {
-  auto layer = [&](const Match& m) { return static_cast<int>(LayerOf(lang.entries[m.entry].kind)); };
+void SelectLongest(const LangData& lang, std::vector<Match>* matches, SelectSpace* space) {
   std::vector<Match>& v = *matches;
-  std::stable_sort(v.begin(), v.end(), [&](const Match& a, const Match& b) {
-    if (layer(a) != layer(b)) return layer(a) < layer(b);
-    const uint32_t la = a.end - a.begin, lb = b.end - b.begin;
-    if (la != lb) return la > lb;
-    if (a.begin != b.begin) return a.begin < b.begin;
-    // Same span: the later entry kind wins in the entity layer; for triggers the earlier line wins.
-    const auto ka = lang.entries[a.entry].kind, kb = lang.entries[b.entry].kind;
-    if (ka != kb) return ka > kb;
-    return a.entry < b.entry;
-  });
-  std::vector<Match> kept;
-  kept.reserve(v.size());
+  // The selection order as two integers per match: by layer, longest first, then earliest; on the same
+  // span the later entry kind wins in the entity layer, and for triggers the earlier line. The order is
+  // total (two matches equal in both keys are the same match found twice), so an unstable sort of the
+  // keys gives what a stable sort of the matches would, and the entry is looked up once per match
+  // rather than in every comparison.
+  std::vector<SelectSpace::Ranked>& ranked = space->ranked;
+  ranked.clear();
   for (const Match& m : v) {
+    const EntryKind kind = lang.entries[m.entry].kind;
+    const uint64_t layer = static_cast<uint64_t>(LayerOf(kind));
+    const uint64_t shorter = 0xFFFFFFu - ((m.end - m.begin) & 0xFFFFFFu);  // a sentence has far fewer tokens
+    ranked.push_back({layer << 56 | shorter << 32 | m.begin,
+                      static_cast<uint64_t>(0xFFu - static_cast<uint8_t>(kind)) << 32 | m.entry, m});
+  }
+  std::sort(ranked.begin(), ranked.end(), [](const SelectSpace::Ranked& a, const SelectSpace::Ranked& b) {
+    return a.major != b.major ? a.major < b.major : a.minor < b.minor;
+  });
+  // Kept matches go back into v, grouped by layer: a match clashes only with the kept ones of its layer,
+  // v[layer_start, end).
+  v.clear();
+  size_t layer_start = 0;
+  uint64_t layer = UINT64_MAX;
+  for (const SelectSpace::Ranked& r : ranked) {
+    if (r.major >> 56 != layer) {
+      layer = r.major >> 56;
+      layer_start = v.size();
+    }
+    const Match& m = r.match;
     bool clash = false;
-    for (auto it = kept.rbegin(); it != kept.rend(); ++it) {
-      if (layer(*it) != layer(m)) break;  // kept is grouped by layer
-      if (m.begin < it->end && it->begin < m.end) {
+    for (size_t k = v.size(); k-- > layer_start;)
+      if (m.begin < v[k].end && v[k].begin < m.end) {
         clash = true;
         break;
       }
-    }
-    if (!clash) kept.push_back(m);
+    if (!clash) v.push_back(m);
   }
-  std::sort(kept.begin(), kept.end(),
+  std::sort(v.begin(), v.end(),
             [](const Match& a, const Match& b) { return a.begin != b.begin ? a.begin < b.begin : a.end > b.end; });
-  v.swap(kept);
 }
 
 }  // namespace tocsin::internal

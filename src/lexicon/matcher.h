@@ -1,6 +1,7 @@
 // One pass of every lexicon over a sentence.
 #pragma once
 
+#include <cstdint>
 #include <vector>
 
 #include "lexicon/model_data.h"
@@ -19,9 +20,23 @@ struct Match {
 void MatchAll(const LangData& lang, const std::vector<Token>& tokens, uint32_t begin, uint32_t end,
               std::vector<Match>* out);
 
+// Work space of SelectLongest. A caller that selects sentence after sentence keeps one, so that selecting
+// allocates nothing per sentence.
+struct SelectSpace {
+  struct Ranked {
+    uint64_t major = 0, minor = 0;  // the selection order, computed once per match (see matcher.cc)
+    Match match;
+  };
+  std::vector<Ranked> ranked;
+};
+
 // Keeps, per layer, a set of non-overlapping matches: longest first, then earliest, then the later entry
 // kind (a place beats an agent of the same span). Cue matches may overlap other layers, never each other.
 // Result is sorted by begin token.
-void SelectLongest(const LangData& lang, std::vector<Match>* matches);
+void SelectLongest(const LangData& lang, std::vector<Match>* matches, SelectSpace* space);
+inline void SelectLongest(const LangData& lang, std::vector<Match>* matches) {
+  SelectSpace space;
+  SelectLongest(lang, matches, &space);
+}
 
 }  // namespace tocsin::internal
