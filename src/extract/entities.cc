@@ -66,16 +66,21 @@ class EntitiesComponent final : public Component {
     s.sentence_dates.assign(doc.sentences.size() + 1, 0);
     s.sentence_quantities.assign(doc.sentences.size() + 1, 0);
     if (!s.any_lexicons()) return Status::Ok();
+    // Work space of the sentence loop, reused from one sentence to the next.
+    std::vector<extract::TokenEntries> entries_at;
+    SentenceMentions work;
     for (uint32_t si = 0; si < doc.sentences.size(); ++si) {
       for (uint32_t k = s.sentence_matches[si]; k < s.sentence_matches[si + 1]; ++k) {
         const internal::Match& m = s.matches[k];
         const Entry& e = s.entry(m);
-        if (e.kind == EntryKind::kFunction)
-          for (uint32_t t = m.begin; t < m.end; ++t) s.fn[t] = ParseFn(e.mode);
+        if (e.kind != EntryKind::kFunction) continue;
+        const Fn role = ParseFn(e.mode);
+        for (uint32_t t = m.begin; t < m.end; ++t) s.fn[t] = role;
       }
-      extract::FindDates(doc, s, si);
-      extract::FindQuantities(doc, s, si);
-      Mentions(doc, s, si);
+      extract::EntriesAt(doc, s, si, &entries_at);
+      extract::FindDates(doc, s, si, entries_at);
+      extract::FindQuantities(doc, s, si, entries_at);
+      Mentions(doc, s, si, &work);
     }
     Scratch::IndexBySentence(doc.mentions, doc.sentences.size(), &s.sentence_mentions);
     Scratch::IndexBySentence(s.dates, doc.sentences.size(), &s.sentence_dates);
@@ -101,14 +106,23 @@ class EntitiesComponent final : public Component {
     return a;
   }
 
-  void Mentions(Doc& doc, Scratch& s, uint32_t si) const {
+  // Buffers of Mentions, kept across the sentences of a document so that their capacity is reused.
+  struct SentenceMentions {
+    std::vector<Mention> out, sorted;
+    std::vector<uint8_t> covered;
+    std::vector<uint32_t> order;
+  };
+
+  void Mentions(Doc& doc, Scratch& s, uint32_t si, SentenceMentions* work) const {
     // A sentence in a language without lexicons (a paragraph in another language) has nothing to find.
     if (!s.sentence_lang[si]) return;
     const internal::ModelData& model = *s.model;
     const Sentence& sent = doc.sentences[si];
     const uint32_t b = sent.first_token, e = sent.first_token + sent.token_count;
-    std::vector<Mention> out;
-    std::vector<uint8_t> covered(sent.token_count, 0);
+    std::vector<Mention>& out = work->out;
+    out.clear();
+    std::vector<uint8_t>& covered = work->covered;
+    covered.assign(sent.token_count, 0);
     for (uint32_t k = s.sentence_matches[si]; k < s.sentence_matches[si + 1]; ++k) {
       const internal::Match& m = s.matches[k];
       const Entry& en = s.entry(m);
@@ -122,16 +136,24 @@ class EntitiesComponent final : public Component {
       // case (Arabic) have no capitals to ask for.
       const internal::LangData* lang = s.sentence_lang[si];
       // A name the lexicon writes with a lower-case first word ("región de Batken", "el Kremlin", "world body")
-      // is matched as written.
-      const bool lower_ok = lang->script == "Arab" || lang->script == "Hebr" || LowerInitial(en.pattern) ||
-                            (lang->grammar.demonyms_lower && en.kind == EntryKind::kCountry && en.mode == "demonym");
-      if (proper && !lower_ok && !(first.flags & kTokUpper) && !(first.flags & kTokNumber)) continue;
+      // is matched as written. (Asked only of a proper name written without a capital: it decodes the pattern.)
+      auto lower_ok = [&] {
+        return lang->script == "Arab" || lang->script == "Hebr" || LowerInitial(en.pattern) ||
+               (lang->grammar.demonyms_lower && en.kind == EntryKind::kCountry && en.mode == "demonym");
+      };
+      if (proper && !(first.flags & kTokUpper) && !(first.flags & kTokNumber) && !lower_ok()) continue;
       Mention mn;
       mn.sentence = si;
       mn.first_token = m.begin;
       mn.end_token = m.end;
       mn.actor = ActorFor(doc, m.begin, m.end);
-      mn.actor.via = "lexicon " + model.files[en.file] + ":" + std::to_string(en.line);
+      {
+        const std::string& file = model.files[en.file];
+        const std::string line = std::to_string(en.line);
+        std::string& via = mn.actor.via;
+        via.reserve(8 + file.size() + 1 + line.size());
+        via.append("lexicon ").append(file).append(":").append(line);
+      }
       switch (en.kind) {
         case EntryKind::kAgent:
           mn.kind = MentionKind::kAgent;
@@ -271,8 +293,22 @@ class EntitiesComponent final : public Component {
       out.push_back(std::move(mn));
       t = u;
     }
-    std::sort(out.begin(), out.end(),
-              [](const Mention& a, const Mention& b2) { return a.first_token < b2.first_token; });
+    // `out` is three runs, each in token order: lexicon mentions, gazetteer places, unknown names. No two
+    // mentions start at the same token (each starts on a token no earlier one covers), so the order by
+    // first token is unique: positions are sorted, and each mention is moved once, not at every step of
+    // a sort.
+    if (!std::is_sorted(out.begin(), out.end(),
+                        [](const Mention& a, const Mention& b2) { return a.first_token < b2.first_token; })) {
+      std::vector<uint32_t>& order = work->order;
+      order.resize(out.size());
+      for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+      std::sort(order.begin(), order.end(),
+                [&](uint32_t x, uint32_t y) { return out[x].first_token < out[y].first_token; });
+      std::vector<Mention>& sorted = work->sorted;
+      sorted.clear();
+      for (uint32_t i : order) sorted.push_back(std::move(out[i]));
+      out.swap(sorted);
+    }
     Compose(doc, s, &out);
     for (Mention& m : out) doc.mentions.push_back(std::move(m));
   }
