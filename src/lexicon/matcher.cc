@@ -5,49 +5,77 @@
 namespace tocsin::internal {
 namespace {
 
-void Walk(const LangData& lang, const std::vector<Token>& tokens, uint32_t start, uint32_t node, uint32_t pos,
-          uint32_t end, std::vector<Match>* out) {
-  const Trie& trie = lang.trie;
-  const Trie::Node& n = trie.nodes[node];
-  if (pos > start)
-    for (uint32_t k = 0; k < n.entry_count; ++k) out->push_back({start, pos, trie.entries[n.first_entry + k]});
+// One walk down the trie from a start token. The root's children come from a dense table when the caller
+// has one (RootChildren); deeper nodes have few children and are looked up in the trie's edge map.
+struct Walker {
+  const LangData& lang;
+  const Trie& trie;
+  const std::vector<Token>& tokens;
+  const std::vector<uint32_t>* root_children;
+  uint32_t start, end;
+  std::vector<Match>* out;
+
+  uint32_t Child(uint32_t node, uint32_t term) const {
+    if (node == 0 && root_children) return term < root_children->size() ? (*root_children)[term] : 0;
+    return trie.Child(node, term);
+  }
+
   // Each token offers up to four terms: its stem, its exact form, and for names an inflected form's base
   // and a transliteration (lexicon/match_component.cc). Zero means none.
-  auto step = [&](uint32_t from, const Token& t, uint32_t next) {
+  void Step(uint32_t from, const Token& t, uint32_t next) {
     if (t.stem_id)
-      if (uint32_t c = trie.Child(from, t.stem_id)) Walk(lang, tokens, start, c, next, end, out);
+      if (uint32_t c = Child(from, t.stem_id)) Walk(c, next);
     if (t.exact_id)
-      if (uint32_t c = trie.Child(from, t.exact_id)) Walk(lang, tokens, start, c, next, end, out);
+      if (uint32_t c = Child(from, t.exact_id)) Walk(c, next);
     if (t.alt_id && t.alt_id != t.exact_id)
-      if (uint32_t c = trie.Child(from, t.alt_id)) Walk(lang, tokens, start, c, next, end, out);
+      if (uint32_t c = Child(from, t.alt_id)) Walk(c, next);
     if (t.translit_id)
-      if (uint32_t c = trie.Child(from, t.translit_id)) Walk(lang, tokens, start, c, next, end, out);
-  };
-  if (pos < end) step(node, tokens[pos], pos + 1);
-  if (n.gap) {
-    // A gap skips up to the language's max_gap words (a hyphenated compound, "segunda-feira", is one word),
-    // then the next pattern word must match.
-    const int max_gap = lang.grammar.max_gap;
-    int skipped = 0;
-    for (uint32_t p = pos; p < end; ++p) {
-      const Token& t = tokens[p];
-      // Gaps do not cross punctuation, except the hyphen of a compound ("a water-sharing agreement").
-      if ((t.flags & kTokPunct) && p > pos && !(t.flags & kTokJoiner)) break;
-      step(n.gap, t, p + 1);
-      // Going on skips t.
-      if (!(t.flags & kTokJoiner) && !(p > pos && (tokens[p - 1].flags & kTokJoiner)) && ++skipped > max_gap) break;
+      if (uint32_t c = Child(from, t.translit_id)) Walk(c, next);
+  }
+
+  void Walk(uint32_t node, uint32_t pos) {
+    const Trie::Node& n = trie.nodes[node];
+    if (pos > start)
+      for (uint32_t k = 0; k < n.entry_count; ++k) out->push_back({start, pos, trie.entries[n.first_entry + k]});
+    if (pos < end) Step(node, tokens[pos], pos + 1);
+    if (n.gap) {
+      // A gap skips up to the language's max_gap words (a hyphenated compound, "segunda-feira", is one word),
+      // then the next pattern word must match.
+      const int max_gap = lang.grammar.max_gap;
+      int skipped = 0;
+      for (uint32_t p = pos; p < end; ++p) {
+        const Token& t = tokens[p];
+        // Gaps do not cross punctuation, except the hyphen of a compound ("a water-sharing agreement").
+        if ((t.flags & kTokPunct) && p > pos && !(t.flags & kTokJoiner)) break;
+        Step(n.gap, t, p + 1);
+        // Going on skips t.
+        if (!(t.flags & kTokJoiner) && !(p > pos && (tokens[p - 1].flags & kTokJoiner)) && ++skipped > max_gap) break;
+      }
     }
   }
-}
+};
 
 }  // namespace
 
+std::vector<uint32_t> RootChildren(const LangData& lang) {
+  std::vector<uint32_t> out(lang.terms.size(), 0);
+  for (const auto& [key, child] : lang.trie.edges) {
+    if (key >> 32) continue;  // not the root's
+    const uint32_t term = static_cast<uint32_t>(key);
+    if (term >= out.size()) out.resize(term + 1, 0);
+    out[term] = child;
+  }
+  return out;
+}
+
 void MatchAll(const LangData& lang, const std::vector<Token>& tokens, uint32_t begin, uint32_t end,
-              std::vector<Match>* out) {
+              std::vector<Match>* out, const std::vector<uint32_t>* root_children) {
+  Walker w{lang, lang.trie, tokens, root_children, begin, end, out};
   for (uint32_t i = begin; i < end; ++i) {
     const Token& t = tokens[i];
     if (!t.stem_id && !t.exact_id && !t.alt_id && !t.translit_id) continue;  // no entry starts with an unknown word
-    Walk(lang, tokens, i, 0, i, end, out);
+    w.start = i;
+    w.Walk(0, i);
   }
 }
 

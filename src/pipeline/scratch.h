@@ -152,6 +152,11 @@ struct Scratch {
       (*ranges)[si] = static_cast<uint32_t>(k);
     }
   }
+
+  // --- Extraction hot path (issue 8): tables derived from the model, built by this thread on first use
+  // and kept across documents (Clear leaves them). ---
+  // Per language: the lexicon trie root's child for each term id (lexicon/matcher.h RootChildren).
+  std::map<const internal::LangData*, std::vector<uint32_t>> root_children;
 };
 
 }  // namespace tocsin
