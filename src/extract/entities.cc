@@ -12,7 +12,6 @@
 // president") are resolved to the nearest compatible actor (src/resolve/coref.cc). Finally the document's
 // focus country is chosen, and actors without a country inherit it (recorded as via "default-country").
 #include <algorithm>
-#include <map>
 
 #include <unicode/uchar.h>
 
@@ -491,27 +490,41 @@ class EntitiesComponent final : public Component {
 
   // The country the document is mostly about: names and capitals count twice, the headline three times.
   void FocusCountry(Doc& doc, Scratch& s) const {
-    std::map<std::string, double> score;
+    // A document names a handful of countries: a flat list, in first-named order, instead of a map of
+    // string copies. The scores add up in the same order as before, so they are the same doubles.
+    struct Score {
+      const std::string* country;
+      double value;
+    };
+    std::vector<Score> score;
+    auto add = [&](const std::string& c, double w) {
+      for (Score& sc : score)
+        if (*sc.country == c) {
+          sc.value += w;
+          return;
+        }
+      score.push_back({&c, w});
+    };
     for (const Mention& m : doc.mentions) {
-      std::string c = m.actor.country;
-      if (m.kind == MentionKind::kPlace && m.place >= 0) c = s.model->places[static_cast<size_t>(m.place)].country;
-      if (c.empty() || !s.model->CountryOf(c)) continue;
+      const std::string* c = &m.actor.country;
+      if (m.kind == MentionKind::kPlace && m.place >= 0) c = &s.model->places[static_cast<size_t>(m.place)].country;
+      if (c->empty() || !s.model->CountryOf(*c)) continue;
       double w = 1;
       if (m.kind == MentionKind::kCountry || m.kind == MentionKind::kCapital || m.kind == MentionKind::kPlace) w = 2;
       if (m.sentence == 0) w *= 3;
-      score[c] += w;
+      add(*c, w);
     }
     // A country named inside an actor ("Kyrgyzstan's interim government") is named as much as one alone:
     // the actor counted once, the name once more.
     for (const Mention& m : s.absorbed_places)
       if ((m.kind == MentionKind::kCountry || m.kind == MentionKind::kCapital) && s.model->CountryOf(m.actor.country))
-        score[m.actor.country] += m.sentence == 0 ? 3 : 1;
-    double best = 0;
-    for (const auto& [c, v] : score)
-      if (v > best) {
-        best = v;
-        doc.focus_country = c;
-      }
+        add(m.actor.country, m.sentence == 0 ? 3 : 1);
+    // The highest score; on a tie, the first country in alphabetical order.
+    const Score* best = nullptr;
+    for (const Score& sc : score)
+      if (sc.value > 0 && (!best || sc.value > best->value || (sc.value == best->value && *sc.country < *best->country)))
+        best = &sc;
+    if (best) doc.focus_country = *best->country;
   }
 
   // "the capital" and "the country" name the country in context: a demonym or country right before
