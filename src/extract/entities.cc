@@ -73,9 +73,10 @@ class EntitiesComponent final : public Component {
         entity_matches += internal::LayerOf(s.entry(m).kind) == internal::Layer::kEntity;
       doc.mentions.reserve(entity_matches + doc.sentences.size());
     }
-    // Work space of the sentence loop, reused from one sentence to the next.
+    // Work space of the sentence loop, reused from one sentence to the next (Scratch keeps the mention
+    // buffers from one document to the next as well).
     std::vector<extract::TokenEntries> entries_at;
-    SentenceMentions work;
+    SentenceMentions work{s.mention_work, s.mention_sorted_work, s.covered_work, s.order_work};
     for (uint32_t si = 0; si < doc.sentences.size(); ++si) {
       for (uint32_t k = s.sentence_matches[si]; k < s.sentence_matches[si + 1]; ++k) {
         const internal::Match& m = s.matches[k];
@@ -113,11 +114,12 @@ class EntitiesComponent final : public Component {
     return a;
   }
 
-  // Buffers of Mentions, kept across the sentences of a document so that their capacity is reused.
+  // Buffers of Mentions (held by Scratch), reused from one sentence to the next.
   struct SentenceMentions {
-    std::vector<Mention> out, sorted;
-    std::vector<uint8_t> covered;
-    std::vector<uint32_t> order;
+    std::vector<Mention>& out;
+    std::vector<Mention>& sorted;
+    std::vector<uint8_t>& covered;
+    std::vector<uint32_t>& order;
   };
 
   void Mentions(Doc& doc, Scratch& s, uint32_t si, SentenceMentions* work) const {

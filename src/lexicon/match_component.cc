@@ -134,8 +134,7 @@ class MatchComponent final : public Component {
 
   Status Process(Doc& doc, Scratch& s) const override {
     s.sentence_matches.assign(doc.sentences.size() + 1, 0);
-    std::vector<internal::Match> local;
-    internal::SelectSpace select_space;
+    std::vector<internal::Match>& local = s.sentence_match_work;
     for (size_t i = 0; i < doc.sentences.size(); ++i) {
       s.sentence_matches[i] = static_cast<uint32_t>(s.matches.size());
       const internal::LangData* lang = i < s.sentence_lang.size() ? s.sentence_lang[i] : nullptr;
@@ -152,7 +151,7 @@ class MatchComponent final : public Component {
       if (roots.empty()) roots = internal::RootChildren(*lang);
       local.clear();
       internal::MatchAll(*lang, doc.tokens, sent.first_token, sent.first_token + sent.token_count, &local, &roots);
-      internal::SelectLongest(*lang, &local, &select_space);
+      internal::SelectLongest(*lang, &local, &s.select_work);
       const uint32_t li = static_cast<uint32_t>(lang - s.model->langs.data());
       for (internal::Match& m : local) m.lang = li;
       s.matches.insert(s.matches.end(), local.begin(), local.end());

@@ -88,6 +88,7 @@ void SelectLongest(const LangData& lang, std::vector<Match>* matches, SelectSpac
   // rather than in every comparison.
   std::vector<SelectSpace::Ranked>& ranked = space->ranked;
   ranked.clear();
+  ranked.reserve(v.size());
   for (const Match& m : v) {
     const EntryKind kind = lang.entries[m.entry].kind;
     const uint64_t layer = static_cast<uint64_t>(LayerOf(kind));
