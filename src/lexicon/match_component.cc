@@ -157,7 +157,9 @@ class MatchComponent final : public Component {
       s.matches.insert(s.matches.end(), local.begin(), local.end());
     }
     s.sentence_matches[doc.sentences.size()] = static_cast<uint32_t>(s.matches.size());
-    if (std::getenv("TOCSIN_TRACE")) Trace(doc, s);
+    // Read once per process: getenv scans the whole environment, and this runs for every document.
+    static const bool trace = std::getenv("TOCSIN_TRACE") != nullptr;
+    if (trace) Trace(doc, s);
     return Status::Ok();
   }
 };
