@@ -240,12 +240,15 @@ class AttachComponent final : public Component {
     int best_score = -1000000;
     for (uint32_t k = s.sentence_mentions[si]; k < s.sentence_mentions[si + 1]; ++k) {
       const Mention& m = doc.mentions[k];
+      const int dist = static_cast<int>(m.first_token > trig ? m.first_token - trig : trig - m.first_token);
+      // The most a mention can score is 120 - dist (a city after a locative in the trigger's clause): one
+      // that cannot beat the best so far is not made into a Place at all.
+      if (120 - dist <= best_score) continue;
       if (is_argument(m)) continue;
       const Fn prep = sv.PrepositionBefore(m);
       const bool locative = prep == Fn::kLoc || prep == Fn::kFrom || prep == Fn::kOf;
       auto p = PlaceOf(doc, s, m, locative && m.kind != MentionKind::kDemonym);
       if (!p) continue;
-      const int dist = static_cast<int>(m.first_token > trig ? m.first_token - trig : trig - m.first_token);
       int score = -dist;
       if (p->precision != "country") score += 100;
       if (locative && m.first_token > trig && sv.Between(trig, m.first_token) <= extract::Boundary::kComma) score += 20;
