@@ -13,6 +13,7 @@
 #include <array>
 #include <cmath>
 #include <cstdlib>
+#include <optional>
 
 #include "extract/clauses.h"
 #include "pipeline/registry.h"
@@ -85,13 +86,16 @@ class AttachComponent final : public Component {
     for (uint32_t si = 0; si < doc.sentences.size(); ++si) Counts(doc, s, si, &counts[si]);
 
     size_t first = 0;  // the first event of the current sentence
+    // The view of the current sentence: built once for all its events (events are in sentence order).
+    std::optional<extract::SentenceView> sv;
     for (size_t ei = 0; ei < doc.events.size(); ++ei) {
       Event& ev = doc.events[ei];
       const uint32_t si = ev.sentence_index;
       if (doc.events[first].sentence_index != si) first = ei;
+      if (ei == first) sv.emplace(doc, s, si);
       size_t end = ei;
       while (end < doc.events.size() && doc.events[end].sentence_index == si) ++end;
-      ev.place = PlaceFor(doc, s, ev, sentence_place);
+      ev.place = PlaceFor(doc, s, *sv, ev, sentence_place);
 
       ev.date = DateFor(doc, s, ev, para_date[si]);
       AttachCounts(doc, ei, first, end, counts[si]);
@@ -218,10 +222,10 @@ class AttachComponent final : public Component {
   }
 
  private:
-  std::optional<Place> PlaceFor(const Doc& doc, const Scratch& s, const Event& ev,
+  // `sv`: the view of ev's sentence.
+  std::optional<Place> PlaceFor(const Doc& doc, const Scratch& s, const extract::SentenceView& sv, const Event& ev,
                                 std::vector<std::optional<Place>>& sentence_place) const {
     const uint32_t si = ev.sentence_index;
-    extract::SentenceView sv(doc, s, si);
     // Actors of the event are not its place ("Washington accused" is an actor).
     auto is_argument = [&](const Mention& m) {
       for (const auto* side : {&ev.source, &ev.target})
@@ -236,12 +240,15 @@ class AttachComponent final : public Component {
     int best_score = -1000000;
     for (uint32_t k = s.sentence_mentions[si]; k < s.sentence_mentions[si + 1]; ++k) {
       const Mention& m = doc.mentions[k];
+      const int dist = static_cast<int>(m.first_token > trig ? m.first_token - trig : trig - m.first_token);
+      // The most a mention can score is 120 - dist (a city after a locative in the trigger's clause): one
+      // that cannot beat the best so far is not made into a Place at all.
+      if (120 - dist <= best_score) continue;
       if (is_argument(m)) continue;
       const Fn prep = sv.PrepositionBefore(m);
       const bool locative = prep == Fn::kLoc || prep == Fn::kFrom || prep == Fn::kOf;
       auto p = PlaceOf(doc, s, m, locative && m.kind != MentionKind::kDemonym);
       if (!p) continue;
-      const int dist = static_cast<int>(m.first_token > trig ? m.first_token - trig : trig - m.first_token);
       int score = -dist;
       if (p->precision != "country") score += 100;
       if (locative && m.first_token > trig && sv.Between(trig, m.first_token) <= extract::Boundary::kComma) score += 20;
@@ -304,10 +311,10 @@ class AttachComponent final : public Component {
   }
 
   void Counts(const Doc& doc, const Scratch& s, uint32_t si, std::array<std::optional<Count>, kCountKinds>* out) const {
+    if (s.sentence_quantities[si] == s.sentence_quantities[si + 1]) return;  // most sentences state no figure
     extract::SentenceView sv(doc, s, si);
     std::vector<const Quantity*> qs;
     for (uint32_t k = s.sentence_quantities[si]; k < s.sentence_quantities[si + 1]; ++k) qs.push_back(&s.quantities[k]);
-    if (qs.empty()) return;
     std::vector<uint8_t> taken(qs.size(), 0);
     auto count_of = [&](const Quantity& q) {
       Count c;

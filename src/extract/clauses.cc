@@ -1,6 +1,26 @@
 #include "extract/clauses.h"
 
 namespace tocsin::extract {
+namespace {
+
+// The boundary a punctuation mark makes by itself (kStrong, kComma) or kNone. Quotation marks inside a
+// sentence usually quote words ("called on Putin to “intervene”"), so they weigh like a comma; dashes,
+// colons, semicolons and brackets end a clause. Every mark is at most three bytes: longer words are
+// rejected by their length before any comparison (this runs for every token of every sentence viewed).
+Boundary PunctuationBoundary(std::string_view w) {
+  if (w.empty() || w.size() > 3) return Boundary::kNone;
+  if (w == ";" || w == ":" || w == "\xE2\x80\x94" /* — */ || w == "\xE2\x80\x93" /* – */ || w == "(" || w == ")" ||
+      w == "!" || w == "?" || w == "\xD8\x9B" /* ؛ */ || w == "\xD8\x9F" /* ؟ */ || w == "\xC2\xA1" /* ¡ */ ||
+      w == "\xC2\xBF" /* ¿ */)
+    return Boundary::kStrong;
+  if (w == "," || w == "\"" || w == "\xE2\x80\x9C" || w == "\xE2\x80\x9D" || w == "\xE2\x80\x98" || w == "'" ||
+      w == "\xE2\x80\x99" || w == "\xD8\x8C" /* ، */ || w == "\xC2\xAB" /* « */ || w == "\xC2\xBB" /* » */ ||
+      w == "\xE2\x80\x9E" /* „ */)
+    return Boundary::kComma;
+  return Boundary::kNone;
+}
+
+}  // namespace
 
 SentenceView::SentenceView(const Doc& doc, const Scratch& s, uint32_t sentence)
     : doc_(doc), s_(s), lang_(s.sentence_lang[sentence]) {
@@ -9,22 +29,16 @@ SentenceView::SentenceView(const Doc& doc, const Scratch& s, uint32_t sentence)
   e_ = sent.first_token + sent.token_count;
   bound_.assign(sent.token_count, Boundary::kNone);
   for (uint32_t t = b_; t < e_; ++t) {
-    const std::string_view w = word(t);
-    Boundary bd = Boundary::kNone;
-    // Quotation marks inside a sentence usually quote words ("called on Putin to “intervene”"), so they
-    // weigh like a comma; dashes, colons, semicolons and brackets end a clause.
-    if (w == ";" || w == ":" || w == "\xE2\x80\x94" /* — */ || w == "\xE2\x80\x93" /* – */ || w == "(" || w == ")" ||
-        w == "!" || w == "?" || w == "\xD8\x9B" /* ؛ */ || w == "\xD8\x9F" /* ؟ */ || w == "\xC2\xA1" /* ¡ */ ||
-        w == "\xC2\xBF" /* ¿ */ || s.fn[t] == Fn::kStrong)
+    const Boundary mark = PunctuationBoundary(word(t));
+    Boundary bd;
+    if (mark == Boundary::kStrong || s.fn[t] == Fn::kStrong)
       bd = Boundary::kStrong;
     // "since 2 January", "after 13 March": a conjunction that introduces a date is a preposition.
     else if ((s.fn[t] == Fn::kRel || s.fn[t] == Fn::kComp || s.fn[t] == Fn::kSub) &&
              !(t + 1 < e_ && s.used[t + 1] == kUsedByDate))
       bd = Boundary::kClause;
-    else if (w == "," || w == "\"" || w == "\xE2\x80\x9C" || w == "\xE2\x80\x9D" || w == "\xE2\x80\x98" || w == "'" ||
-             w == "\xE2\x80\x99" || w == "\xD8\x8C" /* ، */ || w == "\xC2\xAB" /* « */ || w == "\xC2\xBB" /* » */ ||
-             w == "\xE2\x80\x9E" /* „ */)
-      bd = Boundary::kComma;
+    else
+      bd = mark;
     bound_[t - b_] = bd;
   }
   // A short parenthesis is an aside, not a clause: "El sindicato (CGT) exige", "the police (OMON) detained".

@@ -12,7 +12,6 @@
 // president") are resolved to the nearest compatible actor (src/resolve/coref.cc). Finally the document's
 // focus country is chosen, and actors without a country inherit it (recorded as via "default-country").
 #include <algorithm>
-#include <map>
 
 #include <unicode/uchar.h>
 
@@ -66,16 +65,30 @@ class EntitiesComponent final : public Component {
     s.sentence_dates.assign(doc.sentences.size() + 1, 0);
     s.sentence_quantities.assign(doc.sentences.size() + 1, 0);
     if (!s.any_lexicons()) return Status::Ok();
+    // Most mentions come from entity matches, about one a sentence from names: room for that many up front
+    // saves moving every mention (five strings each) at each doubling of the vector.
+    {
+      size_t entity_matches = 0;
+      for (const internal::Match& m : s.matches)
+        entity_matches += internal::LayerOf(s.entry(m).kind) == internal::Layer::kEntity;
+      doc.mentions.reserve(entity_matches + doc.sentences.size());
+    }
+    // Work space of the sentence loop, reused from one sentence to the next (Scratch keeps the mention
+    // buffers from one document to the next as well).
+    std::vector<extract::TokenEntries> entries_at;
+    SentenceMentions work{s.mention_work, s.mention_sorted_work, s.covered_work, s.order_work};
     for (uint32_t si = 0; si < doc.sentences.size(); ++si) {
       for (uint32_t k = s.sentence_matches[si]; k < s.sentence_matches[si + 1]; ++k) {
         const internal::Match& m = s.matches[k];
         const Entry& e = s.entry(m);
-        if (e.kind == EntryKind::kFunction)
-          for (uint32_t t = m.begin; t < m.end; ++t) s.fn[t] = ParseFn(e.mode);
+        if (e.kind != EntryKind::kFunction) continue;
+        const Fn role = ParseFn(e.mode);
+        for (uint32_t t = m.begin; t < m.end; ++t) s.fn[t] = role;
       }
-      extract::FindDates(doc, s, si);
-      extract::FindQuantities(doc, s, si);
-      Mentions(doc, s, si);
+      extract::EntriesAt(doc, s, si, &entries_at);
+      extract::FindDates(doc, s, si, entries_at);
+      extract::FindQuantities(doc, s, si, entries_at);
+      Mentions(doc, s, si, &work);
     }
     Scratch::IndexBySentence(doc.mentions, doc.sentences.size(), &s.sentence_mentions);
     Scratch::IndexBySentence(s.dates, doc.sentences.size(), &s.sentence_dates);
@@ -101,14 +114,24 @@ class EntitiesComponent final : public Component {
     return a;
   }
 
-  void Mentions(Doc& doc, Scratch& s, uint32_t si) const {
+  // Buffers of Mentions (held by Scratch), reused from one sentence to the next.
+  struct SentenceMentions {
+    std::vector<Mention>& out;
+    std::vector<Mention>& sorted;
+    std::vector<uint8_t>& covered;
+    std::vector<uint32_t>& order;
+  };
+
+  void Mentions(Doc& doc, Scratch& s, uint32_t si, SentenceMentions* work) const {
     // A sentence in a language without lexicons (a paragraph in another language) has nothing to find.
     if (!s.sentence_lang[si]) return;
     const internal::ModelData& model = *s.model;
     const Sentence& sent = doc.sentences[si];
     const uint32_t b = sent.first_token, e = sent.first_token + sent.token_count;
-    std::vector<Mention> out;
-    std::vector<uint8_t> covered(sent.token_count, 0);
+    std::vector<Mention>& out = work->out;
+    out.clear();
+    std::vector<uint8_t>& covered = work->covered;
+    covered.assign(sent.token_count, 0);
     for (uint32_t k = s.sentence_matches[si]; k < s.sentence_matches[si + 1]; ++k) {
       const internal::Match& m = s.matches[k];
       const Entry& en = s.entry(m);
@@ -122,16 +145,24 @@ class EntitiesComponent final : public Component {
       // case (Arabic) have no capitals to ask for.
       const internal::LangData* lang = s.sentence_lang[si];
       // A name the lexicon writes with a lower-case first word ("región de Batken", "el Kremlin", "world body")
-      // is matched as written.
-      const bool lower_ok = lang->script == "Arab" || lang->script == "Hebr" || LowerInitial(en.pattern) ||
-                            (lang->grammar.demonyms_lower && en.kind == EntryKind::kCountry && en.mode == "demonym");
-      if (proper && !lower_ok && !(first.flags & kTokUpper) && !(first.flags & kTokNumber)) continue;
+      // is matched as written. (Asked only of a proper name written without a capital: it decodes the pattern.)
+      auto lower_ok = [&] {
+        return lang->script == "Arab" || lang->script == "Hebr" || LowerInitial(en.pattern) ||
+               (lang->grammar.demonyms_lower && en.kind == EntryKind::kCountry && en.mode == "demonym");
+      };
+      if (proper && !(first.flags & kTokUpper) && !(first.flags & kTokNumber) && !lower_ok()) continue;
       Mention mn;
       mn.sentence = si;
       mn.first_token = m.begin;
       mn.end_token = m.end;
       mn.actor = ActorFor(doc, m.begin, m.end);
-      mn.actor.via = "lexicon " + model.files[en.file] + ":" + std::to_string(en.line);
+      {
+        const std::string& file = model.files[en.file];
+        const std::string line = std::to_string(en.line);
+        std::string& via = mn.actor.via;
+        via.reserve(8 + file.size() + 1 + line.size());
+        via.append("lexicon ").append(file).append(":").append(line);
+      }
       switch (en.kind) {
         case EntryKind::kAgent:
           mn.kind = MentionKind::kAgent;
@@ -271,8 +302,22 @@ class EntitiesComponent final : public Component {
       out.push_back(std::move(mn));
       t = u;
     }
-    std::sort(out.begin(), out.end(),
-              [](const Mention& a, const Mention& b2) { return a.first_token < b2.first_token; });
+    // `out` is three runs, each in token order: lexicon mentions, gazetteer places, unknown names. No two
+    // mentions start at the same token (each starts on a token no earlier one covers), so the order by
+    // first token is unique: positions are sorted, and each mention is moved once, not at every step of
+    // a sort.
+    if (!std::is_sorted(out.begin(), out.end(),
+                        [](const Mention& a, const Mention& b2) { return a.first_token < b2.first_token; })) {
+      std::vector<uint32_t>& order = work->order;
+      order.resize(out.size());
+      for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+      std::sort(order.begin(), order.end(),
+                [&](uint32_t x, uint32_t y) { return out[x].first_token < out[y].first_token; });
+      std::vector<Mention>& sorted = work->sorted;
+      sorted.clear();
+      for (uint32_t i : order) sorted.push_back(std::move(out[i]));
+      out.swap(sorted);
+    }
     Compose(doc, s, &out);
     for (Mention& m : out) doc.mentions.push_back(std::move(m));
   }
@@ -447,27 +492,41 @@ class EntitiesComponent final : public Component {
 
   // The country the document is mostly about: names and capitals count twice, the headline three times.
   void FocusCountry(Doc& doc, Scratch& s) const {
-    std::map<std::string, double> score;
+    // A document names a handful of countries: a flat list, in first-named order, instead of a map of
+    // string copies. The scores add up in the same order as before, so they are the same doubles.
+    struct Score {
+      const std::string* country;
+      double value;
+    };
+    std::vector<Score> score;
+    auto add = [&](const std::string& c, double w) {
+      for (Score& sc : score)
+        if (*sc.country == c) {
+          sc.value += w;
+          return;
+        }
+      score.push_back({&c, w});
+    };
     for (const Mention& m : doc.mentions) {
-      std::string c = m.actor.country;
-      if (m.kind == MentionKind::kPlace && m.place >= 0) c = s.model->places[static_cast<size_t>(m.place)].country;
-      if (c.empty() || !s.model->CountryOf(c)) continue;
+      const std::string* c = &m.actor.country;
+      if (m.kind == MentionKind::kPlace && m.place >= 0) c = &s.model->places[static_cast<size_t>(m.place)].country;
+      if (c->empty() || !s.model->CountryOf(*c)) continue;
       double w = 1;
       if (m.kind == MentionKind::kCountry || m.kind == MentionKind::kCapital || m.kind == MentionKind::kPlace) w = 2;
       if (m.sentence == 0) w *= 3;
-      score[c] += w;
+      add(*c, w);
     }
     // A country named inside an actor ("Kyrgyzstan's interim government") is named as much as one alone:
     // the actor counted once, the name once more.
     for (const Mention& m : s.absorbed_places)
       if ((m.kind == MentionKind::kCountry || m.kind == MentionKind::kCapital) && s.model->CountryOf(m.actor.country))
-        score[m.actor.country] += m.sentence == 0 ? 3 : 1;
-    double best = 0;
-    for (const auto& [c, v] : score)
-      if (v > best) {
-        best = v;
-        doc.focus_country = c;
-      }
+        add(m.actor.country, m.sentence == 0 ? 3 : 1);
+    // The highest score; on a tie, the first country in alphabetical order.
+    const Score* best = nullptr;
+    for (const Score& sc : score)
+      if (sc.value > 0 && (!best || sc.value > best->value || (sc.value == best->value && *sc.country < *best->country)))
+        best = &sc;
+    if (best) doc.focus_country = *best->country;
   }
 
   // "the capital" and "the country" name the country in context: a demonym or country right before
@@ -622,6 +681,8 @@ bool StartsWithAny(std::string_view w, const std::vector<std::string>& prefixes)
 }
 
 Fn ParseFn(std::string_view role) {
+  // No role is shorter than two letters or longer than eight (runs once per function-word match).
+  if (role.size() < 2 || role.size() > 8) return Fn::kNone;
   static const std::pair<std::string_view, Fn> kRoles[] = {
       {"be", Fn::kBe},     {"have", Fn::kHave},     {"by", Fn::kBy},           {"of", Fn::kOf},
       {"from", Fn::kFrom}, {"with", Fn::kWith},     {"between", Fn::kBetween}, {"and", Fn::kAnd},
@@ -630,7 +691,7 @@ Fn ParseFn(std::string_view role) {
       {"prep", Fn::kPrep}, {"poss", Fn::kPoss},     {"quant", Fn::kQuant},     {"against", Fn::kAgainst},
       {"on", Fn::kOn},     {"by_after", Fn::kByAfter}, {"indef", Fn::kIndef}};
   for (const auto& [name, fn] : kRoles)
-    if (role == name) return fn;
+    if (role.size() == name.size() && role[0] == name[0] && role == name) return fn;
   return Fn::kNone;
 }
 

@@ -134,7 +134,7 @@ class MatchComponent final : public Component {
 
   Status Process(Doc& doc, Scratch& s) const override {
     s.sentence_matches.assign(doc.sentences.size() + 1, 0);
-    std::vector<internal::Match> local;
+    std::vector<internal::Match>& local = s.sentence_match_work;
     for (size_t i = 0; i < doc.sentences.size(); ++i) {
       s.sentence_matches[i] = static_cast<uint32_t>(s.matches.size());
       const internal::LangData* lang = i < s.sentence_lang.size() ? s.sentence_lang[i] : nullptr;
@@ -147,15 +147,19 @@ class MatchComponent final : public Component {
         const Sentence& last = doc.sentences[j - 1];
         TOCSIN_RETURN_IF_ERROR(TermIds(doc, s, *lang, sent.first_token, last.first_token + last.token_count));
       }
+      std::vector<uint32_t>& roots = s.root_children[lang];
+      if (roots.empty()) roots = internal::RootChildren(*lang);
       local.clear();
-      internal::MatchAll(*lang, doc.tokens, sent.first_token, sent.first_token + sent.token_count, &local);
-      internal::SelectLongest(*lang, &local);
+      internal::MatchAll(*lang, doc.tokens, sent.first_token, sent.first_token + sent.token_count, &local, &roots);
+      internal::SelectLongest(*lang, &local, &s.select_work);
       const uint32_t li = static_cast<uint32_t>(lang - s.model->langs.data());
       for (internal::Match& m : local) m.lang = li;
       s.matches.insert(s.matches.end(), local.begin(), local.end());
     }
     s.sentence_matches[doc.sentences.size()] = static_cast<uint32_t>(s.matches.size());
-    if (std::getenv("TOCSIN_TRACE")) Trace(doc, s);
+    // Read once per process: getenv scans the whole environment, and this runs for every document.
+    static const bool trace = std::getenv("TOCSIN_TRACE") != nullptr;
+    if (trace) Trace(doc, s);
     return Status::Ok();
   }
 };

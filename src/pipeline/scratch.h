@@ -152,6 +152,18 @@ struct Scratch {
       (*ranges)[si] = static_cast<uint32_t>(k);
     }
   }
+
+  // --- Extraction hot path (issue 8): tables derived from the model, built by this thread on first use
+  // and kept across documents (Clear leaves them). ---
+  // Per language: the lexicon trie root's child for each term id (lexicon/matcher.h RootChildren).
+  std::map<const internal::LangData*, std::vector<uint32_t>> root_children;
+  // Work space of one sentence, kept so that its capacity serves every sentence of every document (most
+  // inputs are short: buffers local to a document would be allocated again for each).
+  std::vector<internal::Match> sentence_match_work;  // match: one sentence's matches before selection
+  internal::SelectSpace select_work;                 // match: SelectLongest's ranks
+  std::vector<Mention> mention_work, mention_sorted_work;  // entities: one sentence's mentions
+  std::vector<uint8_t> covered_work;                       // entities: tokens a mention or date covers
+  std::vector<uint32_t> order_work;                        // entities: mention order
 };
 
 }  // namespace tocsin

@@ -237,6 +237,26 @@ void FindGazetteerNames(const Doc& doc, Scratch& s, uint32_t si, std::vector<uin
           lexicon_end = open_end = (*out)[k].end_token;
         }
     if ((cov(t) && opens == SIZE_MAX) || !cap(t) || s.fn[t] != Fn::kNone) continue;
+    // Evidence that depends on t alone, weighed before the gazetteer is searched (the search is the dear
+    // part, and most capitalised words fail here): a longer run of capitalised words is another kind of
+    // name ("Jordan Peterson", "Central Bank"), unless the word before is the sentence's first and a common
+    // word ("Overall Edmonton", but "Paul Murphy"), or a qualifier ("North Queensland", "Western Australia").
+    const bool at_start = t == b || (t == b + 1 && (doc.tokens[b].flags & kTokPunct));
+    {
+      auto after_start = [&] {
+        return (t == b + 1 || (t == b + 2 && (doc.tokens[b].flags & kTokPunct))) &&
+               (lang->stopword_set.count(doc.folded_of(doc.tokens[t - 1])) ||
+                lower_word(doc.folded_of(doc.tokens[t - 1])));
+      };
+      auto qualifier = [&](uint32_t u) {
+        std::string k;
+        internal::AppendGeoKey(doc.folded_of(doc.tokens[u]), &k);
+        return g->IsQualifier(k);
+      };
+      if (!caseless && !at_start && cap(t - 1) && !cov(t - 1) && s.fn[t - 1] == Fn::kNone && !after_start() &&
+          !qualifier(t - 1))
+        continue;
+    }
     key.clear();
     ends.clear();
     int words = 0;
@@ -312,9 +332,8 @@ void FindGazetteerNames(const Doc& doc, Scratch& s, uint32_t si, std::vector<uin
       }
       if (end == 0) continue;
     }
-    // Evidence. A longer run of capitalised words is another kind of name ("Jordan Peterson", "Central
-    // Bank"); a short word in capitals is an acronym ("CIA", "BA").
-    const bool at_start = t == b || (t == b + 1 && (doc.tokens[b].flags & kTokPunct));
+    // Evidence. (A longer run of capitalised words: tested before the lookup, above.) A short word in
+    // capitals is an acronym ("CIA", "BA").
     const auto places = g->Postings(key_id);
     if (places.empty()) continue;
     // Large: a large place bears this name as its own (not as one of its alternate names: "Paul").
@@ -327,19 +346,7 @@ void FindGazetteerNames(const Doc& doc, Scratch& s, uint32_t si, std::vector<uin
               Gazetteer::Primary(places[k]);
       }
     }
-    // After a sentence's first word that is a common word ("Overall Edmonton"), not a first name ("Paul Murphy").
-    const bool after_start = (t == b + 1 || (t == b + 2 && (doc.tokens[b].flags & kTokPunct))) &&
-                             (lang->stopword_set.count(doc.folded_of(doc.tokens[t - 1])) ||
-                              lower_word(doc.folded_of(doc.tokens[t - 1])));
-    // ... but a qualifier is not a name ("North Queensland", "Western Australia").
-    auto qualifier = [&](uint32_t u) {
-      std::string k;
-      internal::AppendGeoKey(doc.folded_of(doc.tokens[u]), &k);
-      return g->IsQualifier(k);
-    };
-    if (!caseless && !at_start && !after_start && cap(t - 1) && !cov(t - 1) && s.fn[t - 1] == Fn::kNone &&
-        !qualifier(t - 1))
-      continue;
+    // (A capitalised word before it: tested before the lookup, above.)
     // ... unless the place is large enough to lend its name ("Edmonton Journal", "Queensland Police").
     if (!caseless && !big && end < e && cap(end) && !cov(end) && s.fn[end] == Fn::kNone) continue;
     // A name before a word that names a whole episode is the episode's name ("Orange Revolution", "Tulip

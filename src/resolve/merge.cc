@@ -119,14 +119,18 @@ class MergeComponent final : public Component {
         dead[j] = 1;
       }
     }
-    std::vector<Event> kept;
-    kept.reserve(evs.size());
-    for (size_t i = 0; i < evs.size(); ++i)
-      if (!dead[i]) kept.push_back(std::move(evs[i]));
-    if (!s.options->emit_non_asserted)
-      kept.erase(
-          std::remove_if(kept.begin(), kept.end(), [](const Event& e) { return e.modality != Modality::kAsserted; }),
-          kept.end());
+    // The kept events, compacted in place (an event is some kilobytes of strings and optionals: most
+    // documents merge nothing and now move nothing).
+    std::vector<Event>& kept = evs;
+    {
+      size_t to = 0;
+      for (size_t i = 0; i < evs.size(); ++i) {
+        if (dead[i] || (!s.options->emit_non_asserted && evs[i].modality != Modality::kAsserted)) continue;
+        if (to != i) evs[to] = std::move(evs[i]);
+        ++to;
+      }
+      evs.erase(evs.begin() + static_cast<long>(to), evs.end());
+    }
     for (Event& ev : kept) {
       // A protest whose participants go unnamed ("the protests against the price rise") was held by people
       // of the place, as ACLED codes "Protesters (Kazakhstan)": an implicit actor without a span, added
@@ -235,11 +239,13 @@ class MergeComponent final : public Component {
       for (size_t i : g) kept[i].has_group_counts = differ;
     }
     for (size_t i = 0; i < kept.size(); ++i) {
-      kept[i].id = doc.input.id + "#" + std::to_string(i + 1);
-      kept[i].group = doc.input.id + "/g" + std::to_string(group[i] + 1);
+      const std::string n = std::to_string(i + 1), g = std::to_string(group[i] + 1);
+      kept[i].id.reserve(doc.input.id.size() + 1 + n.size());
+      kept[i].id.assign(doc.input.id).append("#").append(n);
+      kept[i].group.reserve(doc.input.id.size() + 2 + g.size());
+      kept[i].group.assign(doc.input.id).append("/g").append(g);
       if (!s.options->explain) kept[i].explain.clear();
     }
-    evs.swap(kept);
     return Status::Ok();
   }
 
