@@ -1410,6 +1410,7 @@ void LangData::BuildIndex() {
   // Trie over term ids. Entries at a node keep file order (later files win ties, see lexicon-format.md).
   trie = Trie();
   trie.nodes.emplace_back();
+  trie.root.assign(terms.size(), 0);
   std::vector<std::vector<uint32_t>> at(1);
   for (size_t ei = 0; ei < entries.size(); ++ei) {
     uint32_t node = 0;
@@ -1423,10 +1424,13 @@ void LangData::BuildIndex() {
         node = trie.nodes[node].gap;
         continue;
       }
-      const uint64_t key = (static_cast<uint64_t>(node) << 32) | term;
-      uint32_t child = trie.edges.Find(key);
+      uint32_t child = trie.Child(node, term);
       if (child == 0) {
-        child = trie.edges.Insert(key, static_cast<uint32_t>(trie.nodes.size()));
+        child = static_cast<uint32_t>(trie.nodes.size());
+        if (node == 0)
+          trie.root[term] = child;  // terms are < terms.size(): Unpack checks them
+        else
+          trie.edges.Insert((static_cast<uint64_t>(node) << 32) | term, child);
         trie.nodes.emplace_back();
         at.emplace_back();
       }

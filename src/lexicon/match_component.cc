@@ -147,10 +147,8 @@ class MatchComponent final : public Component {
         const Sentence& last = doc.sentences[j - 1];
         TOCSIN_RETURN_IF_ERROR(TermIds(doc, s, *lang, sent.first_token, last.first_token + last.token_count));
       }
-      std::vector<uint32_t>& roots = s.root_children[lang];
-      if (roots.empty()) roots = internal::RootChildren(*lang);
       local.clear();
-      internal::MatchAll(*lang, doc.tokens, sent.first_token, sent.first_token + sent.token_count, &local, &roots);
+      internal::MatchAll(*lang, doc.tokens, sent.first_token, sent.first_token + sent.token_count, &local);
       internal::SelectLongest(*lang, &local, &s.select_work);
       const uint32_t li = static_cast<uint32_t>(lang - s.model->langs.data());
       for (internal::Match& m : local) m.lang = li;

@@ -5,20 +5,15 @@
 namespace tocsin::internal {
 namespace {
 
-// One walk down the trie from a start token. The root's children come from a dense table when the caller
-// has one (RootChildren); deeper nodes have few children and are looked up in the trie's edge map.
+// One walk down the trie from a start token.
 struct Walker {
   const LangData& lang;
   const Trie& trie;
   const std::vector<Token>& tokens;
-  const std::vector<uint32_t>* root_children;
   uint32_t start, end;
   std::vector<Match>* out;
 
-  uint32_t Child(uint32_t node, uint32_t term) const {
-    if (node == 0 && root_children) return term < root_children->size() ? (*root_children)[term] : 0;
-    return trie.Child(node, term);
-  }
+  uint32_t Child(uint32_t node, uint32_t term) const { return trie.Child(node, term); }
 
   // Each token offers up to four terms: its stem, its exact form, and for names an inflected form's base
   // and a transliteration (lexicon/match_component.cc). Zero means none.
@@ -57,20 +52,9 @@ struct Walker {
 
 }  // namespace
 
-std::vector<uint32_t> RootChildren(const LangData& lang) {
-  std::vector<uint32_t> out(lang.terms.size(), 0);
-  for (const auto& [key, child] : lang.trie.edges) {
-    if (key >> 32) continue;  // not the root's
-    const uint32_t term = static_cast<uint32_t>(key);
-    if (term >= out.size()) out.resize(term + 1, 0);
-    out[term] = child;
-  }
-  return out;
-}
-
 void MatchAll(const LangData& lang, const std::vector<Token>& tokens, uint32_t begin, uint32_t end,
-              std::vector<Match>* out, const std::vector<uint32_t>* root_children) {
-  Walker w{lang, lang.trie, tokens, root_children, begin, end, out};
+              std::vector<Match>* out) {
+  Walker w{lang, lang.trie, tokens, begin, end, out};
   for (uint32_t i = begin; i < end; ++i) {
     const Token& t = tokens[i];
     if (!t.stem_id && !t.exact_id && !t.alt_id && !t.translit_id) continue;  // no entry starts with an unknown word

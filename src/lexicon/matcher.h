@@ -15,16 +15,10 @@ struct Match {
   uint32_t lang = 0;            // index into ModelData::langs: whose entries (sentences differ in language)
 };
 
-// The trie root's child for each term id of `lang` (0 = none). The first step of a walk is taken at every
-// token, so a caller that matches many sentences keeps this table (one per language) and passes it to
-// MatchAll: an array lookup instead of a hash lookup for most steps.
-std::vector<uint32_t> RootChildren(const LangData& lang);
-
 // Appends every match of every entry that starts in tokens [begin, end) and ends by `end`. Tokens must
-// carry stem_id/exact_id for this language. Order: by start token, then trie order. `root_children`:
-// RootChildren(lang), or null to look the root's children up in the trie.
+// carry stem_id/exact_id for this language. Order: by start token, then trie order.
 void MatchAll(const LangData& lang, const std::vector<Token>& tokens, uint32_t begin, uint32_t end,
-              std::vector<Match>* out, const std::vector<uint32_t>* root_children = nullptr);
+              std::vector<Match>* out);
 
 // Work space of SelectLongest. A caller that selects sentence after sentence keeps one, so that selecting
 // allocates nothing per sentence.

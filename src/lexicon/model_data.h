@@ -230,9 +230,12 @@ struct Trie {
     uint32_t first_entry = 0, entry_count = 0;  // into entries
   };
   std::vector<Node> nodes;        // nodes[0] is the root
-  EdgeMap edges;                  // (node << 32 | term) -> child
+  EdgeMap edges;                  // (node << 32 | term) -> child, below the root
+  std::vector<uint32_t> root;     // term -> child of the root, 0 = none: dense, for the first step of every
+                                  // walk, taken at every token
   std::vector<uint32_t> entries;  // entry indices, grouped by node
   uint32_t Child(uint32_t node, uint32_t term) const {
+    if (node == 0) return term < root.size() ? root[term] : 0;
     return edges.Find((static_cast<uint64_t>(node) << 32) | term);
   }
 };

@@ -153,10 +153,7 @@ struct Scratch {
     }
   }
 
-  // --- Extraction hot path (issue 8): tables derived from the model, built by this thread on first use
-  // and kept across documents (Clear leaves them). ---
-  // Per language: the lexicon trie root's child for each term id (lexicon/matcher.h RootChildren).
-  std::map<const internal::LangData*, std::vector<uint32_t>> root_children;
+  // --- Extraction hot path (issue 8): kept across documents (Clear leaves them). ---
   // Work space of one sentence, kept so that its capacity serves every sentence of every document (most
   // inputs are short: buffers local to a document would be allocated again for each).
   std::vector<internal::Match> sentence_match_work;  // match: one sentence's matches before selection
