@@ -8,7 +8,14 @@
 namespace tocsin::ingest {
 namespace {
 
-const text::Furniture kFurniture{{"donate", "leave a reply"}, {"share", "[source]"}, {"share", "comments", "nav", "related"}};
+const text::Furniture kFurniture = [] {
+  text::Furniture f;
+  f.phrases = {"donate", "leave a reply"};
+  f.lines = {"share", "[source]"};
+  f.classes = {"share", "comments", "nav", "related"};
+  f.Index();
+  return f;
+}();
 
 TEST(Html, KeepsTheArticleAndListsWhatItLeftOut) {
   const std::string page =

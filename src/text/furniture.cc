@@ -11,6 +11,44 @@ std::string FoldForMatch(std::string_view s) {
 }
 
 namespace {
+uint16_t FirstTwo(const char* p) {
+  return static_cast<uint16_t>(static_cast<unsigned char>(p[0]) << 8 | static_cast<unsigned char>(p[1]));
+}
+}  // namespace
+
+void Furniture::Index() {
+  auto index = std::make_shared<PhraseIndex>();
+  for (size_t i = 0; i < phrases.size(); ++i) {
+    const std::string& p = phrases[i];
+    if (p.size() < 2) {
+      index->short_phrases.push_back(static_cast<uint32_t>(i));
+      continue;
+    }
+    const uint16_t k = FirstTwo(p.data());
+    index->first_two[k >> 6] |= uint64_t{1} << (k & 63);
+    index->by_first_two[k].push_back(static_cast<uint32_t>(i));
+  }
+  index_ = std::move(index);
+}
+
+bool Furniture::ContainsPhrase(std::string_view folded) const {
+  if (!index_) {
+    for (const std::string& p : phrases)
+      if (folded.find(p) != std::string_view::npos) return true;
+    return false;
+  }
+  for (uint32_t i : index_->short_phrases)
+    if (folded.find(phrases[i]) != std::string_view::npos) return true;
+  for (size_t at = 0; at + 1 < folded.size(); ++at) {
+    const uint16_t k = FirstTwo(folded.data() + at);
+    if (!(index_->first_two[k >> 6] >> (k & 63) & 1)) continue;
+    for (uint32_t i : index_->by_first_two.find(k)->second)
+      if (folded.compare(at, phrases[i].size(), phrases[i]) == 0) return true;
+  }
+  return false;
+}
+
+namespace {
 
 struct Line {
   uint32_t begin, end;  // without the line break
@@ -69,11 +107,7 @@ std::vector<Span> FindFurniture(std::string_view text, const Furniture& f) {
   // lines are only looked at in the closing run (below): the hot path of plain text is a few long lines.
   std::vector<Kind> kind(lines.size(), Kind::kProse);
   std::vector<bool> phrase(lines.size(), false);
-  auto has_phrase = [&](const std::string& folded) {
-    for (const std::string& p : f.phrases)
-      if (folded.find(p) != std::string::npos) return true;
-    return false;
-  };
+  auto has_phrase = [&](const std::string& folded) { return f.ContainsPhrase(folded); };
   for (size_t i = 0; i < lines.size(); ++i) {
     const std::string_view raw = Trim(text.substr(lines[i].begin, lines[i].end - lines[i].begin));
     if (raw.empty()) {

@@ -1,6 +1,9 @@
 // UTF-8 hygiene, normalisation, case folding, segmentation.
 #include <gtest/gtest.h>
 
+#include <random>
+
+#include "text/furniture.h"
 #include "text/normalize.h"
 #include "text/segment.h"
 #include "text/stem.h"
@@ -41,6 +44,26 @@ TEST(FoldCase, TableGivesWhatIcuGivesForEveryCharacter) {
       FoldCaseIcu(word, &icu);
       ASSERT_EQ(fast, icu) << "U+" << std::hex << static_cast<uint32_t>(c);
     }
+  }
+}
+
+// The phrase index finds exactly what searching each phrase finds: phrases at the start and the end, of one
+// byte, overlapping, sharing their first two bytes, and none.
+TEST(Furniture, PhraseIndexFindsWhatASearchPerPhraseFinds) {
+  Furniture plain;
+  plain.phrases = {"donate", "donation", "do", "x", "share this", "\xC3\xA9" "crire", "leave a reply", "ab"};
+  Furniture indexed = plain;
+  indexed.Index();
+  for (const char* text : {"", "d", "donat", "donate", "please donate now", "share thi", "share this",
+                           "\xC3\xA9" "crire", "leave a repl", "cab", "x", "abc"})
+    EXPECT_EQ(indexed.ContainsPhrase(text), plain.ContainsPhrase(text)) << text;
+  std::mt19937 rng(3);
+  const std::string alphabet = "abdeinortxs \xC3\xA9";
+  for (int i = 0; i < 20000; ++i) {
+    std::string text;
+    for (int n = std::uniform_int_distribution<int>(0, 30)(rng); n > 0; --n)
+      text.push_back(alphabet[std::uniform_int_distribution<size_t>(0, alphabet.size() - 1)(rng)]);
+    ASSERT_EQ(indexed.ContainsPhrase(text), plain.ContainsPhrase(text)) << text;
   }
 }
 
