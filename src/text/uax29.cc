@@ -6,6 +6,7 @@
 #include <unicode/uscript.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 
 #include "text/utf8.h"
@@ -145,6 +146,26 @@ inline uint8_t Classes(char32_t c) {
   return computed;
 }
 
+// Both classes of each ASCII character, for the loops that pass over runs of one class.
+const std::array<uint8_t, 128>& AsciiClasses() {
+  static const std::array<uint8_t, 128> table = [] {
+    std::array<uint8_t, 128> t{};
+    for (char32_t c = 0; c < 128; ++c) t[c] = Classes(c);
+    return t;
+  }();
+  return table;
+}
+
+// Moves `i` past the ASCII characters whose class (`shift` 4: word, 0: sentence) is `cls`.
+inline void SkipAsciiRun(std::string_view text, size_t& i, uint8_t cls, int shift) {
+  const std::array<uint8_t, 128>& ascii = AsciiClasses();
+  while (i < text.size()) {
+    const unsigned char b = static_cast<unsigned char>(text[i]);
+    if (b >= 0x80 || ((ascii[b] >> shift) & 0x0F) != cls) return;
+    ++i;
+  }
+}
+
 // The next code point of valid UTF-8 at `i`, advancing `i`.
 inline char32_t Next(std::string_view s, size_t& i) {
   const unsigned char b = static_cast<unsigned char>(s[i]);
@@ -194,7 +215,11 @@ bool WordSegments(std::string_view text, std::vector<WordSegment>* out) {
     raw_space = cls == kWSpace;
     // A letter after a letter, a digit after a digit: always joined (WB5, WB8), and no rule looks inside
     // the run, so the run is one unit of the same class.
-    if ((cls == kWLetter || cls == kWNumeric) && !units.empty() && units.back().cls == cls) continue;
+    if (cls == kWLetter || cls == kWNumeric) {
+      if (units.empty() || units.back().cls != cls) units.push_back({at, cls, false});
+      SkipAsciiRun(text, i, cls, 4);  // the rest of the run in ASCII, in a tight loop
+      continue;
+    }
     units.push_back({at, cls, false});
   }
   const size_t n = units.size();
@@ -374,10 +399,12 @@ void SentenceRules::Ends(std::string_view text, std::vector<uint32_t>* ends) con
     // Runs of letters, digits, spaces, closing marks or other characters are one unit each: the rules
     // below see only the classes of neighbouring units, and no rule separates two of these alike.
     // (Terminators, SContinue and separators stay one unit per character: "a..B" differs from "a.B".)
-    if ((cls == kSLower || cls == kSUpper || cls == kSOLetter || cls == kSNumeric || cls == kSOther ||
-         cls == kSSp || cls == kSClose) &&
-        !units.empty() && units.back().cls == cls)
+    if (cls == kSLower || cls == kSUpper || cls == kSOLetter || cls == kSNumeric || cls == kSOther ||
+        cls == kSSp || cls == kSClose) {
+      if (units.empty() || units.back().cls != cls) units.push_back({at, cls, false});
+      SkipAsciiRun(text, i, cls, 0);
       continue;
+    }
     units.push_back({at, cls, false});
   }
   const size_t n = units.size();
