@@ -60,12 +60,14 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
-int Words(std::string_view s) {
+// The number of words of `s`, counted up to `max` (the callers only compare it with smaller bounds, and a
+// long paragraph need not be read to its end).
+int Words(std::string_view s, int max) {
   int n = 0;
   bool in = false;
   for (char c : s) {
     const bool space = c == ' ' || c == '\t';
-    if (!space && !in) ++n;
+    if (!space && !in && ++n >= max) return max;
     in = !space;
   }
   return n;
@@ -114,7 +116,7 @@ std::vector<Span> FindFurniture(std::string_view text, const Furniture& f) {
       kind[i] = Kind::kBlank;
       continue;
     }
-    const int words = Words(raw);
+    const int words = Words(raw, 13);
     if (words > 12) continue;  // prose; looked at again only inside the closing run
     std::string folded = FoldForMatch(raw);
     while (!folded.empty() && (folded.back() == ':' || folded.back() == ' ')) folded.pop_back();
@@ -145,10 +147,10 @@ std::vector<Span> FindFurniture(std::string_view text, const Furniture& f) {
       // A long paragraph is an appeal ("Please make a donation to help us...") only inside a run that
       // already holds furniture after it, or when it is short enough to be one (30 words): a last news
       // paragraph that mentions a donation in passing stays.
-      const int w = Words(raw);
+      const int w = Words(raw, 31);
       if (w > 12 && (found || w <= 30) && !phrase[i]) phrase[i] = has_phrase(FoldForMatch(raw));
       furniture = furniture || phrase[i] || kind[i] == Kind::kFurniture;
-      words += Words(raw);
+      words += w;
       last_stops = EndsSentence(raw);
     }
     const std::string_view whole = text.substr(lines[begin].begin, lines[end - 1].end - lines[begin].begin);
