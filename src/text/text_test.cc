@@ -24,6 +24,19 @@ TEST(RepairUtf8, ReplacesEachBadSequenceOnceAndKeepsGoodText) {
   EXPECT_EQ(out, "Бишкек");
 }
 
+// The eight-byte fast paths must not step over a bad byte wherever it falls.
+TEST(RepairUtf8, FindsABadByteAtEveryPosition) {
+  for (size_t k = 0; k < 24; ++k) {
+    std::string text(24, 'a'), out;
+    text[k] = '\xFF';
+    EXPECT_EQ(RepairUtf8(text, &out), 1u) << k;
+    EXPECT_EQ(out, text.substr(0, k) + "\xEF\xBF\xBD" + text.substr(k + 1)) << k;
+    std::string with_nul(24, 'a');
+    with_nul[k] = '\0';
+    EXPECT_TRUE(LooksBinary(with_nul)) << k;
+  }
+}
+
 TEST(LooksBinary, TellsDataFromTextInAnyScript) {
   EXPECT_TRUE(LooksBinary(std::string("PK\x03\x04\0\0", 6)));
   EXPECT_FALSE(LooksBinary("Протестующие вышли на улицы Алматы."));
