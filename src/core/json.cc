@@ -6,6 +6,7 @@
 #include "core/json.h"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <charconv>
 #include <cmath>
@@ -17,16 +18,31 @@ namespace {
 constexpr uint64_t kOnes = 0x0101010101010101;
 constexpr uint64_t kHighBits = 0x8080808080808080;
 
-// Nonzero when one of the eight bytes of `w` must be escaped. Each term is the classic word trick for
-// "some byte is zero" or "some byte is below n" (n <= 0x80): exact as a yes/no answer, which is all that is
-// used; which byte it was is found byte by byte.
+// Nonzero when one of the eight bytes of `w` must be escaped. Built on the word tricks for "some byte is
+// zero" and "some byte is below n" (n <= 0x80), which are exact as a yes/no answer (all that is used: which
+// byte it was is found byte by byte). Flipping bit 1 maps '"' (0x22) to 0x20 and keeps the bytes below 0x20
+// below it, so one "below 0x21" test finds both; bit 7 is the same in w and in both flipped words, so they
+// share the "was below 0x80" mask.
 constexpr uint64_t WordNeedsEscape(uint64_t w) {
-  const uint64_t quote = w ^ (kOnes * '"');
-  const uint64_t backslash = w ^ (kOnes * '\\');
-  return (((w - kOnes * 0x20) & ~w) | ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash)) & kHighBits;
+  const uint64_t below_0x20_or_quote = (w ^ (kOnes * 0x02)) - kOnes * 0x21;
+  const uint64_t backslash = (w ^ (kOnes * '\\')) - kOnes;
+  return (below_0x20_or_quote | backslash) & ~w & kHighBits;
 }
 
-constexpr bool ByteNeedsEscape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
+uint64_t LoadWord(const char* p) {
+  uint64_t word;
+  std::memcpy(&word, p, sizeof word);
+  return word;
+}
+
+// The same test for one byte, as a table: strings shorter than a word, and the word that holds an escape,
+// are looked at byte by byte.
+constexpr std::array<bool, 256> kNeedsEscape = [] {
+  std::array<bool, 256> table{};
+  for (int c = 0; c < 0x20; ++c) table[c] = true;
+  table['"'] = table['\\'] = true;
+  return table;
+}();
 
 void AppendEscape(unsigned char c, std::string* out) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -145,17 +161,18 @@ void AppendString(std::string_view s, std::string* out) {
   const size_t size = s.size();
   size_t i = 0, run = 0;  // bytes [run, i) are clean and not yet copied
   while (true) {
-    while (i + 8 <= size) {
-      uint64_t word;
-      std::memcpy(&word, data + i, 8);
-      if (WordNeedsEscape(word)) break;
-      i += 8;
+    while (i + 8 <= size && !WordNeedsEscape(LoadWord(data + i))) i += 8;
+    // Fewer than eight bytes left: test them with the word that ends the string. Its first bytes were
+    // looked at already; if one of them was escaped, the test fails and the bytes left are looked at below.
+    if (i + 8 > size && size >= 8 && !WordNeedsEscape(LoadWord(data + size - 8))) {
+      i = size;
+      break;
     }
     // The next eight bytes (or the last few) hold a byte to escape, or the end: look at each.
     const size_t stop = std::min(size, i + 8);
     for (; i < stop; ++i) {
       const unsigned char c = static_cast<unsigned char>(data[i]);
-      if (!ByteNeedsEscape(c)) continue;
+      if (!kNeedsEscape[c]) continue;
       out->append(data + run, i - run);
       AppendEscape(c, out);
       run = i + 1;
