@@ -12,11 +12,33 @@ constexpr std::array<std::string_view, kEventTypeCount> kTypeNames = {
     "AGREE",  "CONSULT", "SUPPORT",  "CONCEDE", "COOPERATE", "AID",      "RETREAT", "REQUEST",
     "ACCUSE", "REJECT",  "THREATEN", "PROTEST", "SANCTION",  "MOBILIZE", "COERCE",  "ASSAULT"};
 
-void Key(std::string_view k, std::string* out) {
-  out->push_back(',');
-  json::AppendString(k, out);
-  out->push_back(':');
-}
+// `,"key":` for a key written in the source. Keys are plain names (checked when compiling: a key that
+// would need escaping does not compile), so the whole piece is one constant and needs no escaping pass.
+class QuotedKey {
+ public:
+  template <size_t N>
+  consteval QuotedKey(const char (&key)[N]) : size_(N + 3) {  // N - 1 characters and `,"":`
+    static_assert(N + 3 <= sizeof text_, "key too long for QuotedKey");
+    text_[0] = ',';
+    text_[1] = '"';
+    for (size_t i = 0; i + 1 < N; ++i) {
+      const char c = key[i];
+      if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'))
+        throw "a key of letters, digits and '_' only";
+      text_[2 + i] = c;
+    }
+    text_[N + 1] = '"';
+    text_[N + 2] = ':';
+  }
+  std::string_view with_comma() const { return {text_, size_}; }
+  std::string_view without_comma() const { return {text_ + 1, size_ - 1}; }
+
+ private:
+  char text_[32] = {};
+  size_t size_;
+};
+
+void Key(const QuotedKey& k, std::string* out) { out->append(k.with_comma()); }
 
 // A string, or null when it is empty (FORMAT.md: unknown fields are null, not "").
 void StringOrNull(const std::string& v, std::string* out) {
@@ -131,16 +153,14 @@ void CountJson(const std::optional<Count>& c, std::string* out) {
 // object (no comma before it).
 void CountsJson(const std::optional<Count>& dead, const std::optional<Count>& injured,
                 const std::optional<Count>& arrested, const std::optional<Count>& size, bool first, std::string* out) {
-  const std::pair<const char*, const std::optional<Count>*> fields[] = {
-      {"dead", &dead}, {"injured", &injured}, {"arrested", &arrested}, {"size", &size}};
-  for (const auto& [name, count] : fields) {
-    if (first) {
-      json::AppendString(name, out);
-      out->push_back(':');
-      first = false;
-    } else {
-      Key(name, out);
-    }
+  struct Field {
+    QuotedKey key;
+    const std::optional<Count>* count;
+  };
+  const Field fields[] = {{"dead", &dead}, {"injured", &injured}, {"arrested", &arrested}, {"size", &size}};
+  for (const auto& [key, count] : fields) {
+    out->append(first ? key.without_comma() : key.with_comma());
+    first = false;
     CountJson(*count, out);
   }
 }
@@ -290,7 +310,9 @@ void AppendDocJson(const Doc& d, std::string* out) {
     for (size_t i = 0; i < d.lang_spans.size(); ++i) {
       const LangSpan& ls = d.lang_spans[i];
       if (i) out->push_back(',');
-      out->append("{\"span\":[" + std::to_string(ls.span.begin) + "," + std::to_string(ls.span.end) + "],\"lang\":");
+      out->append("{\"span\":");
+      SpanJson(ls.span, out);
+      Key("lang", out);
       json::AppendString(ls.lang, out);
       out->append(",\"confidence\":");
       json::AppendNumber(ls.confidence, out);
@@ -302,11 +324,13 @@ void AppendDocJson(const Doc& d, std::string* out) {
   StringOrNull(d.input.published, out);
   Key("title", out);
   StringOrNull(d.input.title, out);
-  for (const auto& [k, v] :
-       {std::pair<const char*, const std::string*>{"url", &d.input.url}, {"source", &d.input.source}}) {
-    if (v->empty()) continue;
-    Key(k, out);
-    json::AppendString(*v, out);
+  if (!d.input.url.empty()) {
+    Key("url", out);
+    json::AppendString(d.input.url, out);
+  }
+  if (!d.input.source.empty()) {
+    Key("source", out);
+    json::AppendString(d.input.source, out);
   }
   Key("text", out);
   json::AppendString(d.text, out);

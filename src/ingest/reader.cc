@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include <nlohmann/json.hpp>
+#include <simdjson.h>
 
 #include "ingest/warc.h"
 #include "text/utf8.h"
@@ -44,6 +45,14 @@ Kind KindOf(const std::string& path) {
   return Kind::kText;
 }
 
+namespace tuning {
+// A JSONL line up to this size leaves its buffers (the line's and the JSON parser's, about 15 bytes per byte
+// of line) in place for the next one; a longer line's are freed once it is read, so that one huge record
+// does not hold its memory for the rest of the run.
+constexpr size_t kKeptLineCapacity = size_t{1} << 20;
+}  // namespace tuning
+
+// The reference's reading of a field (its values are what the fast parser must reproduce).
 std::string Field(const nlohmann::json& j, const char* key) {
   auto it = j.find(key);
   if (it == j.end() || it->is_null()) return {};
@@ -53,6 +62,13 @@ std::string Field(const nlohmann::json& j, const char* key) {
 }
 
 }  // namespace
+
+struct InputStream::LineParser {
+  simdjson::dom::parser parser;
+};
+
+InputStream::InputStream() : parser_(std::make_unique<LineParser>()) {}
+InputStream::~InputStream() = default;
 
 Result<std::unique_ptr<InputStream>> InputStream::Open(const std::vector<std::string>& paths) {
   std::unique_ptr<InputStream> s(new InputStream());
@@ -144,9 +160,126 @@ Status ParseJson(const std::string& text, nlohmann::json* out) {
   }
 }
 
+// What makes the fields read a record (FORMAT.md), for both parsers. `html()` gives the record's `html`
+// field; it is read only when there is no text.
+template <typename Html>
+Status CompleteRecord(Input* in, const Html& html) {
+  if (in->id.empty()) return Status::InvalidArgument("record has no `id`: every input record needs one (FORMAT.md)");
+  if (in->text.empty()) {
+    // A record may carry the page instead of its text: the clean stage extracts the report.
+    in->text = html();
+    if (in->text.empty()) return Status::InvalidArgument("record has no `text` (nor `html`)");
+    in->format = "html";
+  }
+  return Status::Ok();
+}
+
+// The fields of an input record that are read, by the key's length first: most keys of a record are among
+// them, and the others are passed over with one or two comparisons.
+enum FieldIndex { kId, kText, kPublished, kLang, kUrl, kSource, kTitle, kHtml, kFieldCount };
+int FieldIndexOf(std::string_view key) {
+  switch (key.size()) {
+    case 2:
+      return key == "id" ? kId : -1;
+    case 3:
+      return key == "url" ? kUrl : -1;
+    case 4:
+      return key == "text" ? kText : key == "lang" ? kLang : key == "html" ? kHtml : -1;
+    case 5:
+      return key == "title" ? kTitle : -1;
+    case 6:
+      return key == "source" ? kSource : -1;
+    case 9:
+      return key == "published" ? kPublished : -1;
+    default:
+      return -1;
+  }
+}
+
+// Field() for the types the fast parser takes: null is empty, a string itself, an integer in decimal. An
+// integer above INT64_MAX is written as its int64_t conversion, as nlohmann-json's get<int64_t>() does.
+void FieldText(const simdjson::dom::element* value, std::string* out) {
+  if (value == nullptr) {
+    out->clear();
+    return;
+  }
+  std::string_view s;
+  int64_t i;
+  uint64_t u;
+  switch (value->type()) {
+    case simdjson::dom::element_type::STRING:
+      if (!value->get_string().get(s)) out->assign(s);
+      return;
+    case simdjson::dom::element_type::INT64:
+      if (!value->get_int64().get(i)) *out = std::to_string(i);
+      return;
+    case simdjson::dom::element_type::UINT64:
+      if (!value->get_uint64().get(u)) *out = std::to_string(static_cast<int64_t>(u));
+      return;
+    default:
+      out->clear();  // null
+  }
+}
+
+// The fast path of ParseJsonLine (simdjson). Returns false, having changed nothing, when the line is not its
+// to read: not valid JSON to simdjson (bad UTF-8 included: the reference repairs it and says so; a
+// byte-order mark or a NUL after the object, which nlohmann-json takes), not an object, or a field read that
+// is not a string, an integer or null (the reference writes those with nlohmann-json's dump(): 1.0, true,
+// {"a":1}). What it takes, nlohmann-json accepts too and reads the same (reader_test.cc compares the two),
+// so every message about a line that is not a JSON object comes from the reference as before.
+bool ParseJsonLineFast(simdjson::dom::parser& parser, const std::string& line, Input* in, Status* status) {
+  simdjson::dom::element root;
+  simdjson::dom::object object;
+  // Copied into the parser's own padded buffer (reused from line to line): no allocation once it is big
+  // enough, and the bytes read past the line's end are the buffer's, not the std::string's spare capacity.
+  if (parser.parse(line.data(), line.size(), /*realloc_if_needed=*/true).get(root)) return false;
+  if (root.get_object().get(object)) return false;
+  simdjson::dom::element values[kFieldCount];
+  const simdjson::dom::element* fields[kFieldCount] = {};
+  for (auto it = object.begin(); it != object.end(); ++it) {
+    const int field = FieldIndexOf(it.key());
+    if (field < 0) continue;
+    values[field] = it.value();
+    switch (values[field].type()) {
+      case simdjson::dom::element_type::STRING:
+      case simdjson::dom::element_type::INT64:
+      case simdjson::dom::element_type::UINT64:
+      case simdjson::dom::element_type::NULL_VALUE:
+        break;
+      default:
+        return false;
+    }
+    fields[field] = &values[field];  // a repeated key's last value wins, as in nlohmann-json
+  }
+  FieldText(fields[kId], &in->id);
+  FieldText(fields[kText], &in->text);
+  FieldText(fields[kPublished], &in->published);
+  FieldText(fields[kLang], &in->lang);
+  FieldText(fields[kUrl], &in->url);
+  FieldText(fields[kSource], &in->source);
+  FieldText(fields[kTitle], &in->title);
+  *status = CompleteRecord(in, [&] {
+    std::string html;
+    FieldText(fields[kHtml], &html);
+    return html;
+  });
+  return true;
+}
+
+Status ParseJsonLineWith(simdjson::dom::parser& parser, const std::string& line, Input* in) {
+  Status status;
+  if (ParseJsonLineFast(parser, line, in, &status)) return status;
+  return internal::ParseJsonLineReference(line, in);
+}
+
 }  // namespace
 
 Status InputStream::ParseJsonLine(const std::string& line, Input* in) {
+  simdjson::dom::parser parser;  // one line: its buffers are freed on return
+  return ParseJsonLineWith(parser, line, in);
+}
+
+Status internal::ParseJsonLineReference(const std::string& line, Input* in) {
   nlohmann::json j;
   Status parsed = ParseJson(line, &j);
   if (!parsed.ok()) {
@@ -165,14 +298,7 @@ Status InputStream::ParseJsonLine(const std::string& line, Input* in) {
   in->url = Field(j, "url");
   in->source = Field(j, "source");
   in->title = Field(j, "title");
-  if (in->id.empty()) return Status::InvalidArgument("record has no `id`: every input record needs one (FORMAT.md)");
-  if (in->text.empty()) {
-    // A record may carry the page instead of its text: the clean stage extracts the report.
-    in->text = Field(j, "html");
-    if (in->text.empty()) return Status::InvalidArgument("record has no `text` (nor `html`)");
-    in->format = "html";
-  }
-  return Status::Ok();
+  return CompleteRecord(in, [&] { return Field(j, "html"); });
 }
 
 bool InputStream::Next(Input* in, Status* error) {
@@ -235,7 +361,8 @@ bool InputStream::Next(Input* in, Status* error) {
       in->text = std::move(text);
       return true;
     }
-    std::string line;
+    if (line_buffer_.capacity() > tuning::kKeptLineCapacity) line_buffer_ = std::string();
+    std::string& line = line_buffer_;
     bool got;
     if (stdin_ && has_pending_) {
       line = std::move(pending_);
@@ -263,7 +390,8 @@ bool InputStream::Next(Input* in, Status* error) {
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     in->origin = current_ + ":" + std::to_string(line_);
     ++records_;
-    Status s = ParseJsonLine(line, in);
+    Status s = ParseJsonLineWith(parser_->parser, line, in);
+    if (parser_->parser.capacity() > tuning::kKeptLineCapacity) parser_ = std::make_unique<LineParser>();
     if (!s.ok()) *error = s.WithContext(in->origin + (in->id.empty() ? "" : " (id " + in->id + ")"));
     return true;
   }

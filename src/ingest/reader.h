@@ -28,19 +28,26 @@ class InputStream {
  public:
   // Expands directories now (so that a missing path fails at once, before any coding starts).
   static Result<std::unique_ptr<InputStream>> Open(const std::vector<std::string>& paths);
+  ~InputStream();
 
   // Next record. Returns false at the end of all inputs. When a record is bad, returns true with
   // `*error` set (naming file and line) and `in->id` set when it was known.
   bool Next(Input* in, Status* error);
 
   // One input record (FORMAT.md) from a line of JSON: used for JSONL files and by `tocsin serve --ingest`.
+  // Sets id, text, published, lang, url, source and title (empty when absent or null; an integer is written
+  // in decimal, another non-string value as JSON), and format "html" when the record has `html` but no
+  // `text`. Invalid UTF-8 inside the line is replaced by U+FFFD and noted in `in->problems`. A record
+  // without id or text is an error with the fields still set (the caller names the id in its message).
   static Status ParseJsonLine(const std::string& line, Input* in);
   // Bytes read so far and in total (for progress), where known.
   uint64_t bytes_read() const { return bytes_read_; }
   uint64_t bytes_total() const { return bytes_total_; }
 
  private:
-  InputStream() = default;
+  struct LineParser;  // reader.cc: the JSON parser and its buffers, reused from line to line
+
+  InputStream();
   bool OpenNext();
 
   std::deque<std::string> files_;
@@ -55,6 +62,17 @@ class InputStream {
   int kind_ = 0;         // reader.cc Kind of the current file
   std::unique_ptr<RecordSource> sub_;  // a WARC or feed being read record by record
   bool has_pending_ = false;
+  std::string line_buffer_;  // the JSONL line being read (its capacity kept for the next)
+  std::unique_ptr<LineParser> parser_;
 };
+
+namespace internal {
+
+// ParseJsonLine as it was written on nlohmann-json, kept as the reference: ParseJsonLine hands it every line
+// its fast parser does not take (bad JSON, bad UTF-8, fields of unusual types), and the tests check that
+// the two agree on the lines it does take.
+Status ParseJsonLineReference(const std::string& line, Input* in);
+
+}  // namespace internal
 
 }  // namespace tocsin::ingest
