@@ -387,80 +387,110 @@ bool SentenceRules::Suppressed(std::string_view text, uint32_t at) const {
 }
 
 void SentenceRules::Ends(std::string_view text, std::vector<uint32_t>* ends) const {
-  // Units (rule SB5): a character takes the Extend/Format characters after it, except CR, LF and Sep.
-  thread_local std::vector<Unit> units;
-  units.clear();
-  for (size_t i = 0; i < text.size();) {
-    const uint32_t at = static_cast<uint32_t>(i);
-    const uint8_t cls = Classes(Next(text, i)) & 0x0F;
-    if (cls == kSExtend && !units.empty() && units.back().cls != kSCR && units.back().cls != kSLF &&
-        units.back().cls != kSSep)
-      continue;  // the unit's own Extend
-    // Runs of letters, digits, spaces, closing marks or other characters are one unit each: the rules
-    // below see only the classes of neighbouring units, and no rule separates two of these alike.
-    // (Terminators, SContinue and separators stay one unit per character: "a..B" differs from "a.B".)
-    if (cls == kSLower || cls == kSUpper || cls == kSOLetter || cls == kSNumeric || cls == kSOther ||
-        cls == kSSp || cls == kSClose) {
-      if (units.empty() || units.back().cls != cls) units.push_back({at, cls, false});
-      SkipAsciiRun(text, i, cls, 0);
-      continue;
+  // Breaks fall only after a terminator (ATerm, STerm) or a separator (CR, LF, Sep): the text is scanned for
+  // those, and the rules read the units around each (rule SB5: a unit is a character with the
+  // Extend/Format characters after it, except after CR, LF and Sep).
+  const size_t n = text.size();
+  const std::array<uint8_t, 128>& ascii = AsciiClasses();
+  auto class_at = [&](size_t at, size_t* next) -> uint8_t {  // the class of the character at `at`
+    const unsigned char b = static_cast<unsigned char>(text[at]);
+    if (b < 0x80) {
+      *next = at + 1;
+      return ascii[b] & 0x0F;
     }
-    units.push_back({at, cls, false});
-  }
-  const size_t n = units.size();
-  auto cls = [&](size_t k) -> uint8_t { return k < n ? units[k].cls : uint8_t{kSOther}; };
+    *next = at;
+    return Classes(Next(text, *next)) & 0x0F;
+  };
+  // The class of the unit at `at` (kSOther at the end), moving `at` past it and its Extend/Format.
+  auto unit = [&](size_t& at) -> uint8_t {
+    if (at >= n) return kSOther;
+    size_t next;
+    const uint8_t cls = class_at(at, &next);
+    at = next;
+    if (cls == kSCR || cls == kSLF || cls == kSSep) return cls;
+    while (at < n) {
+      const uint8_t x = class_at(at, &next);
+      if (x != kSExtend) break;
+      at = next;
+    }
+    return cls;
+  };
   auto para_sep = [](uint8_t c) { return c == kSSep || c == kSCR || c == kSLF; };
   auto sa_term = [](uint8_t c) { return c == kSATerm || c == kSSTerm; };
-  auto boundary = [&](size_t k) {  // a break before units[k]
-    if (k >= n) return;  // the end of the text is added once, below
-    const uint32_t at = units[k].begin;
-    if (!backward_->empty() && Suppressed(text, at)) return;
-    ends->push_back(at);
+  auto boundary = [&](size_t at) {
+    if (at >= n) return;  // the end of the text is added once, below
+    if (!backward_->empty() && Suppressed(text, static_cast<uint32_t>(at))) return;
+    ends->push_back(static_cast<uint32_t>(at));
   };
   size_t i = 0;
   while (i < n) {
-    const uint8_t c = cls(i);
-    if (c == kSCR && cls(i + 1) == kSLF) {  // SB3, SB4
-      boundary(i + 2);
-      i += 2;
-      continue;
+    // To the next terminator or separator: printable ASCII other than . ! ? is passed over in a tight loop.
+    const unsigned char b = static_cast<unsigned char>(text[i]);
+    if (b < 0x80) {
+      const uint8_t c = ascii[b] & 0x0F;
+      if (c != kSATerm && c != kSSTerm && c != kSCR && c != kSLF) {
+        ++i;
+        continue;
+      }
+    } else {
+      size_t next;
+      const uint8_t c = class_at(i, &next);
+      if (c != kSATerm && c != kSSTerm && c != kSSep) {
+        i = next;
+        continue;
+      }
     }
-    if (para_sep(c)) {  // SB4
-      boundary(i + 1);
-      ++i;
-      continue;
-    }
-    if (!sa_term(c)) {
-      ++i;
-      continue;
-    }
-    size_t k = i + 1;
-    while (cls(k) == kSClose && k < n) ++k;  // SB9
-    while (cls(k) == kSSp && k < n) ++k;     // SB10
-    if (k < n && para_sep(cls(k))) {         // SB11 with its ParaSep
-      const size_t after = (cls(k) == kSCR && cls(k + 1) == kSLF) ? k + 2 : k + 1;
+    const size_t at = i;
+    size_t k = i;
+    const uint8_t c = unit(k);
+    if (c == kSCR) {  // SB3, SB4: CR LF is one separator
+      size_t after = k, next;
+      if (k < n && class_at(k, &next) == kSLF) after = next;
       boundary(after);
       i = after;
       continue;
     }
+    if (para_sep(c)) {  // SB4
+      boundary(k);
+      i = k;
+      continue;
+    }
+    const size_t after_term = k;
+    for (size_t t = k; k < n && unit(t) == kSClose; t = k) k = t;  // SB9
+    for (size_t t = k; k < n && unit(t) == kSSp; t = k) k = t;     // SB10
     if (k >= n) break;
-    bool join = false;
-    if (c == kSATerm) {
-      if (k == i + 1 && cls(k) == kSNumeric) join = true;  // SB6
-      if (k == i + 1 && cls(k) == kSUpper && i > 0 && (cls(i - 1) == kSUpper || cls(i - 1) == kSLower))
-        join = true;  // SB7
-      if (!join) {    // SB8
-        size_t m = k;
-        while (m < n) {
-          const uint8_t x = cls(m);
-          if (x == kSOLetter || x == kSUpper || x == kSLower || para_sep(x) || sa_term(x)) break;
-          ++m;
+    size_t t = k;
+    const uint8_t next = unit(t);
+    if (para_sep(next)) {  // SB11 with its ParaSep
+      size_t after = t, lf;
+      if (next == kSCR && t < n && class_at(t, &lf) == kSLF) after = lf;
+      boundary(after);
+      i = after;
+      continue;
+    }
+    bool join = next == kSSContinue || sa_term(next);  // SB8a
+    if (c == kSATerm && !join) {
+      if (k == after_term && next == kSNumeric) join = true;  // SB6
+      if (k == after_term && next == kSUpper) {               // SB7: the unit before the ATerm is a letter
+        size_t back = at;
+        uint8_t prev = kSOther;
+        while (back > 0) {
+          const char32_t pc = Previous(text, back);
+          prev = Classes(pc) & 0x0F;
+          if (prev != kSExtend) break;
         }
-        if (m < n && cls(m) == kSLower) join = true;
+        if (prev == kSUpper || prev == kSLower) join = true;
+      }
+      if (!join) {  // SB8: only non-letters up to a lower-case letter
+        size_t m = k;
+        uint8_t x = kSOther;
+        while (m < n) {
+          x = unit(m);
+          if (x == kSOLetter || x == kSUpper || x == kSLower || para_sep(x) || sa_term(x)) break;
+        }
+        if (x == kSLower) join = true;
       }
     }
-    const uint8_t next = cls(k);
-    if (next == kSSContinue || sa_term(next)) join = true;  // SB8a
     if (!join) boundary(k);
     i = k;
   }
