@@ -1356,7 +1356,9 @@ Status LangData::Unpack(size_t file_count) {
     e.file = r.U32();
     e.line = r.U32();
     e.pattern = r.Str();
-    for (uint32_t t = r.Count(4), q = 0; q < t && r.ok(); ++q) {
+    const uint32_t term_count = r.Count(4);
+    e.terms.reserve(term_count);
+    for (uint32_t t = term_count, q = 0; q < t && r.ok(); ++q) {
       uint32_t term = r.U32();
       if (term != kGapTerm && term >= l.terms.size())
         return Status::Corrupt("model file term out of range: rebuild it");
@@ -1394,6 +1396,17 @@ void LangData::BuildIndex() {
     std::string folded;
     text::FoldCase(w, &folded);
     stopword_set.insert(std::move(folded));
+  }
+  {  // sized once: growing the maps term by term rehashes them a dozen times
+    size_t stems = 0, exact = 0, translit = 0;
+    for (size_t i = 1; i < terms.size(); ++i) {
+      stems += terms[i].rfind("s:", 0) == 0;
+      exact += terms[i].rfind("x:", 0) == 0;
+      translit += terms[i].rfind("t:", 0) == 0;
+    }
+    stem_ids.reserve(stems);
+    exact_ids.reserve(exact);
+    translit_ids.reserve(translit);
   }
   for (size_t i = 1; i < terms.size(); ++i) {
     const std::string& t = terms[i];
