@@ -161,6 +161,12 @@ struct Scratch {
   std::vector<Mention> mention_work, mention_sorted_work;  // entities: one sentence's mentions
   std::vector<uint8_t> covered_work;                       // entities: tokens a mention or date covers
   std::vector<uint32_t> order_work;                        // entities: mention order
+  // geocode: the gazetteer's search state, kept so that a lookup does not allocate a new one (an agent is
+  // reset by each query, so nothing of one lookup carries over to the next).
+  marisa::Agent geo_agent;
+  std::string geo_key_work;                                   // geocode: the key of the words from a token on
+  std::vector<std::pair<uint32_t, uint32_t>> geo_ends_work;   // geocode: (key length, token end) per word
+  std::vector<std::pair<uint32_t, uint32_t>> geo_hits_work;   // geocode: keys that are prefixes of the key
 };
 
 }  // namespace tocsin

@@ -30,6 +30,7 @@ constexpr double kNear = 1.5;            // for each other place chosen in the d
 constexpr int kNearMost = 3;             // ... counting up to this many
 constexpr double kNearKm = 250.0;
 constexpr double kOtherName = -3.0;     // filed under one of its alternate names, not its own
+constexpr size_t kScanLowerWords = 128;  // a document of this many tokens is scanned for a word in lower case
 constexpr double kCapital = 2.0, kSeat1 = 1.0, kSeat2 = 0.5, kRegion = 1.5, kContinent = 6.0, kSection = -1.0;
 }  // namespace config
 
@@ -191,8 +192,17 @@ void FindGazetteerNames(const Doc& doc, Scratch& s, uint32_t si, std::vector<uin
       }
     if (!caseless && words >= 3 && caps * 10 >= words * 7) return;
   }
-  // Built on first need: most sentences have no candidate at all.
+  // Built on first need: most sentences have no candidate at all. A short document (a sentence sent on its
+  // own, a headline) is searched instead: a few comparisons of lengths cost less than hashing and sorting
+  // every word for the one or two questions it is asked.
   auto lower_word = [&](std::string_view f) {
+    if (doc.tokens.size() <= config::kScanLowerWords) {
+      for (const Token& tok : doc.tokens)
+        if ((tok.flags & kTokWord) && !(tok.flags & kTokUpper) && tok.folded_len == f.size() &&
+            doc.folded_of(tok) == f)
+          return true;
+      return false;
+    }
     if (!s.lower_words_ready) {
       s.lower_words_ready = true;
       for (const Token& tok : doc.tokens)
@@ -208,8 +218,9 @@ void FindGazetteerNames(const Doc& doc, Scratch& s, uint32_t si, std::vector<uin
   auto common_word = [&](uint32_t t) {
     const Token& tok = doc.tokens[t];
     const std::string_view f = doc.folded_of(tok);
-    return lang->stopword_set.count(f) || lower_word(f) ||
-           ((tok.stem_id || tok.exact_id) && !lang->name_terms.count(tok.exact_id));
+    // (Cheapest test first: the term ids are at hand, the words in lower case may have to be gathered.)
+    return ((tok.stem_id || tok.exact_id) && !lang->name_terms.count(tok.exact_id)) ||
+           lang->stopword_set.count(f) || lower_word(f);
   };
   auto episode_at = [&](uint32_t t) {
     for (uint32_t k = s.sentence_matches[si]; k < s.sentence_matches[si + 1]; ++k) {
@@ -219,9 +230,9 @@ void FindGazetteerNames(const Doc& doc, Scratch& s, uint32_t si, std::vector<uin
     }
     return false;
   };
-  std::string key;
-  std::vector<std::pair<uint32_t, uint32_t>> ends;  // (key length, token end) after each word
-  std::vector<std::pair<uint32_t, uint32_t>> hits;
+  std::string& key = s.geo_key_work;
+  std::vector<std::pair<uint32_t, uint32_t>>& ends = s.geo_ends_work;  // (key length, token end) after each word
+  std::vector<std::pair<uint32_t, uint32_t>>& hits = s.geo_hits_work;
   for (uint32_t t = b; t < e; ++t) {
     // A demonym, a country or a direction may open a longer place name ("British Columbia", "Western
     // Australia", "Central Asia"): the place wins when it reaches past the lexicon's match.
@@ -287,15 +298,24 @@ void FindGazetteerNames(const Doc& doc, Scratch& s, uint32_t si, std::vector<uin
       // Inside a name only a hyphen, a dot or an apostrophe ("Jalal-Abad", "St. Louis", "Côte d'Ivoire").
       const std::string_view f = doc.folded_of(tok);
       if (f != "-" && f != "." && f != "'") break;
-      if (f == "." && words == 1)
-        if (auto id = g->KeyOf(key + " .")) {
+      if (f == "." && words == 1) {
+        key.append(" .");
+        const auto id = g->KeyOf(key, &s.geo_agent);
+        key.resize(key.size() - 2);
+        if (id) {
           dot_end = u + 1;
           dot_key = *id;
         }
+      }
       if (!key.empty()) key.push_back(' ');
     }
     if (!key.empty() && key.back() == ' ') key.pop_back();
-    g->Prefixes(key, &hits);
+    // One word that the language uses as a common word is no place unless a locative stands before it (see
+    // `common` below), whatever the gazetteer holds: every name it could yield is that one word (with a dot,
+    // or without a case ending, at most), so the search is not worth making.
+    const bool locative = t > b && (s.fn[t - 1] == Fn::kLoc || s.fn[t - 1] == Fn::kFrom);
+    if (ends.size() == 1 && !locative && common_word(t)) continue;
+    g->Prefixes(key, &s.geo_agent, &hits);
     uint32_t end = 0, key_id = 0;
     for (const auto& [len, id] : hits)
       for (const auto& [klen, tend] : ends)
@@ -319,7 +339,7 @@ void FindGazetteerNames(const Doc& doc, Scratch& s, uint32_t si, std::vector<uin
         if (w.size() < 4 || end) return;
         std::string k;
         internal::AppendGeoKey(w, &k);
-        if (auto id = g->KeyOf(k)) {
+        if (auto id = g->KeyOf(k, &s.geo_agent)) {
           end = t + 1;
           key_id = *id;
         }
@@ -368,7 +388,6 @@ void FindGazetteerNames(const Doc& doc, Scratch& s, uint32_t si, std::vector<uin
         std::all_of(folded.begin(), folded.end(), [](char ch) { return ch >= 'a' && ch <= 'z'; }))
       continue;
     const bool common = name_words == 1 && common_word(t);
-    const bool locative = t > b && (s.fn[t - 1] == Fn::kLoc || s.fn[t - 1] == Fn::kFrom);
     if (common && !locative) continue;
     const bool needs_evidence = common || at_start || (nouns_capitalised && name_words == 1) || caseless;
     if (needs_evidence && !locative && !big) continue;
@@ -412,7 +431,7 @@ bool ChooseGazetteerPlaces(Doc& doc, Scratch& s) {
     Mention& m = *all[i];
     if ((m.kind == MentionKind::kCapital || (m.kind == MentionKind::kPlace && m.place >= 0)) && m.geo == -1 &&
         !m.actor.text.empty()) {
-      const auto id = g->KeyOf(internal::GeoKey(m.actor.text));
+      const auto id = g->KeyOf(internal::GeoKey(m.actor.text), &s.geo_agent);
       if (!id || g->Postings(*id).size() < 2) continue;
       m.geo = -2 - static_cast<int32_t>(*id);
       capital[i] = 1;
@@ -552,7 +571,7 @@ bool ChooseGazetteerPlaces(Doc& doc, Scratch& s) {
     const bool is_country = n.kind == MentionKind::kCountry;
     if ((!is_country && n.kind != MentionKind::kCapital) || n.geo != -1) continue;
     const std::string_view text = doc.text_of(n.actor.span);
-    const auto id = g->KeyOf(internal::GeoKey(text));
+    const auto id = g->KeyOf(internal::GeoKey(text), &s.geo_agent);
     if (!id) continue;
     for (uint32_t posting : g->Postings(*id)) {
       const GeoPlace& r = g->place(Gazetteer::Row(posting));
