@@ -158,7 +158,7 @@ struct Scratch {
   // inputs are short: buffers local to a document would be allocated again for each).
   std::vector<internal::Match> sentence_match_work;  // match: one sentence's matches before selection
   internal::SelectSpace select_work;                 // match: SelectLongest's ranks
-  std::vector<Mention> mention_work, mention_sorted_work;  // entities: one sentence's mentions
+  std::vector<Mention> mention_sorted_work;                 // entities: one sentence's mentions, in order
   std::vector<uint8_t> covered_work;                       // entities: tokens a mention or date covers
   std::vector<uint32_t> order_work;                        // entities: mention order
   // geocode: the gazetteer's search state, kept so that a lookup does not allocate a new one (an agent is

@@ -171,7 +171,7 @@ bool IsCaseless(const internal::LangData& l) { return l.script == "Arab" || l.sc
 }  // namespace
 
 void FindGazetteerNames(const Doc& doc, Scratch& s, uint32_t si, std::vector<uint8_t>* covered,
-                        std::vector<Mention>* out) {
+                        std::vector<Mention>* out, size_t first) {
   const Gazetteer* g = s.model->gazetteer.get();
   const internal::LangData* lang = s.sentence_lang[si];
   if (!g || g->empty() || !lang) return;
@@ -240,7 +240,7 @@ void FindGazetteerNames(const Doc& doc, Scratch& s, uint32_t si, std::vector<uin
     uint32_t lexicon_end = t;  // the end of the lexicon mentions the name may run through
     uint32_t open_end = t;     // the end of the one it opens with
     if (cov(t))
-      for (size_t k = 0; k < out->size(); ++k)
+      for (size_t k = first; k < out->size(); ++k)
         if ((*out)[k].first_token == t &&
             ((*out)[k].kind == MentionKind::kDemonym || (*out)[k].kind == MentionKind::kCountry ||
              ((*out)[k].kind == MentionKind::kPlace && internal::IsDirection((*out)[k].place)))) {
@@ -275,7 +275,7 @@ void FindGazetteerNames(const Doc& doc, Scratch& s, uint32_t si, std::vector<uin
     for (uint32_t u = t; u < e && words < config::kMaxWords; ++u) {
       if (u > t && u >= lexicon_end && cov(u)) {
         // A country or demonym may close a longer place name ("Western Australia", "South Sudan" aside).
-        size_t k = 0;
+        size_t k = first;
         while (k < out->size() && !((*out)[k].first_token == u && ((*out)[k].kind == MentionKind::kCountry ||
                                                                   (*out)[k].kind == MentionKind::kDemonym)))
           ++k;
@@ -391,7 +391,13 @@ void FindGazetteerNames(const Doc& doc, Scratch& s, uint32_t si, std::vector<uin
     if (common && !locative) continue;
     const bool needs_evidence = common || at_start || (nouns_capitalised && name_words == 1) || caseless;
     if (needs_evidence && !locative && !big) continue;
-    Mention mn;
+    for (uint32_t u = t; u < end; ++u) (*covered)[u - b] = 1;
+    // The lexicon mentions the place name swallowed, the later index first.
+    size_t gone[2] = {opens, closes};
+    if (gone[0] != SIZE_MAX && gone[1] != SIZE_MAX && gone[0] < gone[1]) std::swap(gone[0], gone[1]);
+    for (size_t k : gone)
+      if (k != SIZE_MAX) out->erase(out->begin() + static_cast<long>(k));
+    Mention& mn = out->emplace_back();
     mn.sentence = si;
     mn.first_token = t;
     mn.end_token = end;
@@ -401,13 +407,6 @@ void FindGazetteerNames(const Doc& doc, Scratch& s, uint32_t si, std::vector<uin
     mn.actor.text = std::string(doc.text_of(mn.actor.span));
     mn.actor.name = std::string(g->name(g->place(Gazetteer::Row(places.front()))));
     mn.actor.via = "gazetteer";
-    for (uint32_t u = t; u < end; ++u) (*covered)[u - b] = 1;
-    // The lexicon mentions the place name swallowed, the later index first.
-    size_t gone[2] = {opens, closes};
-    if (gone[0] != SIZE_MAX && gone[1] != SIZE_MAX && gone[0] < gone[1]) std::swap(gone[0], gone[1]);
-    for (size_t k : gone)
-      if (k != SIZE_MAX) out->erase(out->begin() + static_cast<long>(k));
-    out->push_back(std::move(mn));
     t = end - 1;
   }
 }
