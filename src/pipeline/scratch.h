@@ -9,7 +9,9 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -167,6 +169,15 @@ struct Scratch {
   std::string geo_key_work;                                   // geocode: the key of the words from a token on
   std::vector<std::pair<uint32_t, uint32_t>> geo_ends_work;   // geocode: (key length, token end) per word
   std::vector<std::pair<uint32_t, uint32_t>> geo_hits_work;   // geocode: keys that are prefixes of the key
+  // geocode, choosing places: one document's name -> key memo (cleared per document, never carried over) and
+  // work space per mention.
+  std::vector<std::pair<std::string_view, std::optional<uint32_t>>> geo_key_memo;
+  std::vector<Mention*> geo_all_work;
+  std::vector<size_t> geo_todo_work;
+  std::vector<uint8_t> geo_capital_work;
+  std::vector<uint32_t> geo_containers_work, geo_container_at_work;
+  std::vector<int64_t> geo_chosen_work;
+  std::vector<double> geo_score_work;
 };
 
 }  // namespace tocsin

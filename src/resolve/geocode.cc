@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
+#include <span>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -99,7 +101,7 @@ struct Context {
   std::vector<Point> points;  // places chosen (pass 2)
 };
 
-double Score(const GeoPlace& p, const Context& c, const std::vector<uint32_t>& containers, uint32_t self_key,
+double Score(const GeoPlace& p, const Context& c, std::span<const uint32_t> containers, uint32_t self_key,
              std::vector<std::string>* why) {
   double s = std::log10(static_cast<double>(p.population) + 1);
   if (why) why->push_back("population " + std::to_string(p.population));
@@ -417,20 +419,35 @@ bool ChooseGazetteerPlaces(Doc& doc, Scratch& s) {
   if (!g) return false;
   // The document's mentions, then the places merged into actors ("London hospital"): both are context, and
   // both may need choosing.
-  std::vector<Mention*> all;
-  all.reserve(doc.mentions.size() + s.absorbed_places.size());
+  // The key under which a name as written is filed, looked up once per document: a capital is asked about
+  // first as a place and again as a region, and a report names its places more than once. (Per document
+  // only, keyed by the text itself; the memo is cleared here, and this runs once per document. Its views
+  // are of mention texts and of the document's text, which nothing here changes.)
+  auto& memo = s.geo_key_memo;
+  memo.clear();
+  auto key_of = [&](std::string_view text) -> std::optional<uint32_t> {
+    for (const auto& [t, id] : memo)
+      if (t == text) return id;
+    const auto id = g->KeyOf(internal::GeoKey(text), &s.geo_agent);
+    memo.emplace_back(text, id);
+    return id;
+  };
+  std::vector<Mention*>& all = s.geo_all_work;
+  all.clear();
   for (Mention& m : doc.mentions) all.push_back(&m);
   for (Mention& m : s.absorbed_places) all.push_back(&m);
   const size_t in_doc = doc.mentions.size();
-  std::vector<size_t> todo;
+  std::vector<size_t>& todo = s.geo_todo_work;
+  todo.clear();
   // A capital or place the lexicon knows is also weighed against the other places of its name: "London,
   // Ontario", "Glasgow, Ky.".
-  std::vector<uint8_t> capital(all.size(), 0);
+  std::vector<uint8_t>& capital = s.geo_capital_work;
+  capital.assign(all.size(), 0);
   for (size_t i = 0; i < all.size(); ++i) {
     Mention& m = *all[i];
     if ((m.kind == MentionKind::kCapital || (m.kind == MentionKind::kPlace && m.place >= 0)) && m.geo == -1 &&
         !m.actor.text.empty()) {
-      const auto id = g->KeyOf(internal::GeoKey(m.actor.text), &s.geo_agent);
+      const auto id = key_of(m.actor.text);
       if (!id || g->Postings(*id).size() < 2) continue;
       m.geo = -2 - static_cast<int32_t>(*id);
       capital[i] = 1;
@@ -472,8 +489,13 @@ bool ChooseGazetteerPlaces(Doc& doc, Scratch& s) {
   }
   // "X, Y": what Y may be (a country, or the regions filed under its name), for each mention. Tokens, not
   // sentences, must be adjacent: "GLASGOW, Ky." may end a sentence at the abbreviation's dot.
-  std::vector<std::vector<uint32_t>> containers(all.size());
+  // (Flat: mention i's are containers[container_at[i], container_at[i + 1]), filled in order of i.)
+  std::vector<uint32_t>& containers = s.geo_containers_work;
+  std::vector<uint32_t>& container_at = s.geo_container_at_work;
+  containers.clear();
+  container_at.assign(all.size() + 1, 0);
   for (size_t i = 0; i + 1 < in_doc; ++i) {
+    container_at[i] = static_cast<uint32_t>(containers.size());
     const Mention& m = doc.mentions[i];
     const Mention& n = doc.mentions[i + 1];
     if (m.geo >= -1 || n.first_token != m.end_token + 1 ||
@@ -481,15 +503,18 @@ bool ChooseGazetteerPlaces(Doc& doc, Scratch& s) {
       continue;
     if (n.kind == MentionKind::kCountry) {
       if (const uint16_t ci = country_index(n.actor.country); ci != internal::kNoIndex16)
-        containers[i].push_back(0x10000u | ci);
+        containers.push_back(0x10000u | ci);
     } else if (n.geo < -1) {
       for (uint32_t p : g->Postings(static_cast<uint32_t>(-2 - n.geo)))
         if (g->place(Gazetteer::Row(p)).feature == GeoFeature::kRegion)
-          containers[i].push_back(g->place(Gazetteer::Row(p)).admin1);
+          containers.push_back(g->place(Gazetteer::Row(p)).admin1);
     }
   }
-  std::vector<int64_t> chosen(all.size(), -1);
-  std::vector<double> best_score(all.size(), 0);
+  for (size_t i = in_doc ? in_doc - 1 : 0; i <= all.size(); ++i) container_at[i] = static_cast<uint32_t>(containers.size());
+  std::vector<int64_t>& chosen = s.geo_chosen_work;
+  std::vector<double>& best_score = s.geo_score_work;
+  chosen.assign(all.size(), -1);
+  best_score.assign(all.size(), 0);
   for (int pass = 0; pass < 2; ++pass) {
     if (pass == 1) {
       for (size_t i : todo)
@@ -508,7 +533,8 @@ bool ChooseGazetteerPlaces(Doc& doc, Scratch& s) {
       int64_t pick = -1;
       for (size_t k = 0; k < places.size() && k < config::kMaxCandidates; ++k) {
         const GeoPlace& p = g->place(Gazetteer::Row(places[k]));
-        double sc = Score(p, c, containers[i], self, nullptr);
+        double sc = Score(p, c, {containers.data() + container_at[i], containers.data() + container_at[i + 1]}, self,
+                          nullptr);
         if (!Gazetteer::Primary(places[k])) sc += config::kOtherName;
         if (sc > best) {
           best = sc;
@@ -570,7 +596,7 @@ bool ChooseGazetteerPlaces(Doc& doc, Scratch& s) {
     const bool is_country = n.kind == MentionKind::kCountry;
     if ((!is_country && n.kind != MentionKind::kCapital) || n.geo != -1) continue;
     const std::string_view text = doc.text_of(n.actor.span);
-    const auto id = g->KeyOf(internal::GeoKey(text), &s.geo_agent);
+    const auto id = key_of(text);
     if (!id) continue;
     for (uint32_t posting : g->Postings(*id)) {
       const GeoPlace& r = g->place(Gazetteer::Row(posting));
