@@ -178,6 +178,8 @@ struct Scratch {
   std::vector<uint32_t> geo_containers_work, geo_container_at_work;
   std::vector<int64_t> geo_chosen_work;
   std::vector<double> geo_score_work;
+  std::vector<Cue> cue_work;          // events: one sentence's cues, nearest last
+  std::vector<uint8_t> verb_at_work;  // events: per token of the sentence, where triggers and cues start
 };
 
 }  // namespace tocsin
