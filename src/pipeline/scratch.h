@@ -179,6 +179,9 @@ struct Scratch {
   std::vector<int64_t> geo_chosen_work;
   std::vector<double> geo_score_work;
   std::vector<Cue> cue_work;          // events: one sentence's cues, nearest last
+  // geocode: the words a long document writes in lower case, a hash set of token indices (see geocode.cc);
+  // valid while lower_words_ready, which Clear resets for each document.
+  std::vector<uint64_t> lower_word_slots;
   std::vector<uint8_t> verb_at_work;  // events: per token of the sentence, where triggers and cues start
 };
 

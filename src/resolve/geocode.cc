@@ -170,6 +170,14 @@ uint16_t PublisherCountry(const internal::ModelData& model, const std::string& u
 
 bool IsCaseless(const internal::LangData& l) { return l.script == "Arab" || l.script == "Hebr"; }
 
+// FNV-1a: a word is a few bytes, and a set of a document's words (whose members are compared whole) needs
+// no more than this; std::hash's is several times dearer per word.
+uint64_t WordHash(std::string_view w) {
+  uint64_t h = 0xcbf29ce484222325u;
+  for (const char c : w) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3u;
+  return h;
+}
+
 }  // namespace
 
 void FindGazetteerNames(const Doc& doc, Scratch& s, uint32_t si, std::vector<uint8_t>* covered,
@@ -195,8 +203,9 @@ void FindGazetteerNames(const Doc& doc, Scratch& s, uint32_t si, std::vector<uin
     if (!caseless && words >= 3 && caps * 10 >= words * 7) return;
   }
   // Built on first need: most sentences have no candidate at all. A short document (a sentence sent on its
-  // own, a headline) is searched instead: a few comparisons of lengths cost less than hashing and sorting
-  // every word for the one or two questions it is asked.
+  // own, a headline) is searched instead: a few comparisons of lengths cost less than gathering every word
+  // for the one or two questions it is asked. A longer one gets a set of its words in lower case, open
+  // addressing over token indices: each word is hashed once, and a question is a hash and a probe or two.
   auto lower_word = [&](std::string_view f) {
     if (doc.tokens.size() <= config::kScanLowerWords) {
       for (const Token& tok : doc.tokens)
@@ -205,15 +214,34 @@ void FindGazetteerNames(const Doc& doc, Scratch& s, uint32_t si, std::vector<uin
           return true;
       return false;
     }
-    if (!s.lower_words_ready) {
+    std::vector<uint64_t>& slots = s.lower_word_slots;
+    const auto lower = [](const Token& tok) { return (tok.flags & kTokWord) && !(tok.flags & kTokUpper); };
+    // A slot is (hash >> 32) << 32 | (token + 1), 0 when empty; the table is at most half full.
+    if (!s.lower_words_ready) {  // (Scratch::Clear resets the flag for every document)
       s.lower_words_ready = true;
-      for (const Token& tok : doc.tokens)
-        if ((tok.flags & kTokWord) && !(tok.flags & kTokUpper))
-          s.lower_words.push_back(std::hash<std::string_view>{}(doc.folded_of(tok)));
-      std::sort(s.lower_words.begin(), s.lower_words.end());
-      s.lower_words.erase(std::unique(s.lower_words.begin(), s.lower_words.end()), s.lower_words.end());
+      size_t n = 0;
+      for (const Token& tok : doc.tokens) n += lower(tok);
+      size_t size = 16;
+      while (size < 2 * n) size *= 2;
+      slots.assign(size, 0);
+      for (uint32_t i = 0; i < doc.tokens.size(); ++i) {
+        if (!lower(doc.tokens[i])) continue;
+        const std::string_view w = doc.folded_of(doc.tokens[i]);
+        const uint64_t h = WordHash(w);
+        for (size_t at = h & (size - 1);; at = (at + 1) & (size - 1)) {
+          if (!slots[at]) {
+            slots[at] = (h >> 32) << 32 | (i + 1);
+            break;
+          }
+          if (slots[at] >> 32 == h >> 32 && doc.folded_of(doc.tokens[(slots[at] & 0xFFFFFFFFu) - 1]) == w) break;
+        }
+      }
     }
-    return s.IsLowerWord(f);
+    const size_t size = slots.size();
+    const uint64_t h = WordHash(f);
+    for (size_t at = h & (size - 1); slots[at]; at = (at + 1) & (size - 1))
+      if (slots[at] >> 32 == h >> 32 && doc.folded_of(doc.tokens[(slots[at] & 0xFFFFFFFFu) - 1]) == f) return true;
+    return false;
   };
   // A word of the language rather than a name: a stopword, a lexicon word (not a name's), or a word the
   // document also writes in lower case.
