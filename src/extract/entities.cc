@@ -686,18 +686,44 @@ bool StartsWithAny(std::string_view w, const std::vector<std::string>& prefixes)
 }
 
 Fn ParseFn(std::string_view role) {
-  // No role is shorter than two letters or longer than eight (runs once per function-word match).
-  if (role.size() < 2 || role.size() > 8) return Fn::kNone;
-  static const std::pair<std::string_view, Fn> kRoles[] = {
-      {"be", Fn::kBe},     {"have", Fn::kHave},     {"by", Fn::kBy},           {"of", Fn::kOf},
-      {"from", Fn::kFrom}, {"with", Fn::kWith},     {"between", Fn::kBetween}, {"and", Fn::kAnd},
-      {"loc", Fn::kLoc},   {"to", Fn::kTo},         {"rel", Fn::kRel},         {"comp", Fn::kComp},
-      {"sub", Fn::kSub},   {"strong", Fn::kStrong}, {"det", Fn::kDet},         {"adv", Fn::kAdv},
-      {"prep", Fn::kPrep}, {"poss", Fn::kPoss},     {"quant", Fn::kQuant},     {"against", Fn::kAgainst},
-      {"on", Fn::kOn},     {"by_after", Fn::kByAfter}, {"indef", Fn::kIndef}};
-  for (const auto& [name, fn] : kRoles)
-    if (role.size() == name.size() && role[0] == name[0] && role == name) return fn;
-  return Fn::kNone;
+  // Runs once per function-word match: the roles are told apart by their first letter, then compared whole.
+  if (role.empty()) return Fn::kNone;
+  auto is = [&](std::string_view name, Fn fn) { return role == name ? fn : Fn::kNone; };
+  switch (role[0]) {
+    case 'a':
+      return role == "and" ? Fn::kAnd : role == "adv" ? Fn::kAdv : is("against", Fn::kAgainst);
+    case 'b':
+      return role == "be" ? Fn::kBe : role == "by" ? Fn::kBy : role == "between" ? Fn::kBetween
+                                                                                   : is("by_after", Fn::kByAfter);
+    case 'c':
+      return is("comp", Fn::kComp);
+    case 'd':
+      return is("det", Fn::kDet);
+    case 'f':
+      return is("from", Fn::kFrom);
+    case 'h':
+      return is("have", Fn::kHave);
+    case 'i':
+      return is("indef", Fn::kIndef);
+    case 'l':
+      return is("loc", Fn::kLoc);
+    case 'o':
+      return role == "of" ? Fn::kOf : is("on", Fn::kOn);
+    case 'p':
+      return role == "prep" ? Fn::kPrep : is("poss", Fn::kPoss);
+    case 'q':
+      return is("quant", Fn::kQuant);
+    case 'r':
+      return is("rel", Fn::kRel);
+    case 's':
+      return role == "sub" ? Fn::kSub : is("strong", Fn::kStrong);
+    case 't':
+      return is("to", Fn::kTo);
+    case 'w':
+      return is("with", Fn::kWith);
+    default:
+      return Fn::kNone;
+  }
 }
 
 namespace internal {
