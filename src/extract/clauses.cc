@@ -9,6 +9,14 @@ namespace {
 // rejected by their length before any comparison (this runs for every token of every sentence viewed).
 Boundary PunctuationBoundary(std::string_view w) {
   if (w.empty() || w.size() > 3) return Boundary::kNone;
+  // Short words ("the", "of", "a") are told by their first byte: every mark below starts with one of these.
+  switch (static_cast<unsigned char>(w[0])) {
+    case ';': case ':': case '(': case ')': case '!': case '?': case ',': case '"': case '\'':
+    case 0xE2: case 0xD8: case 0xC2:
+      break;
+    default:
+      return Boundary::kNone;
+  }
   if (w == ";" || w == ":" || w == "\xE2\x80\x94" /* — */ || w == "\xE2\x80\x93" /* – */ || w == "(" || w == ")" ||
       w == "!" || w == "?" || w == "\xD8\x9B" /* ؛ */ || w == "\xD8\x9F" /* ؟ */ || w == "\xC2\xA1" /* ¡ */ ||
       w == "\xC2\xBF" /* ¿ */)

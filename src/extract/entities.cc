@@ -76,7 +76,7 @@ class EntitiesComponent final : public Component {
     // Work space of the sentence loop, reused from one sentence to the next (Scratch keeps the mention
     // buffers from one document to the next as well).
     std::vector<extract::TokenEntries> entries_at;
-    SentenceMentions work{s.mention_work, s.mention_sorted_work, s.covered_work, s.order_work};
+    SentenceMentions work{s.mention_sorted_work, s.covered_work, s.order_work};
     for (uint32_t si = 0; si < doc.sentences.size(); ++si) {
       for (uint32_t k = s.sentence_matches[si]; k < s.sentence_matches[si + 1]; ++k) {
         const internal::Match& m = s.matches[k];
@@ -107,16 +107,14 @@ class EntitiesComponent final : public Component {
   }
 
  private:
-  static Actor ActorFor(const Doc& doc, uint32_t first, uint32_t end) {
-    Actor a;
-    a.span = {doc.tokens[first].span.begin, doc.tokens[end - 1].span.end};
-    a.text = std::string(doc.text_of(a.span));
-    return a;
+  // The span and text of tokens [first, end), written into a new mention's actor (no Actor built aside).
+  static void SetSpan(const Doc& doc, uint32_t first, uint32_t end, Actor* a) {
+    a->span = {doc.tokens[first].span.begin, doc.tokens[end - 1].span.end};
+    a->text.assign(doc.text_of(a->span));
   }
 
   // Buffers of Mentions (held by Scratch), reused from one sentence to the next.
   struct SentenceMentions {
-    std::vector<Mention>& out;
     std::vector<Mention>& sorted;
     std::vector<uint8_t>& covered;
     std::vector<uint32_t>& order;
@@ -128,8 +126,10 @@ class EntitiesComponent final : public Component {
     const internal::ModelData& model = *s.model;
     const Sentence& sent = doc.sentences[si];
     const uint32_t b = sent.first_token, e = sent.first_token + sent.token_count;
-    std::vector<Mention>& out = work->out;
-    out.clear();
+    // The sentence's mentions are made in place at the end of the document's, out[first, end): a mention
+    // (five strings) is not built aside and moved in.
+    std::vector<Mention>& out = doc.mentions;
+    const size_t first = out.size();
     std::vector<uint8_t>& covered = work->covered;
     covered.assign(sent.token_count, 0);
     for (uint32_t k = s.sentence_matches[si]; k < s.sentence_matches[si + 1]; ++k) {
@@ -151,11 +151,11 @@ class EntitiesComponent final : public Component {
                (lang->grammar.demonyms_lower && en.kind == EntryKind::kCountry && en.mode == "demonym");
       };
       if (proper && !(first.flags & kTokUpper) && !(first.flags & kTokNumber) && !lower_ok()) continue;
-      Mention mn;
+      Mention& mn = out.emplace_back();
       mn.sentence = si;
       mn.first_token = m.begin;
       mn.end_token = m.end;
-      mn.actor = ActorFor(doc, m.begin, m.end);
+      SetSpan(doc, m.begin, m.end, &mn.actor);
       {
         const std::string& file = model.files[en.file];
         const std::string line = std::to_string(en.line);
@@ -233,10 +233,10 @@ class EntitiesComponent final : public Component {
           }
           break;
         default:
+          out.pop_back();
           continue;
       }
       for (uint32_t t = m.begin; t < m.end; ++t) covered[t - b] = 1;
-      out.push_back(std::move(mn));
     }
     // Unknown names: runs of capitalised words that no lexicon knows, not at the start of the sentence
     // unless followed by another capitalised word ("Paul Murphy, member of ..."). Month and weekday
@@ -255,14 +255,19 @@ class EntitiesComponent final : public Component {
         ++words;
         caps += (doc.tokens[t].flags & kTokAllUpper) && doc.folded_of(doc.tokens[t]).size() > 1;
       }
-    if (words >= 3 && caps * 10 >= words * 7) return;
+    // Such a sentence keeps no mentions at all, its lexicon mentions included (made above, in place).
+    // TODO(issue 8): whether the lexicon mentions should stay is a question of output, not of speed.
+    if (words >= 3 && caps * 10 >= words * 7) {
+      out.erase(out.begin() + static_cast<long>(first), out.end());
+      return;
+    }
     if (nouns_capitalised)
       for (uint32_t k = s.sentence_matches[si]; k < s.sentence_matches[si + 1]; ++k)
         if (internal::LayerOf(s.entry(s.matches[k]).kind) != internal::Layer::kEntity &&
             internal::LayerOf(s.entry(s.matches[k]).kind) != internal::Layer::kFunction)
           for (uint32_t t = s.matches[k].begin; t < s.matches[k].end; ++t) covered[t - b] = 1;
     // Places of the gazetteer among the words no lexicon knows (src/resolve/geocode.h).
-    resolve::FindGazetteerNames(doc, s, si, &covered, &out);
+    resolve::FindGazetteerNames(doc, s, si, &covered, &out, first);
     for (uint32_t t = b; t < e; ++t) {
       if (covered[t - b] || !(doc.tokens[t].flags & kTokUpper) || !(doc.tokens[t].flags & kTokWord)) continue;
       if (s.fn[t] != Fn::kNone) continue;
@@ -277,20 +282,20 @@ class EntitiesComponent final : public Component {
       const bool all_caps_heading =
           (doc.tokens[t].flags & kTokAllUpper) && u - t == 1 && doc.folded_of(doc.tokens[t]).size() > 4;
       const bool after_title = t > b && [&] {
-        for (const Mention& o : out)
-          if (o.end_token == t && o.kind == MentionKind::kTitle) return true;
+        for (size_t k = first; k < out.size(); ++k)
+          if (out[k].end_token == t && out[k].kind == MentionKind::kTitle) return true;
         return false;
       }();
       if ((at_start && u - t < 2) || all_caps_heading || (nouns_capitalised && u - t < 2 && !after_title)) {
         t = u;
         continue;
       }
-      Mention mn;
+      Mention& mn = out.emplace_back();
       mn.sentence = si;
       mn.first_token = t;
       mn.end_token = u;
       mn.kind = MentionKind::kName;
-      mn.actor = ActorFor(doc, t, u);
+      SetSpan(doc, t, u, &mn.actor);
       mn.actor.name = mn.actor.text;
       // A name in another script also gets its Latin spelling, so that reports in different languages
       // name one person alike ("Айнур Курманов" → "Ainur Kurmanov").
@@ -299,31 +304,31 @@ class EntitiesComponent final : public Component {
         if (!latin.empty()) mn.actor.name = std::move(latin);
       }
       mn.actor.via = "name";
-      out.push_back(std::move(mn));
       t = u;
     }
     // `out` is three runs, each in token order: lexicon mentions, gazetteer places, unknown names. No two
     // mentions start at the same token (each starts on a token no earlier one covers), so the order by
     // first token is unique: positions are sorted, and each mention is moved once, not at every step of
     // a sort.
-    if (!std::is_sorted(out.begin(), out.end(),
+    const auto mine = out.begin() + static_cast<long>(first);
+    if (!std::is_sorted(mine, out.end(),
                         [](const Mention& a, const Mention& b2) { return a.first_token < b2.first_token; })) {
       std::vector<uint32_t>& order = work->order;
-      order.resize(out.size());
+      order.resize(out.size() - first);
       for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
       std::sort(order.begin(), order.end(),
-                [&](uint32_t x, uint32_t y) { return out[x].first_token < out[y].first_token; });
+                [&](uint32_t x, uint32_t y) { return mine[x].first_token < mine[y].first_token; });
       std::vector<Mention>& sorted = work->sorted;
       sorted.clear();
-      for (uint32_t i : order) sorted.push_back(std::move(out[i]));
-      out.swap(sorted);
+      for (uint32_t i : order) sorted.push_back(std::move(mine[i]));
+      std::move(sorted.begin(), sorted.end(), mine);
     }
-    Compose(doc, s, &out);
-    for (Mention& m : out) doc.mentions.push_back(std::move(m));
+    Compose(doc, s, &out, first);
   }
 
   // Composition rules over adjacent mentions of one sentence (see the design note above).
-  void Compose(const Doc& doc, Scratch& s, std::vector<Mention>* ms) const {
+  // The sentence's mentions are (*ms)[first, end).
+  void Compose(const Doc& doc, Scratch& s, std::vector<Mention>* ms, size_t first) const {
     auto word = [&](uint32_t t) { return doc.folded_of(doc.tokens[t]); };
     auto merge_into = [&](Mention& keep, const Mention& gone) {
       // A place inside an actor ("Kazakh police", "Moscow's envoy") is still a place the text names.
@@ -339,7 +344,7 @@ class EntitiesComponent final : public Component {
     bool changed = true;
     while (changed) {
       changed = false;
-      for (size_t i = 0; i + 1 < v.size() && !changed; ++i) {
+      for (size_t i = first; i + 1 < v.size() && !changed; ++i) {
         Mention& a = v[i];
         Mention& c = v[i + 1];
         const uint32_t gap = c.first_token - a.end_token;
@@ -681,18 +686,44 @@ bool StartsWithAny(std::string_view w, const std::vector<std::string>& prefixes)
 }
 
 Fn ParseFn(std::string_view role) {
-  // No role is shorter than two letters or longer than eight (runs once per function-word match).
-  if (role.size() < 2 || role.size() > 8) return Fn::kNone;
-  static const std::pair<std::string_view, Fn> kRoles[] = {
-      {"be", Fn::kBe},     {"have", Fn::kHave},     {"by", Fn::kBy},           {"of", Fn::kOf},
-      {"from", Fn::kFrom}, {"with", Fn::kWith},     {"between", Fn::kBetween}, {"and", Fn::kAnd},
-      {"loc", Fn::kLoc},   {"to", Fn::kTo},         {"rel", Fn::kRel},         {"comp", Fn::kComp},
-      {"sub", Fn::kSub},   {"strong", Fn::kStrong}, {"det", Fn::kDet},         {"adv", Fn::kAdv},
-      {"prep", Fn::kPrep}, {"poss", Fn::kPoss},     {"quant", Fn::kQuant},     {"against", Fn::kAgainst},
-      {"on", Fn::kOn},     {"by_after", Fn::kByAfter}, {"indef", Fn::kIndef}};
-  for (const auto& [name, fn] : kRoles)
-    if (role.size() == name.size() && role[0] == name[0] && role == name) return fn;
-  return Fn::kNone;
+  // Runs once per function-word match: the roles are told apart by their first letter, then compared whole.
+  if (role.empty()) return Fn::kNone;
+  auto is = [&](std::string_view name, Fn fn) { return role == name ? fn : Fn::kNone; };
+  switch (role[0]) {
+    case 'a':
+      return role == "and" ? Fn::kAnd : role == "adv" ? Fn::kAdv : is("against", Fn::kAgainst);
+    case 'b':
+      return role == "be" ? Fn::kBe : role == "by" ? Fn::kBy : role == "between" ? Fn::kBetween
+                                                                                   : is("by_after", Fn::kByAfter);
+    case 'c':
+      return is("comp", Fn::kComp);
+    case 'd':
+      return is("det", Fn::kDet);
+    case 'f':
+      return is("from", Fn::kFrom);
+    case 'h':
+      return is("have", Fn::kHave);
+    case 'i':
+      return is("indef", Fn::kIndef);
+    case 'l':
+      return is("loc", Fn::kLoc);
+    case 'o':
+      return role == "of" ? Fn::kOf : is("on", Fn::kOn);
+    case 'p':
+      return role == "prep" ? Fn::kPrep : is("poss", Fn::kPoss);
+    case 'q':
+      return is("quant", Fn::kQuant);
+    case 'r':
+      return is("rel", Fn::kRel);
+    case 's':
+      return role == "sub" ? Fn::kSub : is("strong", Fn::kStrong);
+    case 't':
+      return is("to", Fn::kTo);
+    case 'w':
+      return is("with", Fn::kWith);
+    default:
+      return Fn::kNone;
+  }
 }
 
 namespace internal {

@@ -85,6 +85,13 @@ class EventsComponent final : public Component {
 
   Status Process(Doc& doc, Scratch& s) const override {
     if (!s.any_lexicons()) return Status::Ok();
+    // A trigger yields at most one event: room for them all up front, so that no event (some twenty strings
+    // and vectors) is moved when the vector grows.
+    {
+      size_t triggers = 0;
+      for (const internal::Match& m : s.matches) triggers += s.entry(m).kind == EntryKind::kTrigger;
+      doc.events.reserve(doc.events.size() + triggers);
+    }
     uint32_t para_first = 0;
     for (uint32_t si = 0; si < doc.sentences.size(); ++si) {
       if (si > 0 && doc.sentences[si].paragraph != doc.sentences[si - 1].paragraph) para_first = si;
@@ -152,8 +159,11 @@ class EventsComponent final : public Component {
 
   // Cues of sentence `si`: cue entries, and triggers that govern a complement ("urged ... to"). Sorted
   // from the end of the sentence backwards, so that scanning finds the nearest cue first.
-  std::vector<Cue> Cues(const Doc& doc, const Scratch& s, const extract::SentenceView& sv, uint32_t si) const {
-    std::vector<Cue> cues;
+  // Into `cues` (cleared first).
+  void Cues(const Doc& doc, const Scratch& s, const extract::SentenceView& sv, uint32_t si,
+            std::vector<Cue>* out) const {
+    std::vector<Cue>& cues = *out;
+    cues.clear();
     for (uint32_t k = s.sentence_matches[si]; k < s.sentence_matches[si + 1]; ++k) {
       const internal::Match& m = s.matches[k];
       const Entry& e = s.entry(m);
@@ -172,7 +182,6 @@ class EventsComponent final : public Component {
       cues.push_back(c);
     }
     std::sort(cues.begin(), cues.end(), [](const Cue& a, const Cue& b) { return a.end_token > b.end_token; });
-    return cues;
   }
 
   // `verb_at[t - sv.begin()]` is 1 where a trigger starts and 2 where a cue starts (words Tocsin knows as
@@ -782,8 +791,12 @@ class EventsComponent final : public Component {
         if (gap <= 5) sentence_has_count = true;
       }
     }
-    const std::vector<Cue> cues = Cues(doc, s, sv, si);
-    std::vector<uint8_t> verb_at(sent.token_count, 0);
+    // (Both buffers are kept in Scratch from one sentence to the next; a Candidate's `governing` points
+    // into `cues`, and no candidate outlives its sentence.)
+    Cues(doc, s, sv, si, &s.cue_work);
+    const std::vector<Cue>& cues = s.cue_work;
+    std::vector<uint8_t>& verb_at = s.verb_at_work;
+    verb_at.assign(sent.token_count, 0);
     for (uint32_t k = s.sentence_matches[si]; k < s.sentence_matches[si + 1]; ++k) {
       const EntryKind kind = s.entry(s.matches[k]).kind;
       if (kind == EntryKind::kTrigger || kind == EntryKind::kCue)

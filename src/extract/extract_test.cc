@@ -20,6 +20,20 @@ bool Has(const Doc& doc, EventType t, Modality m) {
   return false;
 }
 
+// function.tsv's roles, each by its name; anything else is no role.
+TEST(FunctionRoles, EveryRoleIsParsedByItsName) {
+  const std::pair<std::string_view, Fn> roles[] = {
+      {"be", Fn::kBe},     {"have", Fn::kHave},     {"by", Fn::kBy},           {"of", Fn::kOf},
+      {"from", Fn::kFrom}, {"with", Fn::kWith},     {"between", Fn::kBetween}, {"and", Fn::kAnd},
+      {"loc", Fn::kLoc},   {"to", Fn::kTo},         {"rel", Fn::kRel},         {"comp", Fn::kComp},
+      {"sub", Fn::kSub},   {"strong", Fn::kStrong}, {"det", Fn::kDet},         {"adv", Fn::kAdv},
+      {"prep", Fn::kPrep}, {"poss", Fn::kPoss},     {"quant", Fn::kQuant},     {"against", Fn::kAgainst},
+      {"on", Fn::kOn},     {"by_after", Fn::kByAfter}, {"indef", Fn::kIndef}};
+  for (const auto& [name, fn] : roles) EXPECT_EQ(ParseFn(name), fn) << name;
+  for (std::string_view other : {"", "b", "bee", "o", "ofx", "by_", "against_", "Det", "x"})
+    EXPECT_EQ(ParseFn(other), Fn::kNone) << other;
+}
+
 TEST(Calendar, RoundTripsAndFormats) {
   int y;
   unsigned m, d;

@@ -9,7 +9,9 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -158,9 +160,29 @@ struct Scratch {
   // inputs are short: buffers local to a document would be allocated again for each).
   std::vector<internal::Match> sentence_match_work;  // match: one sentence's matches before selection
   internal::SelectSpace select_work;                 // match: SelectLongest's ranks
-  std::vector<Mention> mention_work, mention_sorted_work;  // entities: one sentence's mentions
+  std::vector<Mention> mention_sorted_work;                 // entities: one sentence's mentions, in order
   std::vector<uint8_t> covered_work;                       // entities: tokens a mention or date covers
   std::vector<uint32_t> order_work;                        // entities: mention order
+  // geocode: the gazetteer's search state, kept so that a lookup does not allocate a new one (an agent is
+  // reset by each query, so nothing of one lookup carries over to the next).
+  marisa::Agent geo_agent;
+  std::string geo_key_work;                                   // geocode: the key of the words from a token on
+  std::vector<std::pair<uint32_t, uint32_t>> geo_ends_work;   // geocode: (key length, token end) per word
+  std::vector<std::pair<uint32_t, uint32_t>> geo_hits_work;   // geocode: keys that are prefixes of the key
+  // geocode, choosing places: one document's name -> key memo (cleared per document, never carried over) and
+  // work space per mention.
+  std::vector<std::pair<std::string_view, std::optional<uint32_t>>> geo_key_memo;
+  std::vector<Mention*> geo_all_work;
+  std::vector<size_t> geo_todo_work;
+  std::vector<uint8_t> geo_capital_work;
+  std::vector<uint32_t> geo_containers_work, geo_container_at_work;
+  std::vector<int64_t> geo_chosen_work;
+  std::vector<double> geo_score_work;
+  std::vector<Cue> cue_work;          // events: one sentence's cues, nearest last
+  // geocode: the words a long document writes in lower case, a hash set of token indices (see geocode.cc);
+  // valid while lower_words_ready, which Clear resets for each document.
+  std::vector<uint64_t> lower_word_slots;
+  std::vector<uint8_t> verb_at_work;  // events: per token of the sentence, where triggers and cues start
 };
 
 }  // namespace tocsin

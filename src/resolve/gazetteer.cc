@@ -50,8 +50,14 @@ void AppendGeoKey(std::string_view folded, std::string* out) {
     bool keep;
     size_t start = i;
     if (b < 0x80) {
-      keep = (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || (b >= 'A' && b <= 'Z');
+      auto ascii_kept = [](unsigned char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z');
+      };
+      keep = ascii_kept(b);
       ++i;
+      // A run of kept ASCII characters (most of a Latin word) is appended at once, not a character at a time.
+      if (keep)
+        while (i < folded.size() && ascii_kept(static_cast<unsigned char>(folded[i]))) ++i;
     } else {
       const char32_t c = text::NextCodePoint(folded, i);
       const int8_t cat = static_cast<int8_t>(u_charType(static_cast<UChar32>(c)));
@@ -173,11 +179,15 @@ std::span<const uint32_t> Gazetteer::Postings(uint32_t id) const {
 }
 
 std::optional<uint32_t> Gazetteer::KeyOf(std::string_view key) const {
-  if (trie_.empty() || key.empty()) return std::nullopt;
   marisa::Agent agent;
-  agent.set_query(key.data(), key.size());
-  if (!trie_.lookup(agent)) return std::nullopt;
-  return static_cast<uint32_t>(agent.key().id());
+  return KeyOf(key, &agent);
+}
+
+std::optional<uint32_t> Gazetteer::KeyOf(std::string_view key, marisa::Agent* agent) const {
+  if (trie_.empty() || key.empty()) return std::nullopt;
+  agent->set_query(key.data(), key.size());
+  if (!trie_.lookup(*agent)) return std::nullopt;
+  return static_cast<uint32_t>(agent->key().id());
 }
 
 int64_t Gazetteer::LargestCity(uint16_t country, int rank) const {
@@ -217,14 +227,20 @@ std::span<const uint32_t> Gazetteer::Find(std::string_view key) const {
 }
 
 void Gazetteer::Prefixes(std::string_view text, std::vector<std::pair<uint32_t, uint32_t>>* out) const {
+  marisa::Agent agent;
+  Prefixes(text, &agent, out);
+}
+
+void Gazetteer::Prefixes(std::string_view text, marisa::Agent* agent,
+                         std::vector<std::pair<uint32_t, uint32_t>>* out) const {
   out->clear();
   if (trie_.empty() || text.empty()) return;
-  marisa::Agent agent;
-  agent.set_query(text.data(), text.size());
-  while (trie_.common_prefix_search(agent)) {
-    const size_t len = agent.key().length();
+  // set_query resets the agent's search state: a search left unfinished before does not carry over.
+  agent->set_query(text.data(), text.size());
+  while (trie_.common_prefix_search(*agent)) {
+    const size_t len = agent->key().length();
     if (len == text.size() || text[len] == ' ')
-      out->emplace_back(static_cast<uint32_t>(len), static_cast<uint32_t>(agent.key().id()));
+      out->emplace_back(static_cast<uint32_t>(len), static_cast<uint32_t>(agent->key().id()));
   }
 }
 

@@ -113,6 +113,11 @@ class Gazetteer {
   // Every key that is a prefix of `text` (a GeoKey of several words) and ends where `text` ends or before a
   // space: (length, key id) pairs, shortest first, into `out`.
   void Prefixes(std::string_view text, std::vector<std::pair<uint32_t, uint32_t>>* out) const;
+  // The same with a caller's agent: a marisa::Agent allocates its search state on first use, so a worker
+  // that looks up name after name keeps one (Scratch) instead of building one per lookup. An agent serves
+  // one thread; any trie may use it.
+  std::optional<uint32_t> KeyOf(std::string_view key, marisa::Agent* agent) const;
+  void Prefixes(std::string_view text, marisa::Agent* agent, std::vector<std::pair<uint32_t, uint32_t>>* out) const;
   std::span<const uint32_t> Postings(uint32_t key_id) const;
   std::string KeyText(uint32_t key_id) const;  // the key itself
   // A word that names no place alone but qualifies one ("North", "Central": gazetteer.tsv `skip`), as a

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
+#include <span>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -30,6 +32,7 @@ constexpr double kNear = 1.5;            // for each other place chosen in the d
 constexpr int kNearMost = 3;             // ... counting up to this many
 constexpr double kNearKm = 250.0;
 constexpr double kOtherName = -3.0;     // filed under one of its alternate names, not its own
+constexpr size_t kScanLowerWords = 128;  // a document of this many tokens is scanned for a word in lower case
 constexpr double kCapital = 2.0, kSeat1 = 1.0, kSeat2 = 0.5, kRegion = 1.5, kContinent = 6.0, kSection = -1.0;
 }  // namespace config
 
@@ -98,7 +101,7 @@ struct Context {
   std::vector<Point> points;  // places chosen (pass 2)
 };
 
-double Score(const GeoPlace& p, const Context& c, const std::vector<uint32_t>& containers, uint32_t self_key,
+double Score(const GeoPlace& p, const Context& c, std::span<const uint32_t> containers, uint32_t self_key,
              std::vector<std::string>* why) {
   double s = std::log10(static_cast<double>(p.population) + 1);
   if (why) why->push_back("population " + std::to_string(p.population));
@@ -167,10 +170,18 @@ uint16_t PublisherCountry(const internal::ModelData& model, const std::string& u
 
 bool IsCaseless(const internal::LangData& l) { return l.script == "Arab" || l.script == "Hebr"; }
 
+// FNV-1a: a word is a few bytes, and a set of a document's words (whose members are compared whole) needs
+// no more than this; std::hash's is several times dearer per word.
+uint64_t WordHash(std::string_view w) {
+  uint64_t h = 0xcbf29ce484222325u;
+  for (const char c : w) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3u;
+  return h;
+}
+
 }  // namespace
 
 void FindGazetteerNames(const Doc& doc, Scratch& s, uint32_t si, std::vector<uint8_t>* covered,
-                        std::vector<Mention>* out) {
+                        std::vector<Mention>* out, size_t first) {
   const Gazetteer* g = s.model->gazetteer.get();
   const internal::LangData* lang = s.sentence_lang[si];
   if (!g || g->empty() || !lang) return;
@@ -191,25 +202,55 @@ void FindGazetteerNames(const Doc& doc, Scratch& s, uint32_t si, std::vector<uin
       }
     if (!caseless && words >= 3 && caps * 10 >= words * 7) return;
   }
-  // Built on first need: most sentences have no candidate at all.
+  // Built on first need: most sentences have no candidate at all. A short document (a sentence sent on its
+  // own, a headline) is searched instead: a few comparisons of lengths cost less than gathering every word
+  // for the one or two questions it is asked. A longer one gets a set of its words in lower case, open
+  // addressing over token indices: each word is hashed once, and a question is a hash and a probe or two.
   auto lower_word = [&](std::string_view f) {
-    if (!s.lower_words_ready) {
-      s.lower_words_ready = true;
+    if (doc.tokens.size() <= config::kScanLowerWords) {
       for (const Token& tok : doc.tokens)
-        if ((tok.flags & kTokWord) && !(tok.flags & kTokUpper))
-          s.lower_words.push_back(std::hash<std::string_view>{}(doc.folded_of(tok)));
-      std::sort(s.lower_words.begin(), s.lower_words.end());
-      s.lower_words.erase(std::unique(s.lower_words.begin(), s.lower_words.end()), s.lower_words.end());
+        if ((tok.flags & kTokWord) && !(tok.flags & kTokUpper) && tok.folded_len == f.size() &&
+            doc.folded_of(tok) == f)
+          return true;
+      return false;
     }
-    return s.IsLowerWord(f);
+    std::vector<uint64_t>& slots = s.lower_word_slots;
+    const auto lower = [](const Token& tok) { return (tok.flags & kTokWord) && !(tok.flags & kTokUpper); };
+    // A slot is (hash >> 32) << 32 | (token + 1), 0 when empty; the table is at most half full.
+    if (!s.lower_words_ready) {  // (Scratch::Clear resets the flag for every document)
+      s.lower_words_ready = true;
+      size_t n = 0;
+      for (const Token& tok : doc.tokens) n += lower(tok);
+      size_t size = 16;
+      while (size < 2 * n) size *= 2;
+      slots.assign(size, 0);
+      for (uint32_t i = 0; i < doc.tokens.size(); ++i) {
+        if (!lower(doc.tokens[i])) continue;
+        const std::string_view w = doc.folded_of(doc.tokens[i]);
+        const uint64_t h = WordHash(w);
+        for (size_t at = h & (size - 1);; at = (at + 1) & (size - 1)) {
+          if (!slots[at]) {
+            slots[at] = (h >> 32) << 32 | (i + 1);
+            break;
+          }
+          if (slots[at] >> 32 == h >> 32 && doc.folded_of(doc.tokens[(slots[at] & 0xFFFFFFFFu) - 1]) == w) break;
+        }
+      }
+    }
+    const size_t size = slots.size();
+    const uint64_t h = WordHash(f);
+    for (size_t at = h & (size - 1); slots[at]; at = (at + 1) & (size - 1))
+      if (slots[at] >> 32 == h >> 32 && doc.folded_of(doc.tokens[(slots[at] & 0xFFFFFFFFu) - 1]) == f) return true;
+    return false;
   };
   // A word of the language rather than a name: a stopword, a lexicon word (not a name's), or a word the
   // document also writes in lower case.
   auto common_word = [&](uint32_t t) {
     const Token& tok = doc.tokens[t];
     const std::string_view f = doc.folded_of(tok);
-    return lang->stopword_set.count(f) || lower_word(f) ||
-           ((tok.stem_id || tok.exact_id) && !lang->name_terms.count(tok.exact_id));
+    // (Cheapest test first: the term ids are at hand, the words in lower case may have to be gathered.)
+    return ((tok.stem_id || tok.exact_id) && !lang->name_terms.count(tok.exact_id)) ||
+           lang->stopword_set.count(f) || lower_word(f);
   };
   auto episode_at = [&](uint32_t t) {
     for (uint32_t k = s.sentence_matches[si]; k < s.sentence_matches[si + 1]; ++k) {
@@ -219,9 +260,9 @@ void FindGazetteerNames(const Doc& doc, Scratch& s, uint32_t si, std::vector<uin
     }
     return false;
   };
-  std::string key;
-  std::vector<std::pair<uint32_t, uint32_t>> ends;  // (key length, token end) after each word
-  std::vector<std::pair<uint32_t, uint32_t>> hits;
+  std::string& key = s.geo_key_work;
+  std::vector<std::pair<uint32_t, uint32_t>>& ends = s.geo_ends_work;  // (key length, token end) after each word
+  std::vector<std::pair<uint32_t, uint32_t>>& hits = s.geo_hits_work;
   for (uint32_t t = b; t < e; ++t) {
     // A demonym, a country or a direction may open a longer place name ("British Columbia", "Western
     // Australia", "Central Asia"): the place wins when it reaches past the lexicon's match.
@@ -229,7 +270,7 @@ void FindGazetteerNames(const Doc& doc, Scratch& s, uint32_t si, std::vector<uin
     uint32_t lexicon_end = t;  // the end of the lexicon mentions the name may run through
     uint32_t open_end = t;     // the end of the one it opens with
     if (cov(t))
-      for (size_t k = 0; k < out->size(); ++k)
+      for (size_t k = first; k < out->size(); ++k)
         if ((*out)[k].first_token == t &&
             ((*out)[k].kind == MentionKind::kDemonym || (*out)[k].kind == MentionKind::kCountry ||
              ((*out)[k].kind == MentionKind::kPlace && internal::IsDirection((*out)[k].place)))) {
@@ -264,7 +305,7 @@ void FindGazetteerNames(const Doc& doc, Scratch& s, uint32_t si, std::vector<uin
     for (uint32_t u = t; u < e && words < config::kMaxWords; ++u) {
       if (u > t && u >= lexicon_end && cov(u)) {
         // A country or demonym may close a longer place name ("Western Australia", "South Sudan" aside).
-        size_t k = 0;
+        size_t k = first;
         while (k < out->size() && !((*out)[k].first_token == u && ((*out)[k].kind == MentionKind::kCountry ||
                                                                   (*out)[k].kind == MentionKind::kDemonym)))
           ++k;
@@ -287,15 +328,24 @@ void FindGazetteerNames(const Doc& doc, Scratch& s, uint32_t si, std::vector<uin
       // Inside a name only a hyphen, a dot or an apostrophe ("Jalal-Abad", "St. Louis", "Côte d'Ivoire").
       const std::string_view f = doc.folded_of(tok);
       if (f != "-" && f != "." && f != "'") break;
-      if (f == "." && words == 1)
-        if (auto id = g->KeyOf(key + " .")) {
+      if (f == "." && words == 1) {
+        key.append(" .");
+        const auto id = g->KeyOf(key, &s.geo_agent);
+        key.resize(key.size() - 2);
+        if (id) {
           dot_end = u + 1;
           dot_key = *id;
         }
+      }
       if (!key.empty()) key.push_back(' ');
     }
     if (!key.empty() && key.back() == ' ') key.pop_back();
-    g->Prefixes(key, &hits);
+    // One word that the language uses as a common word is no place unless a locative stands before it (see
+    // `common` below), whatever the gazetteer holds: every name it could yield is that one word (with a dot,
+    // or without a case ending, at most), so the search is not worth making.
+    const bool locative = t > b && (s.fn[t - 1] == Fn::kLoc || s.fn[t - 1] == Fn::kFrom);
+    if (ends.size() == 1 && !locative && common_word(t)) continue;
+    g->Prefixes(key, &s.geo_agent, &hits);
     uint32_t end = 0, key_id = 0;
     for (const auto& [len, id] : hits)
       for (const auto& [klen, tend] : ends)
@@ -319,7 +369,7 @@ void FindGazetteerNames(const Doc& doc, Scratch& s, uint32_t si, std::vector<uin
         if (w.size() < 4 || end) return;
         std::string k;
         internal::AppendGeoKey(w, &k);
-        if (auto id = g->KeyOf(k)) {
+        if (auto id = g->KeyOf(k, &s.geo_agent)) {
           end = t + 1;
           key_id = *id;
         }
@@ -368,11 +418,16 @@ void FindGazetteerNames(const Doc& doc, Scratch& s, uint32_t si, std::vector<uin
         std::all_of(folded.begin(), folded.end(), [](char ch) { return ch >= 'a' && ch <= 'z'; }))
       continue;
     const bool common = name_words == 1 && common_word(t);
-    const bool locative = t > b && (s.fn[t - 1] == Fn::kLoc || s.fn[t - 1] == Fn::kFrom);
     if (common && !locative) continue;
     const bool needs_evidence = common || at_start || (nouns_capitalised && name_words == 1) || caseless;
     if (needs_evidence && !locative && !big) continue;
-    Mention mn;
+    for (uint32_t u = t; u < end; ++u) (*covered)[u - b] = 1;
+    // The lexicon mentions the place name swallowed, the later index first.
+    size_t gone[2] = {opens, closes};
+    if (gone[0] != SIZE_MAX && gone[1] != SIZE_MAX && gone[0] < gone[1]) std::swap(gone[0], gone[1]);
+    for (size_t k : gone)
+      if (k != SIZE_MAX) out->erase(out->begin() + static_cast<long>(k));
+    Mention& mn = out->emplace_back();
     mn.sentence = si;
     mn.first_token = t;
     mn.end_token = end;
@@ -382,13 +437,6 @@ void FindGazetteerNames(const Doc& doc, Scratch& s, uint32_t si, std::vector<uin
     mn.actor.text = std::string(doc.text_of(mn.actor.span));
     mn.actor.name = std::string(g->name(g->place(Gazetteer::Row(places.front()))));
     mn.actor.via = "gazetteer";
-    for (uint32_t u = t; u < end; ++u) (*covered)[u - b] = 1;
-    // The lexicon mentions the place name swallowed, the later index first.
-    size_t gone[2] = {opens, closes};
-    if (gone[0] != SIZE_MAX && gone[1] != SIZE_MAX && gone[0] < gone[1]) std::swap(gone[0], gone[1]);
-    for (size_t k : gone)
-      if (k != SIZE_MAX) out->erase(out->begin() + static_cast<long>(k));
-    out->push_back(std::move(mn));
     t = end - 1;
   }
 }
@@ -399,20 +447,35 @@ bool ChooseGazetteerPlaces(Doc& doc, Scratch& s) {
   if (!g) return false;
   // The document's mentions, then the places merged into actors ("London hospital"): both are context, and
   // both may need choosing.
-  std::vector<Mention*> all;
-  all.reserve(doc.mentions.size() + s.absorbed_places.size());
+  // The key under which a name as written is filed, looked up once per document: a capital is asked about
+  // first as a place and again as a region, and a report names its places more than once. (Per document
+  // only, keyed by the text itself; the memo is cleared here, and this runs once per document. Its views
+  // are of mention texts and of the document's text, which nothing here changes.)
+  auto& memo = s.geo_key_memo;
+  memo.clear();
+  auto key_of = [&](std::string_view text) -> std::optional<uint32_t> {
+    for (const auto& [t, id] : memo)
+      if (t == text) return id;
+    const auto id = g->KeyOf(internal::GeoKey(text), &s.geo_agent);
+    memo.emplace_back(text, id);
+    return id;
+  };
+  std::vector<Mention*>& all = s.geo_all_work;
+  all.clear();
   for (Mention& m : doc.mentions) all.push_back(&m);
   for (Mention& m : s.absorbed_places) all.push_back(&m);
   const size_t in_doc = doc.mentions.size();
-  std::vector<size_t> todo;
+  std::vector<size_t>& todo = s.geo_todo_work;
+  todo.clear();
   // A capital or place the lexicon knows is also weighed against the other places of its name: "London,
   // Ontario", "Glasgow, Ky.".
-  std::vector<uint8_t> capital(all.size(), 0);
+  std::vector<uint8_t>& capital = s.geo_capital_work;
+  capital.assign(all.size(), 0);
   for (size_t i = 0; i < all.size(); ++i) {
     Mention& m = *all[i];
     if ((m.kind == MentionKind::kCapital || (m.kind == MentionKind::kPlace && m.place >= 0)) && m.geo == -1 &&
         !m.actor.text.empty()) {
-      const auto id = g->KeyOf(internal::GeoKey(m.actor.text));
+      const auto id = key_of(m.actor.text);
       if (!id || g->Postings(*id).size() < 2) continue;
       m.geo = -2 - static_cast<int32_t>(*id);
       capital[i] = 1;
@@ -454,8 +517,13 @@ bool ChooseGazetteerPlaces(Doc& doc, Scratch& s) {
   }
   // "X, Y": what Y may be (a country, or the regions filed under its name), for each mention. Tokens, not
   // sentences, must be adjacent: "GLASGOW, Ky." may end a sentence at the abbreviation's dot.
-  std::vector<std::vector<uint32_t>> containers(all.size());
+  // (Flat: mention i's are containers[container_at[i], container_at[i + 1]), filled in order of i.)
+  std::vector<uint32_t>& containers = s.geo_containers_work;
+  std::vector<uint32_t>& container_at = s.geo_container_at_work;
+  containers.clear();
+  container_at.assign(all.size() + 1, 0);
   for (size_t i = 0; i + 1 < in_doc; ++i) {
+    container_at[i] = static_cast<uint32_t>(containers.size());
     const Mention& m = doc.mentions[i];
     const Mention& n = doc.mentions[i + 1];
     if (m.geo >= -1 || n.first_token != m.end_token + 1 ||
@@ -463,15 +531,18 @@ bool ChooseGazetteerPlaces(Doc& doc, Scratch& s) {
       continue;
     if (n.kind == MentionKind::kCountry) {
       if (const uint16_t ci = country_index(n.actor.country); ci != internal::kNoIndex16)
-        containers[i].push_back(0x10000u | ci);
+        containers.push_back(0x10000u | ci);
     } else if (n.geo < -1) {
       for (uint32_t p : g->Postings(static_cast<uint32_t>(-2 - n.geo)))
         if (g->place(Gazetteer::Row(p)).feature == GeoFeature::kRegion)
-          containers[i].push_back(g->place(Gazetteer::Row(p)).admin1);
+          containers.push_back(g->place(Gazetteer::Row(p)).admin1);
     }
   }
-  std::vector<int64_t> chosen(all.size(), -1);
-  std::vector<double> best_score(all.size(), 0);
+  for (size_t i = in_doc ? in_doc - 1 : 0; i <= all.size(); ++i) container_at[i] = static_cast<uint32_t>(containers.size());
+  std::vector<int64_t>& chosen = s.geo_chosen_work;
+  std::vector<double>& best_score = s.geo_score_work;
+  chosen.assign(all.size(), -1);
+  best_score.assign(all.size(), 0);
   for (int pass = 0; pass < 2; ++pass) {
     if (pass == 1) {
       for (size_t i : todo)
@@ -490,7 +561,8 @@ bool ChooseGazetteerPlaces(Doc& doc, Scratch& s) {
       int64_t pick = -1;
       for (size_t k = 0; k < places.size() && k < config::kMaxCandidates; ++k) {
         const GeoPlace& p = g->place(Gazetteer::Row(places[k]));
-        double sc = Score(p, c, containers[i], self, nullptr);
+        double sc = Score(p, c, {containers.data() + container_at[i], containers.data() + container_at[i + 1]}, self,
+                          nullptr);
         if (!Gazetteer::Primary(places[k])) sc += config::kOtherName;
         if (sc > best) {
           best = sc;
@@ -552,7 +624,7 @@ bool ChooseGazetteerPlaces(Doc& doc, Scratch& s) {
     const bool is_country = n.kind == MentionKind::kCountry;
     if ((!is_country && n.kind != MentionKind::kCapital) || n.geo != -1) continue;
     const std::string_view text = doc.text_of(n.actor.span);
-    const auto id = g->KeyOf(internal::GeoKey(text));
+    const auto id = key_of(text);
     if (!id) continue;
     for (uint32_t posting : g->Postings(*id)) {
       const GeoPlace& r = g->place(Gazetteer::Row(posting));

@@ -26,9 +26,10 @@ namespace tocsin::resolve {
 
 // Adds a kPlace mention (Mention::geo = -2 - key id until chosen) for each gazetteer name among the
 // uncovered tokens of sentence `si`; marks their tokens covered (`covered` is indexed from the sentence's
-// first token).
+// first token). The sentence's mentions so far are (*out)[first, end) (`out` may be the document's own
+// mentions, which `doc` is not asked for); a lexicon mention a place name swallows is removed from there.
 void FindGazetteerNames(const Doc& doc, Scratch& s, uint32_t si, std::vector<uint8_t>* covered,
-                        std::vector<Mention>* out);
+                        std::vector<Mention>* out, size_t first);
 
 // Chooses a place for every gazetteer mention of the document; a mention whose best place scores below
 // the bar becomes a plain name (MentionKind::kName).
