@@ -111,13 +111,8 @@ struct Scratch {
   // Title mentions that name an office (titles.tsv `office=`), by first token: who holds it is looked up
   // once coreference has had its say ("the president" with no president named in the report).
   std::vector<std::pair<uint32_t, const internal::Entry*>> office_titles;
-  // Words the document writes in lower case somewhere (hashes of their folded forms, sorted): common words
-  // there, not names. A flat sorted vector: no allocation per word, and reused from one document to the next.
-  std::vector<uint64_t> lower_words;
+  // Whether lower_word_slots (below) holds this document's words written in lower case somewhere.
   bool lower_words_ready = false;
-  bool IsLowerWord(std::string_view folded) const {
-    return std::binary_search(lower_words.begin(), lower_words.end(), std::hash<std::string_view>{}(folded));
-  }
   // Per sentence index ranges, so that no stage scans the whole document per sentence or per event:
   // the mentions, dates and quantities of sentence i are [x[i], x[i + 1]) (filled by the entities stage).
   std::vector<uint32_t> sentence_mentions, sentence_dates, sentence_quantities;
@@ -136,7 +131,6 @@ struct Scratch {
     event_flags.clear();
     absorbed_places.clear();
     office_titles.clear();
-    lower_words.clear();
     lower_words_ready = false;
     sentence_mentions.clear();
     sentence_dates.clear();
