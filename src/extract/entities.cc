@@ -255,8 +255,8 @@ class EntitiesComponent final : public Component {
         ++words;
         caps += (doc.tokens[t].flags & kTokAllUpper) && doc.folded_of(doc.tokens[t]).size() > 1;
       }
-    // Such a sentence keeps no mentions at all, its lexicon mentions included (made above, in place).
-    // TODO(issue 8): whether the lexicon mentions should stay is a question of output, not of speed.
+    // Such a sentence (a headline in capitals) keeps no mentions at all, its lexicon mentions included
+    // (made above, in place): its capitals say nothing about names.
     if (words >= 3 && caps * 10 >= words * 7) {
       out.erase(out.begin() + static_cast<long>(first), out.end());
       return;
