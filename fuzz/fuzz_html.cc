@@ -8,7 +8,14 @@
 #include "text/utf8.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const tocsin::text::Furniture furniture{{"donate", "leave a reply"}, {"share", "[source]"}, {"share", "comments", "nav"}};
+  static const tocsin::text::Furniture furniture = [] {
+    tocsin::text::Furniture f;
+    f.phrases = {"donate", "leave a reply"};
+    f.lines = {"share", "[source]"};
+    f.classes = {"share", "comments", "nav"};
+    f.Index();
+    return f;
+  }();
   std::string page;
   tocsin::text::RepairUtf8(std::string_view(reinterpret_cast<const char*>(data), size), &page);
   tocsin::ingest::HtmlText out;

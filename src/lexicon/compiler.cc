@@ -1010,6 +1010,24 @@ uint64_t Checksum(std::string_view bytes) {
   return h;
 }
 
+// The checksum of `bytes` without the ranges `skip` ([begin, end), sorted, disjoint): the stretches between
+// them are summed one by one and the sums folded in order. The model's own checksum leaves out the language
+// blocks, which carry theirs: a run reads (and verifies) only the languages it meets.
+uint64_t ChecksumExcept(std::string_view bytes, const std::vector<std::pair<size_t, size_t>>& skip) {
+  uint64_t h = 0;
+  size_t at = 0;
+  auto fold = [&h](uint64_t x) {
+    h = (h ^ x) * 1099511628211ull;
+    h ^= h >> 29;
+  };
+  for (const auto& [begin, end] : skip) {
+    fold(Checksum(bytes.substr(at, begin - at)));
+    at = end;
+  }
+  fold(Checksum(bytes.substr(at)));
+  return h;
+}
+
 void WriteLanguage(const LangData& l, Writer* out) {
   Writer& w = *out;
   w.Str(l.name);
@@ -1113,17 +1131,22 @@ std::string Serialize(const ModelData& m) {
     w.out().append(g);
   }
   w.U32(static_cast<uint32_t>(m.langs.size()));
+  std::vector<std::pair<size_t, size_t>> blocks;  // where each language block's bytes are
   for (const LangData& ld : m.langs) {
-    // Each language is a length-prefixed block after its code, so that a reader can leave the languages
-    // a run never meets unparsed (ModelData::Lang).
+    // Each language is a length-prefixed block after its code and checksum, so that a reader can leave the
+    // languages a run never meets unparsed and unread (ModelData::Lang).
     const LangData& l = *m.Lang(ld.iso);
     w.Str(l.iso);
     Writer lw;
     WriteLanguage(l, &lw);
+    w.I64(static_cast<int64_t>(Checksum(lw.out())));
+    const size_t begin = w.out().size() + 4;  // after the block's length
     w.Str(lw.out());
+    blocks.emplace_back(begin, w.out().size());
   }
-  // A checksum of everything before it, so that a damaged file is refused rather than misread.
-  const uint64_t sum = Checksum(w.out());
+  // A checksum of everything before it but the language blocks, so that a damaged file is refused rather
+  // than misread.
+  const uint64_t sum = ChecksumExcept(w.out(), blocks);
   w.out().append(reinterpret_cast<const char*>(&sum), sizeof sum);
   w.out().append("TOCSINEND");
   return std::move(w.out());
@@ -1156,13 +1179,11 @@ Result<std::unique_ptr<ModelData>> DeserializeInto(std::unique_ptr<ModelData> m,
     return Status::Corrupt("model file is truncated (no end marker): rebuild it with `tocsin model build`");
   if (bytes.size() < sizeof kModelMagic + 4 + 9 + 8)
     return Status::Corrupt("model file is truncated: rebuild it with `tocsin model build`");
-  {
-    const size_t body = bytes.size() - 9 - 8;
-    uint64_t stored = 0;
-    std::memcpy(&stored, bytes.data() + body, sizeof stored);
-    if (stored != Checksum(bytes.substr(0, body)))
-      return Status::Corrupt("model file is damaged (checksum mismatch): rebuild it with `tocsin model build`");
-  }
+  // The checksum is verified once the language blocks are found (it leaves them out): the fields before it
+  // are read with bounds checks, and nothing read is used until it has passed.
+  const size_t body = bytes.size() - 9 - 8;
+  r = Reader(bytes.substr(sizeof kModelMagic, body - sizeof kModelMagic));  // 8-aligned, as Align8 assumes
+  r.U32();                                                                  // the version, read above
   m->files = r.Strs();
   for (uint32_t n = r.Count(64), i = 0; i < n && r.ok(); ++i) {
     Country c;
@@ -1223,25 +1244,34 @@ Result<std::unique_ptr<ModelData>> DeserializeInto(std::unique_ptr<ModelData> m,
   m->furniture.lines = r.Strs();
   m->furniture.classes = r.Strs();
   m->furniture.Index();
-  {
-    r.Align8();
-    const int64_t n = r.I64();
-    const std::string_view g = r.Bytes(n < 0 ? UINT64_MAX : static_cast<uint64_t>(n));
-    if (!r.ok()) return Status::Corrupt("model file is truncated or damaged: rebuild it with `tocsin model build`");
-    if (!g.empty()) {
-      auto gz = Gazetteer::Map(g);
-      if (!gz.ok()) return gz.status();
-      m->gazetteer = std::move(gz).value();
-    }
-  }
-  for (uint32_t n = r.Count(8), i = 0; i < n && r.ok(); ++i) {
+  r.Align8();
+  const int64_t gazetteer_size = r.I64();
+  const std::string_view gazetteer = r.Bytes(gazetteer_size < 0 ? UINT64_MAX : static_cast<uint64_t>(gazetteer_size));
+  if (!r.ok()) return Status::Corrupt("model file is truncated or damaged: rebuild it with `tocsin model build`");
+  std::vector<std::pair<size_t, size_t>> blocks;
+  for (uint32_t n = r.Count(18), i = 0; i < n && r.ok(); ++i) {
     LangData l;
     l.iso = r.Str();
+    l.packed_checksum = static_cast<uint64_t>(r.I64());
     l.packed = r.View();  // parsed on first use (ModelData::Lang), from the model's own copy of the file
+    if (!r.ok()) break;
     if (l.packed.empty()) return Status::Corrupt("model file holds an empty language block: rebuild it");
+    const size_t begin = static_cast<size_t>(l.packed.data() - bytes.data());
+    blocks.emplace_back(begin, begin + l.packed.size());
     m->langs.push_back(std::move(l));
   }
   if (!r.ok()) return Status::Corrupt("model file is truncated or damaged: rebuild it with `tocsin model build`");
+  {
+    uint64_t stored = 0;
+    std::memcpy(&stored, bytes.data() + body, sizeof stored);
+    if (stored != ChecksumExcept(bytes.substr(0, body), blocks))
+      return Status::Corrupt("model file is damaged (checksum mismatch): rebuild it with `tocsin model build`");
+  }
+  if (!gazetteer.empty()) {
+    auto gz = Gazetteer::Map(gazetteer);
+    if (!gz.ok()) return gz.status();
+    m->gazetteer = std::move(gz).value();
+  }
   TOCSIN_RETURN_IF_ERROR(m->Index());
   return m;
 }
@@ -1333,6 +1363,11 @@ std::string LangGrammar::Set(const std::string& key, const std::string& value) {
 }
 
 Status LangData::Unpack(size_t file_count) {
+  // The model's checksum leaves this block out: it is verified here, when a run first needs the language.
+  if (Checksum(packed) != packed_checksum)
+    return Status::Corrupt("the `" + iso +
+                           "` block of the model file is damaged (checksum mismatch): rebuild it with `tocsin "
+                           "model build`");
   Reader r(packed);
   LangData& l = *this;
   l.name = r.Str();

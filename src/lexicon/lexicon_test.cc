@@ -96,8 +96,22 @@ TEST(ModelFile, WrongMagicTruncationAndVersionAreRefused) {
   future[8] = 99;  // format version, little-endian u32 after the magic
   EXPECT_EQ(Deserialize(future).status().code(), Status::Code::kUnsupported);
   std::string flipped = bytes;
-  flipped[bytes.size() / 2] ^= 0x20;  // one damaged byte in the middle
+  flipped[20] ^= 0x20;  // one damaged byte in the fields read at load (the file list)
   EXPECT_EQ(Deserialize(flipped).status().code(), Status::Code::kCorrupt);
+  // One damaged byte in a language block: the model loads (the block is verified when first needed), and
+  // the language is refused with its reason, never half-read.
+  auto good = Deserialize(bytes);
+  ASSERT_TRUE(good.ok());
+  ASSERT_FALSE((*good)->langs.empty());
+  const internal::LangData& first = (*good)->langs.front();
+  const size_t at = static_cast<size_t>(first.packed.data() - (*good)->raw.data()) + first.packed.size() / 2;
+  std::string in_block = bytes;
+  in_block[at] ^= 0x20;
+  auto damaged = Deserialize(in_block);
+  ASSERT_TRUE(damaged.ok()) << damaged.status().message();
+  EXPECT_EQ((*damaged)->Lang(first.iso), nullptr);
+  EXPECT_EQ((*damaged)->LangError(first.iso).code(), Status::Code::kCorrupt);
+  EXPECT_NE((*damaged)->LangError(first.iso).message().find(first.iso), std::string::npos);
 }
 
 TEST(ModelFile, BuildWritesAFileThatLoads) {

@@ -34,7 +34,7 @@ struct StringHash {
 using TermMap = std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>>;
 
 inline constexpr char kModelMagic[8] = {'T', 'O', 'C', 'S', 'I', 'N', 'M', 'D'};
-inline constexpr uint32_t kModelFormatVersion = 4;
+inline constexpr uint32_t kModelFormatVersion = 5;
 inline constexpr uint32_t kGapTerm = 0xFFFFFFFFu;  // "..." in a pattern
 
 // Persisted: do not renumber.
@@ -285,6 +285,7 @@ bool EndsWithAny(std::string_view w, const std::vector<std::string>& endings, si
 struct LangData {
   std::string iso, name, stemmer, script;
   std::string_view packed;  // unparsed block in ModelData::raw, or empty
+  uint64_t packed_checksum = 0;  // of `packed`, verified by Unpack
   std::shared_ptr<std::once_flag> once = std::make_shared<std::once_flag>();  // guards the parse
   Status unpacked;                                                     // how the parse went
   Status Unpack(size_t file_count);  // parses `packed`, then BuildIndex
@@ -337,6 +338,12 @@ struct ModelData {
       return l.unpacked.ok() ? &l : nullptr;
     }
     return nullptr;
+  }
+  // Why Lang(iso) is null for a language the model has: its block is damaged. Ok otherwise.
+  Status LangError(const std::string& iso) const {
+    for (const LangData& l : langs)
+      if (l.iso == iso) return Lang(iso) ? Status::Ok() : l.unpacked;
+    return Status::Ok();
   }
   const Country* CountryOf(const std::string& iso3) const {
     auto it = country_index.find(iso3);

@@ -123,6 +123,9 @@ class LanguageComponent final : public Component {
       Paragraphs(doc, s, ft);
     }
     s.lang = s.model->Lang(doc.lang);
+    // A language the model has but cannot read (a damaged block) is an error, not a missing language.
+    TOCSIN_RETURN_IF_ERROR(s.model->LangError(doc.lang));
+    for (const LangSpan& ls : doc.lang_spans) TOCSIN_RETURN_IF_ERROR(s.model->LangError(ls.lang));
     std::vector<std::string> missing;
     if (!s.lang) missing.push_back(doc.lang);
     for (const LangSpan& ls : doc.lang_spans)
