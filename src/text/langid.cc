@@ -65,8 +65,31 @@ LangGuess Cld2(std::string_view text) {
 void FastTextPredict(const fasttext::FastText& ft, std::string_view text,
                      std::vector<std::pair<fasttext::real, std::string>>* out) {
   out->clear();
-  const fasttext::Args args = ft.getArgs();
-  if (args.wordNgrams > 1) {
+  struct Hash {  // lookups by string_view, without building a string per word
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  // Per thread, for the model last used: its dictionary (held, so that its address cannot be reused by
+  // another model while the cache speaks for it), the two arguments read here (getArgs copies them all),
+  // and the subword ids of the words seen.
+  struct Cache {
+    std::shared_ptr<const fasttext::Dictionary> dict;
+    int word_ngrams = 1;
+    std::string label;
+    std::unordered_map<std::string, std::vector<int32_t>, Hash, std::equal_to<>> subwords;
+  };
+  thread_local Cache cache;
+  constexpr size_t kMaxCachedWords = 200000;  // about 30 MB at most per thread
+  if (std::shared_ptr<const fasttext::Dictionary> dict = ft.getDictionary(); cache.dict != dict) {
+    const fasttext::Args args = ft.getArgs();
+    cache.dict = std::move(dict);
+    cache.word_ngrams = args.wordNgrams;
+    cache.label = args.label;
+    cache.subwords.clear();
+  } else if (cache.subwords.size() > kMaxCachedWords) {
+    cache.subwords.clear();
+  }
+  if (cache.word_ngrams > 1) {
     std::string line(text);
     std::replace(line.begin(), line.end(), '\n', ' ');
     line.push_back('\n');
@@ -74,27 +97,13 @@ void FastTextPredict(const fasttext::FastText& ft, std::string_view text,
     ft.predictLine(in, *out, 1, 0.0);
     return;
   }
-  const std::shared_ptr<const fasttext::Dictionary> dict = ft.getDictionary();
-  struct Hash {  // lookups by string_view, without building a string per word
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  struct Cache {
-    const fasttext::FastText* owner = nullptr;
-    std::unordered_map<std::string, std::vector<int32_t>, Hash, std::equal_to<>> subwords;
-  };
-  thread_local Cache cache;
-  constexpr size_t kMaxCachedWords = 200000;  // about 30 MB at most per thread
-  if (cache.owner != &ft || cache.subwords.size() > kMaxCachedWords) {
-    cache.subwords.clear();
-    cache.owner = &ft;
-  }
+  const fasttext::Dictionary* dict = cache.dict.get();
   auto add = [&](std::string_view word, std::vector<int32_t>* ids) {
     auto it = cache.subwords.find(word);
     if (it == cache.subwords.end()) {
       std::string w(word);
       std::vector<int32_t> sub;
-      if (w.rfind(args.label, 0) != 0) sub = dict->getSubwords(w);  // labels are not words
+      if (w.rfind(cache.label, 0) != 0) sub = dict->getSubwords(w);  // labels are not words
       it = cache.subwords.emplace(std::move(w), std::move(sub)).first;
     }
     ids->insert(ids->end(), it->second.begin(), it->second.end());

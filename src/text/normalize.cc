@@ -11,19 +11,6 @@
 namespace tocsin::text {
 namespace {
 
-bool IsAscii(std::string_view s) {
-  // Eight bytes at a time: any byte with its top bit set is not ASCII.
-  size_t i = 0;
-  uint64_t any = 0;
-  for (; i + 8 <= s.size(); i += 8) {
-    uint64_t w;
-    std::memcpy(&w, s.data() + i, 8);
-    any |= w;
-  }
-  for (; i < s.size(); ++i) any |= static_cast<unsigned char>(s[i]);
-  return (any & 0x8080808080808080ull) == 0;
-}
-
 // Printable ASCII other than the space: copied as it is.
 bool IsPlainAscii(unsigned char b) { return b > 0x20 && b < 0x7F; }
 

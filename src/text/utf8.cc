@@ -48,6 +48,14 @@ size_t ValidSequenceLength(std::string_view s, size_t i) {
 
 }  // namespace
 
+bool IsAscii(std::string_view s) {
+  size_t i = 0;
+  uint64_t any = 0;
+  for (; i + 8 <= s.size(); i += 8) any |= Word(s.data() + i);
+  for (; i < s.size(); ++i) any |= static_cast<unsigned char>(s[i]);
+  return (any & kHighBits) == 0;
+}
+
 size_t RepairUtf8(std::string_view in, std::string* out) {
   out->clear();
   out->reserve(in.size());

@@ -15,6 +15,9 @@ size_t RepairUtf8(std::string_view in, std::string* out);
 // characters in its first 64 KiB. Text in any script passes.
 bool LooksBinary(std::string_view in);
 
+// True when every byte of `s` is ASCII (checked eight bytes at a time).
+bool IsAscii(std::string_view s);
+
 // Decodes the code point at `s[i]` (which must be valid UTF-8) and advances i.
 char32_t NextCodePoint(std::string_view s, size_t& i);
 
