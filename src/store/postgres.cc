@@ -199,6 +199,15 @@ class PostgresConnection final : public Connection {
     return Check(res.get(), sql);
   }
 
+  Result<int64_t> Insert(std::string_view sql, const std::vector<Value>& params, std::string_view key_column) override {
+    std::string returning(sql);
+    returning.append(" RETURNING ").append(key_column);
+    int64_t key = -1;
+    TOCSIN_RETURN_IF_ERROR(Run(returning, params, [&](const std::vector<Value>& r) { key = AsInt(r[0]); }));
+    if (key < 0) return Status::Internal("the INSERT returned no key: " + returning);
+    return key;
+  }
+
   Status Run(std::string_view sql, const std::vector<Value>& params, const RowCallback& on_row) override {
     auto it = prepared_.find(sql);
     if (it == prepared_.end()) {

@@ -45,6 +45,12 @@ class Connection {
   // set). A statement is prepared once per connection and reused.
   virtual Status Run(std::string_view sql, const std::vector<Value>& params, const RowCallback& on_row = {}) = 0;
 
+  // Runs an INSERT of one row into a table whose auto-numbered key is `key_column` and returns the key it
+  // got. SQLite reads it from the connection (an INSERT ... RETURNING costs it about as much as all the
+  // rest of an event's rows); PostgreSQL asks with RETURNING.
+  virtual Result<int64_t> Insert(std::string_view sql, const std::vector<Value>& params,
+                                 std::string_view key_column) = 0;
+
   // Statements that run longer than this fail with a Status whose message starts with "timeout:"
   // (IsTimeout). Zero: no limit.
   virtual void SetTimeout(std::chrono::milliseconds limit) = 0;

@@ -82,6 +82,11 @@ class SqliteConnection final : public Connection {
     return rc == SQLITE_DONE ? Status::Ok() : Error(rc, message);
   }
 
+  Result<int64_t> Insert(std::string_view sql, const std::vector<Value>& params, std::string_view) override {
+    TOCSIN_RETURN_IF_ERROR(Run(sql, params, {}));
+    return static_cast<int64_t>(sqlite3_last_insert_rowid(db_));
+  }
+
   void SetTimeout(std::chrono::milliseconds limit) override {
     limit_ = limit;
     if (limit.count() > 0)

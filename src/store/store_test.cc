@@ -389,6 +389,62 @@ TEST_P(StoreTest, SchemaVersionIsCheckedOnOpen) {
   EXPECT_NE(s.status().message().find("newer"), std::string::npos) << s.status().message();
 }
 
+TEST_P(StoreTest, AVersionOneStoreIsMigratedAndItsActorsStillFilter) {
+  Spec a{EventType::kProtest, Modality::kAsserted, "2010-04-06", "KGZ"};
+  a.source = {MakeActor("police", "KGZ", "COP"), MakeActor("army", "KGZ", "MIL")};
+  Spec b{EventType::kAssault, Modality::kAsserted, "2010-04-07", "KGZ"};
+  b.source = {MakeActor("opposition", "KGZ", "OPP")};
+  ASSERT_TRUE(store_->Put(MakeDoc("a", {a, b})).ok());
+  store_.reset();
+  // Turn it into what version 1 wrote: actors keyed by the row order, with an index on event_n.
+  {
+    auto conn = GetParam() == Backend::kSqlite ? store::OpenSqlite(path_, false) : store::OpenPostgres(url_);
+    ASSERT_TRUE(conn.ok());
+    ASSERT_TRUE((*conn)->Exec(R"sql(
+CREATE TABLE actors_v1 (
+  event_n BIGINT NOT NULL, role TEXT NOT NULL, position BIGINT NOT NULL,
+  name TEXT, name_folded TEXT, text TEXT, country TEXT, sector TEXT);
+INSERT INTO actors_v1 SELECT event_n, role, position, name, name_folded, text, country, sector FROM actors ORDER BY id DESC;
+DROP TABLE actors;
+ALTER TABLE actors_v1 RENAME TO actors;
+CREATE INDEX actors_event ON actors (event_n);
+CREATE INDEX actors_code ON actors (country, sector);
+UPDATE meta SET value = '1' WHERE key = 'schema_version';
+)sql").ok());
+  }
+  auto s = Store::Open(url_);
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  store_ = std::move(s).value();
+  {
+    auto conn = GetParam() == Backend::kSqlite ? store::OpenSqlite(path_, false) : store::OpenPostgres(url_);
+    ASSERT_TRUE(conn.ok());
+    std::vector<std::string> rows;
+    ASSERT_TRUE((*conn)->Run("SELECT e.id, a.id - e.n * 1024, a.name FROM actors a JOIN events e ON e.n = a.event_n "
+                             "ORDER BY a.id", {}, [&](const std::vector<store::Value>& r) {
+                               rows.push_back(store::AsString(r[0]) + " " + store::AsString(r[1]) + " " +
+                                              store::AsString(r[2]));
+                             }).ok());
+    EXPECT_EQ(rows, (std::vector<std::string>{"a#1 0 police", "a#1 1 army", "a#2 0 opposition"}));
+    std::string version;
+    ASSERT_TRUE((*conn)->Run("SELECT value FROM meta WHERE key = 'schema_version'", {},
+                             [&](const std::vector<store::Value>& r) { version = store::AsString(r[0]); }).ok());
+    EXPECT_EQ(version, std::to_string(kStoreSchemaVersion));
+  }
+  EventFilter f;
+  f.actor = "KGZ/MIL";
+  EXPECT_EQ(Ids(Events(*store_, f)), (std::vector<std::string>{"a#1"}));
+  f.actor = "KGZ";
+  EXPECT_EQ(Ids(Events(*store_, f)), (std::vector<std::string>{"a#2", "a#1"}));
+  f.actor = "opposition";
+  EXPECT_EQ(Ids(Events(*store_, f)), (std::vector<std::string>{"a#2"}));
+  // Re-coding after the migration replaces the old actors: none is left behind.
+  ASSERT_TRUE(store_->Put(MakeDoc("a", {b})).ok());
+  f.actor = "KGZ/MIL";
+  EXPECT_TRUE(Ids(Events(*store_, f)).empty());
+  f.actor = "KGZ";
+  EXPECT_EQ(Ids(Events(*store_, f)), (std::vector<std::string>{"a#1"}));
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
                          [](const auto& info) { return info.param == Backend::kSqlite ? "Sqlite" : "Postgres"; });
 

@@ -308,7 +308,7 @@ def check_read_only_server(srv, model, web_dir):
     # health
     h = srv.get_json("/api/health", "health")
     if h:
-        for k, v in {"status": "ok", "schema_version": 1, "documents": n_docs, "events": n_events,
+        for k, v in {"status": "ok", "schema_version": 2, "documents": n_docs, "events": n_events,
                      "stories": n_stories, "read_only": True, "backend": "sqlite"}.items():
             CHECKS.eq(h.get(k), v, "health", f"/api/health {k}:")
 

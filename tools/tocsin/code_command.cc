@@ -32,11 +32,6 @@ constexpr size_t kInFlightPerThread = 4;  // batches per worker read ahead
 constexpr size_t kBatchDocuments = 64;    // records per batch
 constexpr size_t kBatchBytes = 1u << 20;  // or this much text, whichever comes first
 constexpr auto kProgressEvery = std::chrono::milliseconds(500);
-// --db: a transaction holds the documents coded in about a second, up to this many. Fewer, larger
-// transactions write each index page once rather than once per small batch (ingest runs about 1.5 times
-// faster than with one transaction per read batch); a killed run loses at most that second of work.
-constexpr size_t kStoreTransactionDocuments = 1000;
-constexpr auto kStoreTransactionTime = std::chrono::seconds(1);
 }  // namespace config
 
 // A batch of input records: threads hand over batches, not documents, so that short inputs (one
@@ -57,7 +52,7 @@ struct Done {
   };
   std::vector<Deferred> deferred;
   // With --db: the coded documents themselves (without their tokens), stored by the writer in input order
-  // (a transaction holds about a second of them: config::kStoreTransactionTime).
+  // (a transaction holds up to a second of them: kStoreTransactionTime, store.h).
   std::vector<Doc> stored;
   std::vector<std::string> errors, warnings;  // messages, in input order
   size_t documents = 0, failed = 0, warned = 0, sentences = 0, events_count = 0, dead = 0;
@@ -322,8 +317,8 @@ int Code(const CodeArgs& args, const std::string& exe_dir) {
       }
       transaction_docs += d.stored.size();
       if (st.ok()) st = store->PutStories(&stories);
-      if (st.ok() && (transaction_docs >= config::kStoreTransactionDocuments ||
-                      std::chrono::steady_clock::now() - transaction_start >= config::kStoreTransactionTime)) {
+      if (st.ok() && (transaction_docs >= kStoreTransactionDocuments ||
+                      std::chrono::steady_clock::now() - transaction_start >= kStoreTransactionTime)) {
         st = store->Commit();
         in_transaction = false;
       }
