@@ -30,6 +30,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "tocsin/document.h"
@@ -592,13 +593,13 @@ class EventObjects {
     Set(d, kFormat, Int(1));
     Set(d, kId, Str(e.id));
     Set(d, kDoc, Str(e.doc));
-    Set(d, kLang, Str(e.lang));
-    Set(d, kType, Str(EventTypeName(e.type)));
+    Set(d, kLang, Code(e.lang));
+    Set(d, kType, Code(EventTypeName(e.type)));
     Set(d, kMode, StrOrNone(e.mode));
     py::list context;
     for (const std::string& c : e.context) context.append(Str(c));
     Set(d, kContext, context);
-    Set(d, kModality, Str(ModalityName(e.modality)));
+    Set(d, kModality, Code(ModalityName(e.modality)));
     if (!e.modality_cue.empty()) Set(d, kModalityCue, Str(e.modality_cue));
     Set(d, kSource, Actors(e.source));
     Set(d, kTarget, Actors(e.target));
@@ -607,9 +608,9 @@ class EventObjects {
     if (e.date) {
       py::dict date;
       Set(date, kValue, Str(e.date->value));
-      Set(date, kPrecision, Str(e.date->precision));
+      Set(date, kPrecision, Code(e.date->precision));
       Set(date, kText, StrOrNone(e.date->text));
-      Set(date, kBasis, Str(e.date->basis));
+      Set(date, kBasis, Code(e.date->basis));
       Set(d, kDate, date);
     } else {
       Set(d, kDate, py::none());
@@ -664,6 +665,19 @@ class EventObjects {
     return py::reinterpret_steal<py::object>(o);
   }
   static py::object StrOrNone(const std::string& s) { return s.empty() ? py::none() : Str(s); }
+  // Short codes (languages, categories, modalities, countries, sectors, precisions) come back in every
+  // event: one shared str each rather than one decoded per use. Called with the GIL held; the strs are kept
+  // for the life of the process, at most 4,096 of them and none longer than 12 bytes.
+  static py::object Code(std::string_view s) {
+    static auto* cache = new std::unordered_map<std::string, PyObject*>();
+    if (s.size() > 12) return Str(s);
+    const std::string key(s);  // short: no allocation
+    if (auto it = cache->find(key); it != cache->end()) return py::reinterpret_borrow<py::object>(it->second);
+    py::object o = Str(s);
+    if (cache->size() < 4096) cache->emplace(key, o.inc_ref().ptr());
+    return o;
+  }
+  static py::object CodeOrNone(const std::string& s) { return s.empty() ? py::none() : Code(s); }
   static py::object Int(int64_t v) { return py::int_(v); }
   // json::AppendNumber: "%.6g", null when not finite.
   static py::object Number(double v) {
@@ -684,8 +698,8 @@ class EventObjects {
     py::dict d;
     Set(d, kText, Str(a.text));
     Set(d, kName, Str(a.name));
-    Set(d, kCountry, StrOrNone(a.country));
-    Set(d, kSector, StrOrNone(a.sector));
+    Set(d, kCountry, CodeOrNone(a.country));
+    Set(d, kSector, CodeOrNone(a.sector));
     Set(d, kSpan, a.span.empty() && a.text.empty() ? py::none() : SpanOf(a.span));
     if (explain_ && !a.via.empty()) Set(d, kVia, Str(a.via));
     return d;
@@ -699,12 +713,12 @@ class EventObjects {
     py::dict d;
     Set(d, kText, StrOrNone(p.text));
     Set(d, kName, Str(p.name));
-    Set(d, kCountry, Str(p.country));
+    Set(d, kCountry, Code(p.country));
     Set(d, kAdmin1, StrOrNone(p.admin1));
     Set(d, kLat, p.has_coordinates ? Number(p.lat) : py::none());
     Set(d, kLon, p.has_coordinates ? Number(p.lon) : py::none());
     Set(d, kGeonames, p.geonames ? Int(p.geonames) : py::none());
-    Set(d, kPrecision, Str(p.precision));
+    Set(d, kPrecision, Code(p.precision));
     Set(d, kSpan, p.span.empty() ? py::none() : SpanOf(p.span));
     return d;
   }
@@ -712,7 +726,7 @@ class EventObjects {
     if (!c) return py::none();
     py::dict d;
     Set(d, kValue, Int(c->value));
-    Set(d, kQualifier, Str(c->qualifier));
+    Set(d, kQualifier, Code(c->qualifier));
     if (c->qualifier == "range") {
       Set(d, kMin, Int(c->min));
       Set(d, kMax, Int(c->max));
@@ -759,6 +773,15 @@ py::tuple CodeCall(PyModel& model, py::handle items, size_t threads, bool explai
     }
   }
   if (store != nullptr) store->Put(coded, store_stories);
+  // The objects built here hold no reference cycles, but Python's collector, started every 700 new
+  // containers, would walk the growing result again and again: about half the building time. It is paused
+  // for the loop (and left as it was found).
+  struct PauseCollector {
+    const int was_enabled = PyGC_Disable();
+    ~PauseCollector() {
+      if (was_enabled) PyGC_Enable();
+    }
+  } pause;
   EventObjects build(explain);
   py::list events, errors, documents;
   for (size_t i = 0; i < coded.size(); ++i) {

@@ -122,6 +122,23 @@ def test_threads_give_the_same_events_in_the_same_order(model, records):
     assert model.code(many, threads=7) == one
 
 
+def test_the_garbage_collector_is_left_as_it_was_found(model, records):
+    # Building the event dicts pauses Python's collector; it must come back on, and stay off when it was.
+    import gc
+    assert gc.isenabled()
+    first = model.code(records)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert model.code(records) == first
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    # The short codes are shared str objects; each event still has its own dicts.
+    again = model.code(records)
+    assert again == first and all(a is not b for a, b in zip(again, first))
+
+
 def test_a_model_is_shared_by_python_threads(model, records):
     expected = model.code(records)
     results = [None] * 4
