@@ -2,8 +2,11 @@
 
 #include <gumbo.h>
 
+#include <simdjson.h>
+
 #include <algorithm>
 #include <cstring>
+#include <deque>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
@@ -145,6 +148,14 @@ struct Block {
 // Appends text with HTML whitespace collapsed to single spaces (runs of other bytes are copied whole).
 void AppendCollapsed(std::string_view s, std::string* out) {
   auto space = [](char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f'; };
+  // Most text of a page is words between single spaces: copied whole when no other whitespace, no
+  // two spaces and no space at either end need collapsing (each test a memchr or find over the text).
+  if (!s.empty() && !space(s.front()) && !space(s.back()) && s.find("  ") == std::string_view::npos &&
+      std::none_of(std::begin("\n\t\r\f"), std::end("\n\t\r\f") - 1,
+                   [&](char c) { return std::memchr(s.data(), c, s.size()) != nullptr; })) {
+    out->append(s);
+    return;
+  }
   size_t i = 0;
   while (i < s.size()) {
     if (space(s[i])) {
@@ -233,7 +244,12 @@ struct Walker {
   std::string og_title, title_tag, h1, date_meta, date_jsonld, date_time;
   std::vector<Block> blocks;
   // Readability: the element whose paragraphs hold the most text is the article.
-  std::unordered_map<const GumboNode*, size_t> score;
+  // Paragraph text below each element, and the order in which elements were first scored (document
+  // order of their first paragraph), which breaks ties: two equal articles on one page.
+  struct Score {
+    size_t chars = 0, seen = 0;
+  };
+  std::unordered_map<const GumboNode*, Score> score;
 
   void Meta(const GumboElement& e) {
     const std::string prop = Lower(!Attr(e, "property").empty() ? Attr(e, "property")
@@ -285,20 +301,28 @@ struct Walker {
         if (e.tag == GUMBO_TAG_H1 && h1.empty() && !skip_here) h1 = TextOf(n, opt.max_depth);
         if (!skip_here && e.tag == GUMBO_TAG_P && n->parent) {
           const size_t len = TextLength(n, opt.max_depth);
-          score[n->parent] += len;
-          if (n->parent->parent) score[n->parent->parent] += len / 2;
+          auto add = [&](const GumboNode* to, size_t chars) {
+            auto [it, fresh] = score.try_emplace(to);
+            if (fresh) it->second.seen = score.size();
+            it->second.chars += chars;
+          };
+          add(n->parent, len);
+          if (n->parent->parent) add(n->parent->parent, len / 2);
         }
         const GumboVector& ch = e.children;
         for (unsigned i = ch.length; i-- > 0;)
           stack.push_back({static_cast<const GumboNode*>(ch.data[i]), depth + 1, skip_here});
       }
     }
+    // Ties go to the element scored first, never to the one that happens to lie lower in memory (which
+    // differs with the allocator, and did between two parses of one page: found by fuzz_html).
     const GumboNode* best = nullptr;
-    size_t best_score = 0;
+    size_t best_score = 0, best_seen = 0;
     for (const auto& [n, sc] : score)
-      if (sc > best_score || (sc == best_score && best && n < best)) {
+      if (sc.chars > best_score || (sc.chars == best_score && best && sc.seen < best_seen)) {
         best = n;
-        best_score = sc;
+        best_score = sc.chars;
+        best_seen = sc.seen;
       }
     if (best_score < 200) best = nullptr;  // no article body: keep every block that is not furniture
 
@@ -456,6 +480,304 @@ size_t NestingDepth(std::string_view html) {
   return deepest;
 }
 
+namespace {
+
+// ---- Text runs kept out of the parser ---------------------------------------------------------------------
+//
+// gumbo reads text one character at a time and hands each to its tree builder as a token of its own, so an
+// article page costs it about as much per byte of prose as per byte of markup: two thirds of the time a
+// page of news took. Before parsing, each long run of plain text (between markup, character references,
+// and the whitespace that starts it) is replaced by a placeholder of nine bytes; after parsing, the text
+// nodes get their runs back and every node its offsets in the page, so the tree is the one gumbo would have
+// built from the page itself (html_test.cc compares both trees' results on every test page and fuzz_html on
+// every input it makes).
+//
+// The tree is the same because a placeholder is to the tree builder what the run was: characters that are
+// not whitespace, after the same leading whitespace (the only distinction any insertion mode draws between
+// characters, but in framesets, which are left alone). Nothing is replaced inside tags, comments,
+// doctypes, or elements whose text the tokenizer reads raw (script, style, title, textarea, ...), nor in
+// runs holding characters the parser changes (ParsedAsIs), nor in a page that is not valid UTF-8. A
+// placeholder starts with the private-use character U+E000 (kept as it is by the parser, unlike the C1
+// controls, which it replaces), followed by the run's number in six digits: a page that holds U+E000, or a
+// character reference to it, is parsed as it is.
+constexpr std::string_view kRunMark = "\xEE\x80\x80";
+constexpr size_t kRunDigits = 6, kRunPlaceholder = kRunMark.size() + kRunDigits, kRunMin = 24;
+
+struct ShrunkPage {
+  std::string html;  // the page as parsed
+  struct Run {
+    uint32_t shrunk, page, length;  // placeholder at `shrunk` stands for page[page, page + length)
+  };
+  std::vector<Run> runs;
+
+  // The page offset of an offset in `html` (an offset inside a placeholder goes to its run's end).
+  size_t PageOffset(size_t at) const {
+    auto it = std::upper_bound(runs.begin(), runs.end(), at, [](size_t v, const Run& r) { return v < r.shrunk; });
+    if (it == runs.begin()) return at;
+    const Run& r = *(it - 1);
+    if (at == r.shrunk) return r.page;
+    if (at < r.shrunk + kRunPlaceholder) return r.page + r.length;
+    return r.page + r.length + (at - r.shrunk - kRunPlaceholder);
+  }
+};
+
+bool HtmlSpace(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\f' || c == '\r'; }
+bool AsciiAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+// Whether the parser keeps every character of a run of text as it is. It changes CR (to LF), and puts
+// U+FFFD for NUL and for what it calls invalid code points: controls but tab, LF, FF and CR, DEL, the C1
+// controls and the noncharacters (U+FDD0-FDEF, U+xFFFE, U+xFFFF).
+bool ParsedAsIs(std::string_view run) {
+  for (size_t i = 0; i < run.size();) {
+    const unsigned char c = static_cast<unsigned char>(run[i]);
+    if (c < 0x80) {
+      if ((c < 0x20 && c != '\t' && c != '\n' && c != '\f') || c == 0x7F) return false;
+      ++i;
+      continue;
+    }
+    const char32_t cp = text::NextCodePoint(run, i);
+    if ((cp >= 0x80 && cp <= 0x9F) || (cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE) return false;
+  }
+  return true;
+}
+
+size_t FindOr(std::string_view h, char c, size_t from) {
+  const void* at = std::memchr(h.data() + from, c, h.size() - from);
+  return at ? static_cast<size_t>(static_cast<const char*>(at) - h.data()) : h.size();
+}
+
+// Whether the page holds `lower_tag` ("<frameset") in any case.
+bool HasTag(std::string_view h, std::string_view lower_tag) {
+  for (size_t i = h.find('<'); i != std::string_view::npos; i = h.find('<', i + 1))
+    if (h.size() - i >= lower_tag.size() && EqualsLower(h.substr(i, lower_tag.size()), lower_tag)) return true;
+  return false;
+}
+
+// The end of the tag that starts at `i` (at its '<'), past its '>', following the tokenizer's tag and
+// attribute states (a quoted value may hold '>'); npos when the page ends inside it.
+size_t TagEnd(std::string_view h, size_t i) {
+  enum { kName, kBeforeAttr, kAttr, kAfterAttr, kBeforeValue, kDouble, kSingle, kUnquoted, kAfterQuoted } st = kName;
+  for (i += 1; i < h.size(); ++i) {
+    const char c = h[i];
+    switch (st) {
+      case kName:
+        if (HtmlSpace(c)) st = kBeforeAttr;
+        else if (c == '/') st = kBeforeAttr;
+        else if (c == '>') return i + 1;
+        break;
+      case kBeforeAttr:
+        if (c == '>') return i + 1;
+        if (!HtmlSpace(c) && c != '/') st = kAttr;
+        break;
+      case kAttr:
+        if (HtmlSpace(c)) st = kAfterAttr;
+        else if (c == '/') st = kBeforeAttr;
+        else if (c == '=') st = kBeforeValue;
+        else if (c == '>') return i + 1;
+        break;
+      case kAfterAttr:
+        if (c == '>') return i + 1;
+        if (c == '/') st = kBeforeAttr;
+        else if (c == '=') st = kBeforeValue;
+        else if (!HtmlSpace(c)) st = kAttr;
+        break;
+      case kBeforeValue:
+        if (c == '>') return i + 1;
+        if (c == '"') st = kDouble;
+        else if (c == '\'') st = kSingle;
+        else if (!HtmlSpace(c)) st = kUnquoted;
+        break;
+      case kDouble:
+        if (c == '"') st = kAfterQuoted;
+        break;
+      case kSingle:
+        if (c == '\'') st = kAfterQuoted;
+        break;
+      case kUnquoted:
+        if (HtmlSpace(c)) st = kBeforeAttr;
+        else if (c == '>') return i + 1;
+        break;
+      case kAfterQuoted:
+        if (c == '>') return i + 1;
+        st = (HtmlSpace(c) || c == '/') ? kBeforeAttr : kAttr;
+        break;
+    }
+  }
+  return std::string_view::npos;
+}
+
+// Fills `out` and returns true when some run was worth replacing; false: parse the page as it is.
+bool ShrinkTextRuns(std::string_view h, ShrunkPage* out) {
+  if (h.size() < 2 * kRunMin || h.size() >= (1u << 31) || h.find(kRunMark) != std::string_view::npos ||
+      h.substr(0, 3) == "\xEF\xBB\xBF" || h.find("<![CDATA[") != std::string_view::npos ||
+      HasTag(h, "<frameset") || !simdjson::validate_utf8(h.data(), h.size()))
+    return false;
+  out->html.clear();
+  out->html.reserve(h.size() / 2);
+  out->runs.clear();
+  size_t copied = 0;  // h[0, copied) is in out->html
+  auto replace = [&](size_t b, size_t e) {
+    out->html.append(h.data() + copied, b - copied);
+    const size_t n = out->runs.size();
+    out->runs.push_back({static_cast<uint32_t>(out->html.size()), static_cast<uint32_t>(b), static_cast<uint32_t>(e - b)});
+    char digits[kRunDigits];
+    size_t v = n;
+    for (size_t k = kRunDigits; k-- > 0; v /= 10) digits[k] = static_cast<char>('0' + v % 10);
+    out->html.append(kRunMark).append(digits, kRunDigits);
+    copied = e;
+  };
+  // The next '<' and '&' at or after i (h.size() when none), each found with memchr and kept until passed.
+  size_t next_lt = FindOr(h, '<', 0), next_amp = FindOr(h, '&', 0), i = 0;
+  while (i < h.size()) {
+    // Text up to the next markup or character reference.
+    if (next_lt < i) next_lt = FindOr(h, '<', i);
+    if (next_amp < i) next_amp = FindOr(h, '&', i);
+    const size_t e = std::min(next_lt, next_amp);
+    size_t b = i;
+    while (b < e && HtmlSpace(h[b])) ++b;
+    if (e - b >= kRunMin && ParsedAsIs(h.substr(b, e - b))) {
+      if (out->runs.size() == 999999) break;
+      replace(b, e);
+    }
+    if (e >= h.size()) break;
+    if (h[e] == '&') {  // a character reference reads letters, digits, '#' and ';' at most
+      i = e + 1;
+      if (i < h.size() && h[i] == '#') {  // a numeric one might name the placeholders' mark
+        const bool hex = i + 1 < h.size() && (h[i + 1] == 'x' || h[i + 1] == 'X');
+        uint64_t v = 0;
+        for (size_t k = i + (hex ? 2 : 1); k < h.size() && std::isxdigit(static_cast<unsigned char>(h[k])); ++k) {
+          const int d = std::isdigit(static_cast<unsigned char>(h[k])) ? h[k] - '0' : (h[k] | 0x20) - 'a' + 10;
+          if (!hex && d > 9) break;
+          v = std::min<uint64_t>(v * (hex ? 16 : 10) + static_cast<uint64_t>(d), 1u << 30);
+        }
+        if (v == 0xE000) return false;
+      }
+      while (i < h.size() && (std::isalnum(static_cast<unsigned char>(h[i])) || h[i] == '#' || h[i] == ';')) ++i;
+      continue;
+    }
+    // h[e] == '<'
+    const char next = e + 1 < h.size() ? h[e + 1] : '\0';
+    if (AsciiAlpha(next) || (next == '/' && e + 2 < h.size() && AsciiAlpha(h[e + 2]))) {
+      const bool end_tag = next == '/';
+      size_t n = e + (end_tag ? 2 : 1);
+      const size_t name_begin = n;
+      while (n < h.size() && !HtmlSpace(h[n]) && h[n] != '/' && h[n] != '>') ++n;
+      const std::string_view name = h.substr(name_begin, n - name_begin);
+      const size_t tag_end = TagEnd(h, e);
+      if (tag_end == std::string_view::npos) break;  // the page ends inside a tag
+      i = tag_end;
+      if (end_tag) continue;
+      if (EqualsLower(name, "plaintext")) break;
+      for (const char* raw : {"script", "style", "title", "textarea", "xmp", "iframe", "noembed", "noframes", "noscript"}) {
+        if (!EqualsLower(name, raw)) continue;
+        // Left as it is up to its end tag ("</name" then whitespace, '/' or '>'); a script that opens a
+        // comment may hide its end tag from a simple search, so such a page is parsed as it is.
+        const size_t len = std::strlen(raw);
+        size_t close = i;
+        for (;; ++close) {
+          close = h.find("</", close);
+          if (close == std::string_view::npos) break;
+          if (close + 2 + len <= h.size() && EqualsLower(h.substr(close + 2, len), raw) &&
+              (close + 2 + len == h.size() || HtmlSpace(h[close + 2 + len]) || h[close + 2 + len] == '/' ||
+               h[close + 2 + len] == '>'))
+            break;
+        }
+        const size_t stop = close == std::string_view::npos ? h.size() : close;
+        if (len == 6 && EqualsLower(name, "script") && h.substr(i, stop - i).find("<!--") != std::string_view::npos)
+          return false;
+        i = stop;
+        break;
+      }
+      continue;
+    }
+    if (next == '!' && h.substr(e, 4) == "<!--") {
+      // A comment ends at "-->" or "--!>"; "<!-->" and "<!--->" end at once.
+      if (h.substr(e + 4, 1) == ">") {
+        i = e + 5;
+      } else if (h.substr(e + 4, 2) == "->") {
+        i = e + 6;
+      } else {
+        const size_t a = h.find("-->", e + 4), z = h.find("--!>", e + 4);
+        const size_t end = std::min(a == std::string_view::npos ? a : a + 3, z == std::string_view::npos ? z : z + 4);
+        if (end == std::string_view::npos) break;
+        i = end;
+      }
+      continue;
+    }
+    if (next == '!' || next == '?' || next == '/') {  // doctype, bogus comment, "</>" : up to the next '>'
+      const size_t gt = h.find('>', e + 1);
+      if (gt == std::string_view::npos) break;
+      i = gt + 1;
+      continue;
+    }
+    i = e + 1;  // a '<' that starts nothing is text
+  }
+  if (out->runs.empty()) return false;
+  out->html.append(h.data() + copied, h.size() - copied);
+  return true;
+}
+
+// Gives a tree parsed from a ShrunkPage the page's own texts and offsets. The replaced text pointers are
+// put back by Undo before gumbo frees the tree.
+class RunRestorer {
+ public:
+  RunRestorer(std::string_view page, const ShrunkPage& shrunk) : page_(page), shrunk_(shrunk) {}
+  ~RunRestorer() { Undo(); }
+
+  void Restore(GumboNode* root) {
+    std::vector<GumboNode*> stack{root};
+    while (!stack.empty()) {
+      GumboNode* n = stack.back();
+      stack.pop_back();
+      if (n->type == GUMBO_NODE_ELEMENT || n->type == GUMBO_NODE_TEMPLATE) {
+        GumboElement& e = n->v.element;
+        e.start_pos.offset = static_cast<unsigned>(shrunk_.PageOffset(e.start_pos.offset));
+        e.end_pos.offset = static_cast<unsigned>(shrunk_.PageOffset(e.end_pos.offset));
+        for (unsigned i = 0; i < e.children.length; ++i) stack.push_back(static_cast<GumboNode*>(e.children.data[i]));
+        continue;
+      }
+      if (n->type != GUMBO_NODE_TEXT && n->type != GUMBO_NODE_WHITESPACE && n->type != GUMBO_NODE_CDATA &&
+          n->type != GUMBO_NODE_COMMENT)
+        continue;
+      GumboText& t = n->v.text;
+      const size_t begin = shrunk_.PageOffset(t.start_pos.offset);
+      const size_t end = shrunk_.PageOffset(t.start_pos.offset + t.original_text.length);
+      t.start_pos.offset = static_cast<unsigned>(begin);
+      t.original_text.data = page_.data() + begin;
+      t.original_text.length = end - begin;
+      const std::string_view text(t.text);
+      size_t at = text.find(kRunMark);
+      if (at == std::string_view::npos) continue;
+      std::string& full = texts_.emplace_back();
+      size_t from = 0;
+      for (; at != std::string_view::npos; at = text.find(kRunMark, from)) {
+        size_t index = 0;
+        for (size_t k = 0; k < kRunDigits; ++k)
+          index = index * 10 + static_cast<size_t>(text[at + kRunMark.size() + k] - '0');
+        const ShrunkPage::Run& r = shrunk_.runs[index];
+        full.append(text.data() + from, at - from).append(page_.data() + r.page, r.length);
+        from = at + kRunPlaceholder;
+      }
+      full.append(text.data() + from, text.size() - from);
+      replaced_.push_back({&t, t.text});
+      t.text = full.c_str();
+    }
+  }
+
+  void Undo() {
+    for (auto& [t, original] : replaced_) t->text = original;
+    replaced_.clear();
+  }
+
+ private:
+  std::string_view page_;
+  const ShrunkPage& shrunk_;
+  std::deque<std::string> texts_;  // the restored texts (a deque: c_str() pointers stay put)
+  std::vector<std::pair<GumboText*, const char*>> replaced_;
+};
+
+}  // namespace
+
 Status ExtractHtml(std::string_view html, const text::Furniture& furniture, HtmlText* out, const HtmlOptions& options) {
   *out = HtmlText();
   if (const size_t depth = NestingDepth(html); depth > options.max_parse_depth)
@@ -463,10 +785,17 @@ Status ExtractHtml(std::string_view html, const text::Furniture& furniture, Html
                             std::to_string(options.max_parse_depth) + ": skipped");
   GumboOptions go = kGumboDefaultOptions;
   go.max_errors = 0;  // parse errors are not ours to report: record none (recording them costs time)
-  GumboOutput* parsed = gumbo_parse_with_options(&go, html.data(), html.size());
+  ShrunkPage shrunk;
+  const bool shrink = options.shrink_text_runs && ShrinkTextRuns(html, &shrunk);
+  const std::string_view parsed_text = shrink ? std::string_view(shrunk.html) : html;
+  GumboOutput* parsed = gumbo_parse_with_options(&go, parsed_text.data(), parsed_text.size());
   if (!parsed) return Status::InvalidArgument("the HTML parser gave up on this page");
   Walker w{html, furniture, options, out, {}, {}, {}, {}, {}, {}, {}, {}};
-  w.Run(parsed->root);
+  {
+    RunRestorer restorer(html, shrunk);
+    if (shrink) restorer.Restore(parsed->root);
+    w.Run(parsed->root);
+  }  // the restorer puts gumbo's own texts back before gumbo frees them
   gumbo_destroy_output(&go, parsed);
 
   out->title = !w.og_title.empty() ? w.og_title : !w.title_tag.empty() ? w.title_tag : w.h1;
