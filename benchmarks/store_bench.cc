@@ -130,7 +130,8 @@ int main(int argc, char** argv) {
     if (!std::strcmp(argv[i], "--events") && i + 1 < argc) target = std::atoll(argv[++i]);
     else if (!std::strcmp(argv[i], "--db") && i + 1 < argc) db = argv[++i];
     else if (!std::strcmp(argv[i], "--queries") && i + 1 < argc) queries = std::atoll(argv[++i]);
-    else if (!std::strcmp(argv[i], "--batch") && i + 1 < argc) batch_docs = std::atoll(argv[++i]);
+    else if (!std::strcmp(argv[i], "--batch") && i + 1 < argc)
+      batch_docs = std::atoll(argv[++i]);
     else if (!std::strcmp(argv[i], "--keep")) keep = true;
     else if (!std::strcmp(argv[i], "--verbose")) verbose = true;  // print the filters of slow pages
     else if (!std::strcmp(argv[i], "--reuse")) reuse = keep = true;  // query a store kept by --keep

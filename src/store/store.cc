@@ -437,8 +437,8 @@ Status Store::Rollback() {
 
 Result<bool> Store::Stored(const std::string& id) {
   bool stored = false;
-  TOCSIN_RETURN_IF_ERROR(
-      conn_->Run("SELECT 1 FROM documents WHERE id = ?", {Value{id}}, [&](const std::vector<Value>&) { stored = true; }));
+  TOCSIN_RETURN_IF_ERROR(conn_->Run("SELECT 1 FROM documents WHERE id = ?", {Value{id}},
+                                    [&](const std::vector<Value>&) { stored = true; }));
   return stored;
 }
 
@@ -468,10 +468,10 @@ Status Store::PutWithStories(Doc* doc, StoryIndex* index) {
     if (!stored.ok()) return stored.status();
     if (*stored) {
       std::vector<std::pair<std::string, std::string>> before;  // (group, story) of its earlier coding
-      TOCSIN_RETURN_IF_ERROR(conn_->Run(
-          "SELECT DISTINCT grp, story FROM events WHERE doc = ? AND story IS NOT NULL ORDER BY grp, story",
-          {Value{doc->input.id}},
-          [&](const std::vector<Value>& r) { before.emplace_back(AsString(r[0]), AsString(r[1])); }));
+      TOCSIN_RETURN_IF_ERROR(
+          conn_->Run("SELECT DISTINCT grp, story FROM events WHERE doc = ? AND story IS NOT NULL ORDER BY grp, story",
+                     {Value{doc->input.id}},
+                     [&](const std::vector<Value>& r) { before.emplace_back(AsString(r[0]), AsString(r[1])); }));
       if (!before.empty()) index->Forget(doc->input.id, before);
     }
     index->Add(&doc->events);
@@ -491,8 +491,8 @@ Status Store::PutRows(const Doc& doc, bool stored_before) {
     for (int64_t n : old_events)
       TOCSIN_RETURN_IF_ERROR(conn_->Run("DELETE FROM actors WHERE id >= ? AND id < ?",
                                         {Value{n * kActorKeysPerEvent}, Value{(n + 1) * kActorKeysPerEvent}}));
-    for (const char* sql : {"DELETE FROM places WHERE doc = ?", "DELETE FROM events WHERE doc = ?",
-                            "DELETE FROM documents WHERE id = ?"})
+    for (const char* sql :
+         {"DELETE FROM places WHERE doc = ?", "DELETE FROM events WHERE doc = ?", "DELETE FROM documents WHERE id = ?"})
       TOCSIN_RETURN_IF_ERROR(conn_->Run(sql, {id}));
   }
   std::string record, errors;
@@ -555,8 +555,8 @@ Status Store::PutRows(const Doc& doc, bool stored_before) {
       return conn_->Run(
           "INSERT INTO actors (id, event_n, role, position, name, name_folded, text, country, sector) "
           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-          {Value{key++}, Value{n}, Value{std::string(role)}, Value{position}, Text(a.name), Text(folded),
-           Text(a.text), Text(a.country), Text(a.sector)});
+          {Value{key++}, Value{n}, Value{std::string(role)}, Value{position}, Text(a.name), Text(folded), Text(a.text),
+           Text(a.country), Text(a.sector)});
     };
     for (size_t i = 0; i < e.source.size(); ++i)
       TOCSIN_RETURN_IF_ERROR(put_actor(e.source[i], "source", static_cast<int64_t>(i)));
@@ -572,7 +572,8 @@ Status Store::PutRows(const Doc& doc, bool stored_before) {
         {id, Value{static_cast<int64_t>(i)}, Text(p.text), Text(p.name), Text(p.country), Text(p.admin1),
          p.has_coordinates ? Value{p.lat} : Value{}, p.has_coordinates ? Value{p.lon} : Value{},
          p.geonames ? Value{p.geonames} : Value{}, Text(p.precision),
-         p.span.empty() ? Value{} : Value{int64_t{p.span.begin}}, p.span.empty() ? Value{} : Value{int64_t{p.span.end}}}));
+         p.span.empty() ? Value{} : Value{int64_t{p.span.begin}},
+         p.span.empty() ? Value{} : Value{int64_t{p.span.end}}}));
   }
   return Status::Ok();
 }

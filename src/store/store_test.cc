@@ -400,7 +400,8 @@ TEST_P(StoreTest, AVersionOneStoreIsMigratedAndItsActorsStillFilter) {
   {
     auto conn = GetParam() == Backend::kSqlite ? store::OpenSqlite(path_, false) : store::OpenPostgres(url_);
     ASSERT_TRUE(conn.ok());
-    ASSERT_TRUE((*conn)->Exec(R"sql(
+    ASSERT_TRUE((*conn)
+                    ->Exec(R"sql(
 CREATE TABLE actors_v1 (
   event_n BIGINT NOT NULL, role TEXT NOT NULL, position BIGINT NOT NULL,
   name TEXT, name_folded TEXT, text TEXT, country TEXT, sector TEXT);
@@ -410,7 +411,8 @@ ALTER TABLE actors_v1 RENAME TO actors;
 CREATE INDEX actors_event ON actors (event_n);
 CREATE INDEX actors_code ON actors (country, sector);
 UPDATE meta SET value = '1' WHERE key = 'schema_version';
-)sql").ok());
+)sql")
+                    .ok());
   }
   auto s = Store::Open(url_);
   ASSERT_TRUE(s.ok()) << s.status().message();
@@ -419,15 +421,21 @@ UPDATE meta SET value = '1' WHERE key = 'schema_version';
     auto conn = GetParam() == Backend::kSqlite ? store::OpenSqlite(path_, false) : store::OpenPostgres(url_);
     ASSERT_TRUE(conn.ok());
     std::vector<std::string> rows;
-    ASSERT_TRUE((*conn)->Run("SELECT e.id, a.id - e.n * 1024, a.name FROM actors a JOIN events e ON e.n = a.event_n "
-                             "ORDER BY a.id", {}, [&](const std::vector<store::Value>& r) {
-                               rows.push_back(store::AsString(r[0]) + " " + store::AsString(r[1]) + " " +
-                                              store::AsString(r[2]));
-                             }).ok());
+    ASSERT_TRUE((*conn)
+                    ->Run("SELECT e.id, a.id - e.n * 1024, a.name FROM actors a JOIN events e ON e.n = a.event_n "
+                          "ORDER BY a.id",
+                          {},
+                          [&](const std::vector<store::Value>& r) {
+                            rows.push_back(store::AsString(r[0]) + " " + store::AsString(r[1]) + " " +
+                                           store::AsString(r[2]));
+                          })
+                    .ok());
     EXPECT_EQ(rows, (std::vector<std::string>{"a#1 0 police", "a#1 1 army", "a#2 0 opposition"}));
     std::string version;
-    ASSERT_TRUE((*conn)->Run("SELECT value FROM meta WHERE key = 'schema_version'", {},
-                             [&](const std::vector<store::Value>& r) { version = store::AsString(r[0]); }).ok());
+    ASSERT_TRUE((*conn)
+                    ->Run("SELECT value FROM meta WHERE key = 'schema_version'", {},
+                          [&](const std::vector<store::Value>& r) { version = store::AsString(r[0]); })
+                    .ok());
     EXPECT_EQ(version, std::to_string(kStoreSchemaVersion));
   }
   EventFilter f;
