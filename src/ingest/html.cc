@@ -553,11 +553,12 @@ bool HasTag(std::string_view h, std::string_view lower_tag) {
   return false;
 }
 
-// The end of the tag that starts at `i` (at its '<'), past its '>', following the tokenizer's tag and
-// attribute states (a quoted value may hold '>'); npos when the page ends inside it.
+// The end of the tag whose name starts at `i` (past its "<" or "</"), past its '>', following the
+// tokenizer's tag name and attribute states (a quoted value may hold '>'; '=' and quotes in a tag name are
+// part of the name); npos when the page ends inside it.
 size_t TagEnd(std::string_view h, size_t i) {
   enum { kName, kBeforeAttr, kAttr, kAfterAttr, kBeforeValue, kDouble, kSingle, kUnquoted, kAfterQuoted } st = kName;
-  for (i += 1; i < h.size(); ++i) {
+  for (; i < h.size(); ++i) {
     const char c = h[i];
     switch (st) {
       case kName:
@@ -663,7 +664,7 @@ bool ShrinkTextRuns(std::string_view h, ShrunkPage* out) {
       const size_t name_begin = n;
       while (n < h.size() && !HtmlSpace(h[n]) && h[n] != '/' && h[n] != '>') ++n;
       const std::string_view name = h.substr(name_begin, n - name_begin);
-      const size_t tag_end = TagEnd(h, e);
+      const size_t tag_end = TagEnd(h, name_begin);
       if (tag_end == std::string_view::npos) break;  // the page ends inside a tag
       i = tag_end;
       if (end_tag) continue;
