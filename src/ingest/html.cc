@@ -145,12 +145,14 @@ struct Block {
   bool in_main = false;
 };
 
+// HTML's whitespace (CR included: the parser reads it as LF).
+bool HtmlSpace(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\f' || c == '\r'; }
+
 // Appends text with HTML whitespace collapsed to single spaces (runs of other bytes are copied whole).
 void AppendCollapsed(std::string_view s, std::string* out) {
-  auto space = [](char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f'; };
   // Most text of a page is words between single spaces: copied whole when no other whitespace, no
   // two spaces and no space at either end need collapsing (each test a memchr or find over the text).
-  if (!s.empty() && !space(s.front()) && !space(s.back()) && s.find("  ") == std::string_view::npos &&
+  if (!s.empty() && !HtmlSpace(s.front()) && !HtmlSpace(s.back()) && s.find("  ") == std::string_view::npos &&
       std::none_of(std::begin("\n\t\r\f"), std::end("\n\t\r\f") - 1,
                    [&](char c) { return std::memchr(s.data(), c, s.size()) != nullptr; })) {
     out->append(s);
@@ -158,13 +160,13 @@ void AppendCollapsed(std::string_view s, std::string* out) {
   }
   size_t i = 0;
   while (i < s.size()) {
-    if (space(s[i])) {
+    if (HtmlSpace(s[i])) {
       if (!out->empty() && out->back() != ' ' && out->back() != '\n') out->push_back(' ');
-      while (i < s.size() && space(s[i])) ++i;
+      while (i < s.size() && HtmlSpace(s[i])) ++i;
       continue;
     }
     size_t j = i;
-    while (j < s.size() && !space(s[j])) ++j;
+    while (j < s.size() && !HtmlSpace(s[j])) ++j;
     out->append(s.data() + i, j - i);
     i = j;
   }
@@ -521,7 +523,6 @@ struct ShrunkPage {
   }
 };
 
-bool HtmlSpace(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\f' || c == '\r'; }
 bool AsciiAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
 // Whether the parser keeps every character of a run of text as it is. It changes CR (to LF), and puts
@@ -562,9 +563,8 @@ size_t TagEnd(std::string_view h, size_t i) {
     const char c = h[i];
     switch (st) {
       case kName:
-        if (HtmlSpace(c)) st = kBeforeAttr;
-        else if (c == '/') st = kBeforeAttr;
-        else if (c == '>') return i + 1;
+        if (c == '>') return i + 1;
+        if (HtmlSpace(c) || c == '/') st = kBeforeAttr;
         break;
       case kBeforeAttr:
         if (c == '>') return i + 1;
