@@ -34,6 +34,9 @@ struct Sentence {
   Span span;
   uint32_t first_token = 0, token_count = 0;  // into Doc::tokens
   uint32_t paragraph = 0;                     // sentences separated by a blank line are in new paragraphs
+  // Written in capitals (a headline: "POLICIA DISPERSA MARCHA"): at least 3 words, 70 % of them all upper
+  // case. Its capitals tell nothing of names, acronyms or cues, and its words are read as if in lower case.
+  bool in_capitals = false;
 };
 
 // Token flags (bit set).

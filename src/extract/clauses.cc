@@ -35,6 +35,7 @@ SentenceView::SentenceView(const Doc& doc, const Scratch& s, uint32_t sentence)
   const Sentence& sent = doc.sentences[sentence];
   b_ = sent.first_token;
   e_ = sent.first_token + sent.token_count;
+  in_capitals_ = sent.in_capitals;
   bound_.assign(sent.token_count, Boundary::kNone);
   for (uint32_t t = b_; t < e_; ++t) {
     const Boundary mark = PunctuationBoundary(word(t));

@@ -22,6 +22,7 @@ class SentenceView {
 
   uint32_t begin() const { return b_; }
   uint32_t end() const { return e_; }
+  bool in_capitals() const { return in_capitals_; }  // Sentence::in_capitals
   Boundary boundary(uint32_t t) const { return bound_[t - b_]; }
   Fn fn(uint32_t t) const { return s_.fn[t]; }
   std::string_view word(uint32_t t) const { return doc_.folded_of(doc_.tokens[t]); }
@@ -53,6 +54,7 @@ class SentenceView {
   const Doc& doc_;
   const Scratch& s_;
   uint32_t b_, e_;
+  bool in_capitals_;
   const internal::LangData* lang_;  // the sentence's language; null when it has no lexicons
   std::vector<Boundary> bound_;
 };

@@ -248,19 +248,9 @@ class EntitiesComponent final : public Component {
     // cues, numbers or counts are not names, and a single unknown capitalised word is a noun, not a name,
     // unless a title stands before it ("Präsident Dschaparow").
     const bool nouns_capitalised = s.sentence_lang[si]->grammar.nouns_capitalised;
-    // A headline in capitals ("INDIGENAS RADICALIZAN PARALIZACION") has no names to learn from capitals.
-    int words = 0, caps = 0;
-    for (uint32_t t = b; t < e; ++t)
-      if (doc.tokens[t].flags & kTokWord) {
-        ++words;
-        caps += (doc.tokens[t].flags & kTokAllUpper) && doc.folded_of(doc.tokens[t]).size() > 1;
-      }
-    // Such a sentence (a headline in capitals) keeps no mentions at all, its lexicon mentions included
-    // (made above, in place): its capitals say nothing about names.
-    if (words >= 3 && caps * 10 >= words * 7) {
-      out.erase(out.begin() + static_cast<long>(first), out.end());
-      return;
-    }
+    // A headline in capitals ("INDIGENAS RADICALIZAN PARALIZACION") learns no names from its capitals; the
+    // mentions the lexicons made above stay ("POLICIA", "MANIFESTANTES": they were matched case-folded).
+    if (doc.sentences[si].in_capitals) return;
     if (nouns_capitalised)
       for (uint32_t k = s.sentence_matches[si]; k < s.sentence_matches[si + 1]; ++k)
         if (internal::LayerOf(s.entry(s.matches[k]).kind) != internal::Layer::kEntity &&

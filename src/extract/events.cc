@@ -118,7 +118,7 @@ class EventsComponent final : public Component {
       }
     }
     const Token& first = doc.tokens[m.begin];
-    if ((first.flags & kTokUpper) && m.begin > sv.begin() + 1) {
+    if ((first.flags & kTokUpper) && m.begin > sv.begin() + 1 && !sv.in_capitals()) {
       const Token& prev = doc.tokens[m.begin - 1];
       if ((prev.flags & kTokUpper) && (prev.flags & kTokWord)) return true;
     }
@@ -170,7 +170,8 @@ class EventsComponent final : public Component {
       if (e.kind != EntryKind::kCue && !(e.kind == EntryKind::kTrigger && e.cue)) continue;
       // A one-word cue written with a capital inside a sentence is a name ("May Day", "Will Smith").
       if (e.kind == EntryKind::kCue && m.end == m.begin + 1 && m.begin > sv.begin() &&
-          (doc.tokens[m.begin].flags & kTokUpper) && !(doc.tokens[m.begin - 1].flags & kTokPunct))
+          (doc.tokens[m.begin].flags & kTokUpper) && !(doc.tokens[m.begin - 1].flags & kTokPunct) &&
+          !doc.sentences[si].in_capitals)
         continue;
       Cue c;
       c.sentence = si;
@@ -759,7 +760,15 @@ class EventsComponent final : public Component {
       const internal::LangGrammar& g = sv.grammar();
       const bool imperative = g.imperative.empty() ? !internal::EndsWithAny(w, g.finite, 2)
                                                    : internal::EndsWithAny(w, g.imperative, 2);
-      if (opens && imperative && (doc.tokens[m.begin].flags & kTokWord) && sv.SubjectBefore(m.begin).empty()) {
+      // Where subjects are dropped, "Exigen rebaja del costo de la vida" states a demand: only an exclamation
+      // commands.
+      const auto exclaims = [&] {
+        for (uint32_t t = m.end; t < sv.end(); ++t)
+          if (sv.word(t) == "!") return true;
+        return false;
+      };
+      if (opens && imperative && (doc.tokens[m.begin].flags & kTokWord) && sv.SubjectBefore(m.begin).empty() &&
+          (!g.pro_drop || exclaims())) {
         ev.modality = Modality::kRequested;
         ev.modality_cue.assign("imperative");
         if (s.options->explain)

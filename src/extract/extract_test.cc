@@ -358,3 +358,52 @@ TEST(Regression, WeekdaysOfEventsToComeLieAhead) {
 }
 
 }  // namespace tocsin::testing
+
+namespace tocsin::testing {
+namespace {
+
+// Regression (Spanish PLOVER suite): a sentence in capitals lost the actors its lexicons found ("POLICÍA",
+// "MANIFESTANTES"), and two capitalised words in a row were taken for a name that hid the trigger
+// ("POLICÍA DETUVO"): the sentence coded nothing. Capitals now only stop it from learning names.
+TEST(Regression, SentencesInCapitalsAreCodedAsInLowerCase) {
+  const struct {
+    const char *lang, *text;
+    EventType type;
+    const char* source_sector;
+  } kCases[] = {
+      {"es", "LA POLICÍA DETUVO A 40 MANIFESTANTES EN OSH", EventType::kCoerce, "COP"},
+      {"fr", "LA POLICE A ARRÊTÉ 40 MANIFESTANTS À OSH", EventType::kCoerce, "COP"},
+      {"en", "POLICE DETAINED 40 PROTESTERS IN OSH", EventType::kCoerce, "COP"},
+      {"es", "ONG PROTESTAN POR LA REDUCCIÓN DE FONDOS PARA LA SALUD", EventType::kProtest, nullptr},
+  };
+  for (const auto& c : kCases) {
+    Doc d = CodeText(c.text, "2024-05-14", c.lang);
+    ASSERT_TRUE(d.sentences.size() == 1 && d.sentences[0].in_capitals) << c.text;
+    const auto events = EventsOf(d, c.type);
+    ASSERT_EQ(events.size(), 1u) << c.text;
+    EXPECT_EQ(events[0]->modality, Modality::kAsserted) << c.text;
+    if (c.source_sector) {
+      ASSERT_FALSE(events[0]->source.empty()) << c.text;
+      EXPECT_EQ(events[0]->source[0].sector, c.source_sector) << c.text;
+    }
+  }
+  // Capitals still teach no names: "OSH" is found by the lexicons, not as an unknown name.
+  Doc d = CodeText("MANIFESTANTES BLOQUEAN LA RUTA CERCA DE VILLA CRESPO", "2024-05-14", "es");
+  for (const Mention& m : d.mentions) EXPECT_NE(m.kind, MentionKind::kName) << m.actor.text;
+}
+
+// Regression (Spanish PLOVER suite): Spanish drops subjects, so "Exigen ..." opening a headline states a
+// demand; it was read as the imperative "¡Exijan!" and the demand became requested. An exclamation still
+// commands.
+TEST(Regression, SubjectlessVerbsAreNotImperativesWhereSubjectsAreDropped) {
+  Doc d = CodeText("Exigen la liberación de los detenidos en Osh.", "2024-05-14", "es");
+  for (const Event& e : d.events) EXPECT_NE(e.modality_cue, "imperative") << e.trigger_text;
+  Doc pt = CodeText("Exigem a libertação dos detidos em Osh.", "2024-05-14", "pt");
+  for (const Event& e : pt.events) EXPECT_NE(e.modality_cue, "imperative") << e.trigger_text;
+  Doc slogan = CodeText("¡Liberen a los presos políticos!", "2024-05-14", "es");
+  ASSERT_FALSE(slogan.events.empty());
+  for (const Event& e : slogan.events) EXPECT_NE(e.modality, Modality::kAsserted) << e.trigger_text;
+}
+
+}  // namespace
+}  // namespace tocsin::testing

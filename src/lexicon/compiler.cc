@@ -1321,6 +1321,7 @@ std::string LangGrammar::Set(const std::string& key, const std::string& value) {
       {"nouns_capitalised", &LangGrammar::nouns_capitalised},
       {"negation_after", &LangGrammar::negation_after},
       {"postpositions", &LangGrammar::postpositions},
+      {"pro_drop", &LangGrammar::pro_drop},
   };
   if (auto it = kLists.find(key); it != kLists.end()) {
     std::vector<std::string> out = Split(value, '|');

@@ -270,6 +270,7 @@ struct LangGrammar {
   bool negation_after = false;                   // negation may follow the verb ("skjøt ikke", "schoss nicht")
   int max_gap = 4;                               // tokens a "..." gap in a pattern may skip ("nahm ... fest")
   bool postnominal_participles = false;          // "os jornalistas detidos": a participle after its noun
+  bool pro_drop = false;  // a finite verb needs no subject ("Exigen rebaja ..."): imperatives need a "!"
 
   // Parses the `key value` rows of lang.tsv; unknown keys are an error so that typos do not pass silently.
   // Returns an empty string or the message.

@@ -193,15 +193,7 @@ void FindGazetteerNames(const Doc& doc, Scratch& s, uint32_t si, std::vector<uin
   auto word = [&](uint32_t t) { return (doc.tokens[t].flags & kTokWord) != 0; };
   auto cap = [&](uint32_t t) { return word(t) && (caseless || (doc.tokens[t].flags & kTokUpper)); };
   // A headline in capitals has no names to tell by their capitals.
-  {
-    int words = 0, caps = 0;
-    for (uint32_t t = b; t < e; ++t)
-      if (word(t)) {
-        ++words;
-        caps += (doc.tokens[t].flags & kTokAllUpper) && doc.folded_of(doc.tokens[t]).size() > 1;
-      }
-    if (!caseless && words >= 3 && caps * 10 >= words * 7) return;
-  }
+  if (!caseless && sent.in_capitals) return;
   // Built on first need: most sentences have no candidate at all. A short document (a sentence sent on its
   // own, a headline) is searched instead: a few comparisons of lengths cost less than gathering every word
   // for the one or two questions it is asked. A longer one gets a set of its words in lower case, open

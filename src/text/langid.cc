@@ -4,6 +4,10 @@
 
 #include <cld2/public/compact_lang_det.h>
 #include <fasttext/fasttext.h>
+#include <unicode/locid.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+#include <unicode/utf8.h>
 
 #include <algorithm>
 #include <cmath>
@@ -51,6 +55,28 @@ LangGuess Cld2(std::string_view text) {
   g.confidence = (reliable ? 1.0 : 0.5) * percents[0] / 100.0;
   g.detector = "cld2";
   return g;
+}
+
+// Text mostly in capitals ("LA POLICIA DISPERSA UNA MARCHA EN LIMA"): lid.176 learnt languages from text in
+// mixed case, and a headline in capitals reads to it as English or as nothing. Three letters in four upper
+// case, among at least 12 letters.
+bool MostlyCapitals(std::string_view text) {
+  size_t upper = 0, lower = 0;
+  for (size_t i = 0; i < text.size();) {
+    const unsigned char b = static_cast<unsigned char>(text[i]);
+    if (b < 0x80) {
+      upper += b >= 'A' && b <= 'Z';
+      lower += b >= 'a' && b <= 'z';
+      ++i;
+      continue;
+    }
+    UChar32 c;
+    U8_NEXT(text.data(), i, text.size(), c);
+    if (c < 0) continue;
+    upper += u_isupper(c) || u_istitle(c);
+    lower += u_islower(c);
+  }
+  return upper + lower >= 12 && upper >= 3 * lower;
 }
 
 }  // namespace
@@ -130,6 +156,13 @@ void FastTextPredict(const fasttext::FastText& ft, std::string_view text,
 
 LangGuess IdentifyLanguage(const fasttext::FastText* ft, std::string_view text, size_t max_bytes) {
   text = Prefix(text, max_bytes);
+  std::string lowered;
+  if (MostlyCapitals(text)) {
+    icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())))
+        .toLower(icu::Locale::getRoot())
+        .toUTF8String(lowered);
+    text = lowered;
+  }
   LangGuess best;
   if (ft) {
     std::vector<std::pair<fasttext::real, std::string>> predictions;

@@ -181,6 +181,7 @@ void Segmenter::Segment(Doc* doc, size_t max_tokens, Span range) {
 
   // Walk words once over the whole text; cut the token stream at sentence boundaries.
   size_t next_end = 0;  // index in `ends` of the end of the open sentence
+  const size_t first_new = doc->sentences.size();
   // Continue the paragraph count of an earlier range.
   uint32_t paragraph = doc->sentences.empty() ? 0 : doc->sentences.back().paragraph;
   uint32_t last_end = doc->sentences.empty() ? base : doc->sentences.back().span.end;
@@ -246,6 +247,17 @@ void Segmenter::Segment(Doc* doc, size_t max_tokens, Span range) {
   for (const Sentence& s : doc->sentences) {
     if (s.paragraph != prev_para && s.token_count) doc->tokens[s.first_token].flags |= kTokParaStart;
     prev_para = s.paragraph;
+  }
+  // Sentences in capitals, among those of this range. (One-letter words, "A" or "Y", say nothing either way.)
+  for (size_t i = first_new; i < doc->sentences.size(); ++i) {
+    Sentence& s = doc->sentences[i];
+    int words = 0, caps = 0;
+    for (uint32_t t = s.first_token; t < s.first_token + s.token_count; ++t)
+      if (doc->tokens[t].flags & kTokWord) {
+        ++words;
+        caps += (doc->tokens[t].flags & kTokAllUpper) && doc->tokens[t].folded_len > 1;
+      }
+    s.in_capitals = words >= 3 && caps * 10 >= words * 7;
   }
 }
 
