@@ -10,6 +10,7 @@
 // statement. A statement cancelled by statement_timeout (SQLSTATE 57014) returns "timeout: ..." (IsTimeout).
 // A lost connection is not re-established: prepared statements live in the server session, so every later
 // call fails with a clear Status until the caller opens a new Connection.
+#include <dlfcn.h>
 #include <libpq-fe.h>
 
 #include <algorithm>
@@ -17,6 +18,7 @@
 #include <climits>
 #include <cstdlib>
 #include <deque>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -47,8 +49,83 @@ constexpr size_t kNumberChars = 32;
 // Statements are named in error messages by their first characters only.
 constexpr size_t kContextChars = 60;
 
+// libpq is opened on the first PostgreSQL connection, not linked: linked in, it and what it pulls in
+// (OpenSSL, Kerberos, LDAP, GnuTLS: about twenty libraries) cost every start of `tocsin` some 4 ms of loading,
+// relocation and library constructors, and most runs never touch PostgreSQL. The functions are looked up
+// by name and typed by libpq-fe.h, so a signature change shows up at compile time.
+struct Libpq {
+  decltype(&::PQclear) PQclear = nullptr;
+  decltype(&::PQconnectdb) PQconnectdb = nullptr;
+  decltype(&::PQdb) PQdb = nullptr;
+  decltype(&::PQerrorMessage) PQerrorMessage = nullptr;
+  decltype(&::PQexec) PQexec = nullptr;
+  decltype(&::PQexecPrepared) PQexecPrepared = nullptr;
+  decltype(&::PQfinish) PQfinish = nullptr;
+  decltype(&::PQftype) PQftype = nullptr;
+  decltype(&::PQgetisnull) PQgetisnull = nullptr;
+  decltype(&::PQgetlength) PQgetlength = nullptr;
+  decltype(&::PQgetvalue) PQgetvalue = nullptr;
+  decltype(&::PQhost) PQhost = nullptr;
+  decltype(&::PQnfields) PQnfields = nullptr;
+  decltype(&::PQntuples) PQntuples = nullptr;
+  decltype(&::PQport) PQport = nullptr;
+  decltype(&::PQprepare) PQprepare = nullptr;
+  decltype(&::PQresStatus) PQresStatus = nullptr;
+  decltype(&::PQresultErrorField) PQresultErrorField = nullptr;
+  decltype(&::PQresultErrorMessage) PQresultErrorMessage = nullptr;
+  decltype(&::PQresultStatus) PQresultStatus = nullptr;
+  decltype(&::PQsetClientEncoding) PQsetClientEncoding = nullptr;
+  decltype(&::PQsetNoticeProcessor) PQsetNoticeProcessor = nullptr;
+  decltype(&::PQstatus) PQstatus = nullptr;
+};
+
+// Set once by LoadLibpq; read only after a successful load (no PGconn or PGresult exists before one).
+const Libpq* loaded_libpq = nullptr;
+
+const Libpq& Pq() { return *loaded_libpq; }
+
+template <typename F>
+bool Find(void* handle, const char* name, F* out, std::string* error) {
+  *out = reinterpret_cast<F>(::dlsym(handle, name));
+  if (!*out) *error = std::string("the libpq found lacks ") + name + ": it is too old for Tocsin";
+  return *out != nullptr;
+}
+
+// Opens libpq.so.5 (Debian package libpq5; the soname has not changed since PostgreSQL 8.0) once per process.
+Status LoadLibpq() {
+  static std::once_flag once;
+  static std::string error;
+  std::call_once(once, [] {
+    void* handle = ::dlopen("libpq.so.5", RTLD_NOW | RTLD_LOCAL);
+    if (!handle) {
+      const char* why = ::dlerror();
+      error = std::string("PostgreSQL needs libpq (Debian package libpq5): ") + (why ? why : "dlopen failed");
+      return;
+    }
+    static Libpq lib;  // never closed: connections may live until exit
+    std::string* e = &error;
+    if (Find(handle, "PQclear", &lib.PQclear, e) && Find(handle, "PQconnectdb", &lib.PQconnectdb, e) &&
+        Find(handle, "PQdb", &lib.PQdb, e) && Find(handle, "PQerrorMessage", &lib.PQerrorMessage, e) &&
+        Find(handle, "PQexec", &lib.PQexec, e) && Find(handle, "PQexecPrepared", &lib.PQexecPrepared, e) &&
+        Find(handle, "PQfinish", &lib.PQfinish, e) && Find(handle, "PQftype", &lib.PQftype, e) &&
+        Find(handle, "PQgetisnull", &lib.PQgetisnull, e) && Find(handle, "PQgetlength", &lib.PQgetlength, e) &&
+        Find(handle, "PQgetvalue", &lib.PQgetvalue, e) && Find(handle, "PQhost", &lib.PQhost, e) &&
+        Find(handle, "PQnfields", &lib.PQnfields, e) && Find(handle, "PQntuples", &lib.PQntuples, e) &&
+        Find(handle, "PQport", &lib.PQport, e) && Find(handle, "PQprepare", &lib.PQprepare, e) &&
+        Find(handle, "PQresStatus", &lib.PQresStatus, e) &&
+        Find(handle, "PQresultErrorField", &lib.PQresultErrorField, e) &&
+        Find(handle, "PQresultErrorMessage", &lib.PQresultErrorMessage, e) &&
+        Find(handle, "PQresultStatus", &lib.PQresultStatus, e) &&
+        Find(handle, "PQsetClientEncoding", &lib.PQsetClientEncoding, e) &&
+        Find(handle, "PQsetNoticeProcessor", &lib.PQsetNoticeProcessor, e) &&
+        Find(handle, "PQstatus", &lib.PQstatus, e))
+      loaded_libpq = &lib;
+  });
+  return loaded_libpq ? Status::Ok() : Status::IoError(error);
+}
+
 struct ResultDeleter {
-  void operator()(PGresult* r) const { PQclear(r); }
+  void operator()(PGresult* r) const { Pq().PQclear(r); }
 };
 using ResultPtr = std::unique_ptr<PGresult, ResultDeleter>;
 
@@ -187,7 +264,7 @@ struct TextHash {
 class PostgresConnection final : public Connection {
  public:
   explicit PostgresConnection(PGconn* conn) : conn_(conn) {}
-  ~PostgresConnection() override { PQfinish(conn_); }
+  ~PostgresConnection() override { Pq().PQfinish(conn_); }
   PostgresConnection(const PostgresConnection&) = delete;
   PostgresConnection& operator=(const PostgresConnection&) = delete;
 
@@ -195,7 +272,7 @@ class PostgresConnection final : public Connection {
 
   Status Exec(std::string_view sql) override {
     const std::string text(sql);  // PQexec wants a terminated string
-    ResultPtr res(PQexec(conn_, text.c_str()));
+    ResultPtr res(Pq().PQexec(conn_, text.c_str()));
     return Check(res.get(), sql);
   }
 
@@ -217,7 +294,7 @@ class PostgresConnection final : public Connection {
       TOCSIN_RETURN_IF_ERROR(CheckCount(sql, count, params.size()));
       std::string name = "t" + std::to_string(prepared_.size() + 1);
       // No parameter types (nParams 0): the server infers them from context.
-      ResultPtr res(PQprepare(conn_, name.c_str(), rewritten.c_str(), 0, nullptr));
+      ResultPtr res(Pq().PQprepare(conn_, name.c_str(), rewritten.c_str(), 0, nullptr));
       TOCSIN_RETURN_IF_ERROR(Check(res.get(), sql));
       // Cached only once the server holds it, so a statement that failed to prepare is tried again.
       it = prepared_.emplace(std::string(sql), Prepared{std::move(name), count}).first;
@@ -228,25 +305,25 @@ class PostgresConnection final : public Connection {
 
     // Text results (resultFormat 0): every type has a text form, and it is what the conversions below read.
     ResultPtr res(
-        PQexecPrepared(conn_, statement.name.c_str(), statement.parameters, values_.data(), nullptr, nullptr, 0));
+        Pq().PQexecPrepared(conn_, statement.name.c_str(), statement.parameters, values_.data(), nullptr, nullptr, 0));
     TOCSIN_RETURN_IF_ERROR(Check(res.get(), sql));
     if (!on_row) return Status::Ok();
 
-    const int rows = PQntuples(res.get());
-    const int columns = PQnfields(res.get());
+    const int rows = Pq().PQntuples(res.get());
+    const int columns = Pq().PQnfields(res.get());
     types_.resize(static_cast<size_t>(columns));
-    for (int c = 0; c < columns; ++c) types_[static_cast<size_t>(c)] = PQftype(res.get(), c);
+    for (int c = 0; c < columns; ++c) types_[static_cast<size_t>(c)] = Pq().PQftype(res.get(), c);
     // One row buffer for the whole result: strings keep their capacity from row to row.
     row_.resize(static_cast<size_t>(columns));
     for (int r = 0; r < rows; ++r) {
       for (int c = 0; c < columns; ++c) {
         Value& cell = row_[static_cast<size_t>(c)];
-        if (PQgetisnull(res.get(), r, c)) {
+        if (Pq().PQgetisnull(res.get(), r, c)) {
           cell = std::monostate{};
           continue;
         }
-        const char* text = PQgetvalue(res.get(), r, c);
-        const size_t length = static_cast<size_t>(PQgetlength(res.get(), r, c));
+        const char* text = Pq().PQgetvalue(res.get(), r, c);
+        const size_t length = static_cast<size_t>(Pq().PQgetlength(res.get(), r, c));
         SetCell(types_[static_cast<size_t>(c)], std::string_view(text, length), &cell);
       }
       on_row(row_);
@@ -259,7 +336,7 @@ class PostgresConnection final : public Connection {
   // the next statement, so it is not reported twice.
   void SetTimeout(std::chrono::milliseconds limit) override {
     const long long ms = std::clamp<long long>(limit.count(), 0, INT_MAX);  // statement_timeout is an int
-    ResultPtr res(PQexec(conn_, ("SET statement_timeout = " + std::to_string(ms)).c_str()));
+    ResultPtr res(Pq().PQexec(conn_, ("SET statement_timeout = " + std::to_string(ms)).c_str()));
   }
 
  private:
@@ -270,20 +347,20 @@ class PostgresConnection final : public Connection {
 
   // OK for a result that succeeded; otherwise the server's (or libpq's) message after the statement.
   Status Check(const PGresult* res, std::string_view sql) const {
-    const ExecStatusType status = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+    const ExecStatusType status = res ? Pq().PQresultStatus(res) : PGRES_FATAL_ERROR;
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY) return Status::Ok();
     // Without a result (out of memory, connection gone) libpq keeps the reason on the connection.
-    const char* detail = res ? PQresultErrorMessage(res) : PQerrorMessage(conn_);
+    const char* detail = res ? Pq().PQresultErrorMessage(res) : Pq().PQerrorMessage(conn_);
     std::string message = StatementContext(sql) + ": " + std::string(TrimRight(detail ? detail : ""));
     if (status != PGRES_FATAL_ERROR && status != PGRES_NONFATAL_ERROR) {
       // COPY and pipeline states: the store never starts them.
-      return Status::Internal(message + " (unexpected result " + PQresStatus(status) + ")");
+      return Status::Internal(message + " (unexpected result " + Pq().PQresStatus(status) + ")");
     }
-    const char* sqlstate = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
+    const char* sqlstate = res ? Pq().PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
     if (sqlstate && sqlstate == kQueryCanceled) {
       return Status::IoError("timeout: " + message + "; raise the limit or narrow the query");
     }
-    if (PQstatus(conn_) != CONNECTION_OK) {
+    if (Pq().PQstatus(conn_) != CONNECTION_OK) {
       return Status::IoError(message + "; the connection is lost: open a new one");
     }
     return Status::IoError(message);
@@ -389,32 +466,33 @@ std::string ServerName(const PGconn* conn) {
     out.push_back('=');
     out += value;
   };
-  add("host", PQhost(conn));
-  add("port", PQport(conn));
-  add("dbname", PQdb(conn));
+  add("host", Pq().PQhost(conn));
+  add("port", Pq().PQport(conn));
+  add("dbname", Pq().PQdb(conn));
   return out;
 }
 
 }  // namespace
 
 Result<std::unique_ptr<Connection>> OpenPostgres(const std::string& conninfo) {
-  PGconn* conn = PQconnectdb(conninfo.c_str());
+  TOCSIN_RETURN_IF_ERROR(LoadLibpq());
+  PGconn* conn = Pq().PQconnectdb(conninfo.c_str());
   if (!conn) return Status::IoError("cannot connect to PostgreSQL: libpq is out of memory");
   // Owned from here, including on failure: PQfinish releases a connection that never opened.
   auto connection = std::make_unique<PostgresConnection>(conn);
-  if (PQstatus(conn) != CONNECTION_OK) {
+  if (Pq().PQstatus(conn) != CONNECTION_OK) {
     const std::string server = ServerName(conn);
     return Status::IoError("cannot connect to PostgreSQL" + (server.empty() ? "" : " (" + server + ")") + ": " +
-                           std::string(TrimRight(PQerrorMessage(conn))) +
+                           std::string(TrimRight(Pq().PQerrorMessage(conn))) +
                            "; check the connection string and that the server is running");
   }
   // `CREATE TABLE IF NOT EXISTS` and friends report NOTICEs, which libpq prints to stderr by default.
-  PQsetNoticeProcessor(
+  Pq().PQsetNoticeProcessor(
       conn, [](void*, const char*) {}, nullptr);
   // The store's text is UTF-8 whatever the server's or the database's default encoding.
-  if (PQsetClientEncoding(conn, "UTF8") != 0) {
+  if (Pq().PQsetClientEncoding(conn, "UTF8") != 0) {
     return Status::IoError("cannot set client_encoding to UTF8 on PostgreSQL (" + ServerName(conn) +
-                           "): " + std::string(TrimRight(PQerrorMessage(conn))));
+                           "): " + std::string(TrimRight(Pq().PQerrorMessage(conn))));
   }
   return std::unique_ptr<Connection>(std::move(connection));
 }
