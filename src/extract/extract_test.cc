@@ -392,6 +392,24 @@ TEST(Regression, SentencesInCapitalsAreCodedAsInLowerCase) {
   for (const Mention& m : d.mentions) EXPECT_NE(m.kind, MentionKind::kName) << m.actor.text;
 }
 
+// Regression (Spanish PLOVER suite): "durante la mañana" and "a media mañana" are the morning of the day, not
+// "mañana" (tomorrow): a march that happened was dated the day after publication.
+TEST(Regression, TheMorningIsNotTomorrow) {
+  for (const char* text : {"La marcha reunió a 4.000 personas en Quito durante la mañana.",
+                           "Los huelguistas se concentraron a media mañana frente al ministerio en Quito."}) {
+    Doc d = CodeText(text, "2003-03-15", "es");
+    const auto protests = EventsOf(d, EventType::kProtest);
+    ASSERT_FALSE(protests.empty()) << text;
+    ASSERT_TRUE(protests[0]->date) << text;
+    EXPECT_EQ(protests[0]->date->value, "2003-03-15") << text;
+  }
+  Doc tomorrow = CodeText("Los maestros marcharán mañana en Quito.", "2003-03-15", "es");
+  const auto planned = EventsOf(tomorrow, EventType::kProtest);
+  ASSERT_FALSE(planned.empty());
+  ASSERT_TRUE(planned[0]->date);
+  EXPECT_EQ(planned[0]->date->value, "2003-03-16");
+}
+
 // Regression (Spanish PLOVER suite): Spanish drops subjects, so "Exigen ..." opening a headline states a
 // demand; it was read as the imperative "¡Exijan!" and the demand became requested. An exclamation still
 // commands.
