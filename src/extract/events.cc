@@ -909,12 +909,31 @@ class EventsComponent final : public Component {
                                 ev.type == EventType::kCooperate || ev.type == EventType::kAid ||
                                 ev.type == EventType::kAccuse;
         if (!c.noun && transitive && tgt.empty()) continue;
-        // "Thousands protested": a number standing as the subject counts people.
+        // "Thousands protested": a number standing as the subject counts people. So does one opening its
+        // clause at the head of a phrase of a word or two that no lexicon knows ("Miles de hispanos
+        // marcharon", "Thousands of pensioners marched"): the figure says they are people. (Not one inside
+        // a phrase: "lied across thousands of primarily rape and murder trials".)
         bool number_subject = false;
-        for (uint32_t qi = s.sentence_quantities[si]; qi < s.sentence_quantities[si + 1]; ++qi)
-          if (!s.quantities[qi].year_like && s.quantities[qi].end_token + 1 >= m.begin &&
-              s.quantities[qi].end_token <= m.begin)
-            number_subject = true;
+        for (uint32_t qi = s.sentence_quantities[si]; qi < s.sentence_quantities[si + 1]; ++qi) {
+          const Quantity& q = s.quantities[qi];
+          if (q.year_like) continue;
+          if (q.end_token + 1 >= m.begin && q.end_token <= m.begin) number_subject = true;
+          const auto opens_clause = [&] {
+            if (q.first_token == sv.begin()) return true;
+            const uint32_t p = q.first_token - 1;
+            const Fn f = s.fn[p];
+            return (doc.tokens[p].flags & kTokPunct) || f == Fn::kAnd || f == Fn::kSub || f == Fn::kComp ||
+                   f == Fn::kRel || f == Fn::kAdv || f == Fn::kStrong || IsDetLike(f);
+          };
+          if (!c.noun && q.value >= 2 && q.end_token + 1 < m.begin && m.begin - q.end_token <= 3 &&
+              s.fn[q.end_token] == Fn::kOf && opens_clause()) {
+            bool plain = true;
+            for (uint32_t t = q.end_token + 1; t < m.begin && plain; ++t)
+              plain = (doc.tokens[t].flags & kTokWord) && s.fn[t] == Fn::kNone && s.mention_at[t] < 0 &&
+                      sv.boundary(t) == extract::Boundary::kNone;
+            number_subject = number_subject || plain;
+          }
+        }
         const bool counted = (sentence_has_count || number_subject) &&
                              (ev.type == EventType::kAssault || ev.type == EventType::kProtest ||
                               ev.type == EventType::kMobilize || ev.mode == "arrest");

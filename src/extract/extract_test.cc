@@ -410,6 +410,17 @@ TEST(Regression, TheMorningIsNotTomorrow) {
   EXPECT_EQ(planned[0]->date->value, "2003-03-16");
 }
 
+// Regression (Spanish PLOVER suite): "Miles de hispanos marcharon ..." coded nothing: "hispanos" is in no
+// lexicon, and only a figure right before the verb counted people. A figure opening the clause at the head
+// of a word or two does too; one inside a phrase does not.
+TEST(Regression, AFigureOfUnknownPeopleIsTheSubject) {
+  Doc es = CodeText("Miles de hispanos marcharon por las calles de varias ciudades californianas.", "1999-04-10", "es");
+  ASSERT_EQ(EventsOf(es, EventType::kProtest).size(), 1u);
+  EXPECT_EQ(EventsOf(es, EventType::kProtest)[0]->modality, Modality::kAsserted);
+  Doc inside = CodeText("He may have lied across thousands of primarily rape and murder trials.", "2021-03-01");
+  for (const Event* e : EventsOf(inside, EventType::kAssault)) EXPECT_NE(e->modality, Modality::kAsserted);
+}
+
 // Regression (Spanish PLOVER suite): Spanish drops subjects, so "Exigen ..." opening a headline states a
 // demand; it was read as the imperative "¡Exijan!" and the demand became requested. An exclamation still
 // commands.
