@@ -683,8 +683,13 @@ class EventsComponent final : public Component {
       bool future = internal::EndsWithAny(w, g.future, 1) || internal::EndsWithAny(last, g.future, 1);
       for (const std::string& p : g.future_prefixes)
         future = future || (w.size() > p.size() + 2 && w.compare(0, p.size(), p) == 0);
-      const bool conditional =
-          internal::EndsWithAny(w, g.conditional, 1) || internal::EndsWithAny(last, g.conditional, 1);
+      bool conditional = internal::EndsWithAny(w, g.conditional, 1) || internal::EndsWithAny(last, g.conditional, 1);
+      // A headline in capitals may drop the accent that marks the tense: "MARCHARAN", "FARAO".
+      if (sv.in_capitals()) {
+        future = future || internal::EndsWithAny(w, g.future_bare, 1) || internal::EndsWithAny(last, g.future_bare, 1);
+        conditional = conditional || internal::EndsWithAny(w, g.conditional_bare, 1) ||
+                      internal::EndsWithAny(last, g.conditional_bare, 1);
+      }
       if (internal::EndsWithAny(w, g.negative_endings, 2) || internal::EndsWithAny(last, g.negative_endings, 2)) {
         ev.modality = Modality::kNegated;
         ev.modality_cue = std::string(doc.text_of(doc.tokens[m.end - 1].span));

@@ -392,6 +392,23 @@ TEST(Regression, SentencesInCapitalsAreCodedAsInLowerCase) {
   for (const Mention& m : d.mentions) EXPECT_NE(m.kind, MentionKind::kName) << m.actor.text;
 }
 
+// Regression: coding sentences in capitals made "LOS MINEROS MARCHARAN EL LUNES" a march that happened:
+// capitals drop the accent that marks the future ("marcharán"), and exact forms ("=protestó", Portuguese
+// "=farão") were missed the same way. In capitals, endings and exact forms are also read without accents.
+TEST(Regression, CapitalsWithoutAccentsKeepTenseAndExactForms) {
+  Doc future = CodeText("LOS MINEROS MARCHARAN EL LUNES EN LA PAZ", "1995-05-02", "es");
+  ASSERT_EQ(EventsOf(future, EventType::kProtest).size(), 1u);
+  EXPECT_EQ(EventsOf(future, EventType::kProtest)[0]->modality, Modality::kPredicted);
+  Doc pt = CodeText("OS METROVIARIOS FARAO GREVE NA SEGUNDA-FEIRA EM SAO PAULO", "1995-05-02", "pt");
+  for (const Event* e : EventsOf(pt, EventType::kProtest)) EXPECT_NE(e->modality, Modality::kAsserted);
+  Doc past = CodeText("EL SENADO CHILENO PROTESTO POR EL FALLO ARBITRAL", "1995-05-02", "es");
+  ASSERT_EQ(EventsOf(past, EventType::kProtest).size(), 1u);
+  EXPECT_EQ(EventsOf(past, EventType::kProtest)[0]->modality, Modality::kAsserted);
+  // Only capitals: in lower case "protesto" is not read as "protestó".
+  Doc lower = CodeText("El senado chileno protesto por el fallo arbitral.", "1995-05-02", "es");
+  EXPECT_TRUE(EventsOf(lower, EventType::kProtest).empty());
+}
+
 // Regression (Spanish PLOVER suite): "durante la mañana" and "a media mañana" are the morning of the day, not
 // "mañana" (tomorrow): a march that happened was dated the day after publication.
 TEST(Regression, TheMorningIsNotTomorrow) {

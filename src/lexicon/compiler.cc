@@ -1423,6 +1423,18 @@ Status LangData::Unpack(size_t file_count) {
 void LangData::BuildIndex() {
   grammar = LangGrammar();
   for (const auto& [k, v] : settings) grammar.Set(k, v);
+  auto bare = [](const std::vector<std::string>& endings) {
+    std::vector<std::string> out;
+    for (const std::string& e : endings)
+      if (std::string b = text::StripMarks(e); b != e && std::find(out.begin(), out.end(), b) == out.end())
+        out.push_back(std::move(b));
+    // Longest first, as Set sorts the lists it parses.
+    std::stable_sort(out.begin(), out.end(),
+                     [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+    return out;
+  };
+  grammar.future_bare = bare(grammar.future);
+  grammar.conditional_bare = bare(grammar.conditional);
   stem_ids.clear();
   exact_ids.clear();
   translit_ids.clear();
@@ -1494,6 +1506,17 @@ void LangData::BuildIndex() {
     trie.nodes[n].entry_count = static_cast<uint32_t>(at[n].size());
     trie.entries.insert(trie.entries.end(), at[n].begin(), at[n].end());
   }
+}
+
+const TermMap& LangData::ExactWithoutAccents() const {
+  std::call_once(*bare_once, [this] {
+    for (const auto& [form, id] : exact_ids) {
+      std::string bare = text::StripMarks(form);
+      if (bare == form || exact_ids.count(bare)) continue;
+      bare_exact_ids.emplace(std::move(bare), id);  // the first of two forms that lose their accents alike
+    }
+  });
+  return bare_exact_ids;
 }
 
 const fasttext::FastText* ModelData::Lid() const {

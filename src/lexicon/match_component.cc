@@ -147,6 +147,18 @@ class MatchComponent final : public Component {
         const Sentence& last = doc.sentences[j - 1];
         TOCSIN_RETURN_IF_ERROR(TermIds(doc, s, *lang, sent.first_token, last.first_token + last.token_count));
       }
+      // A headline in capitals often drops its accents ("EL SENADO PROTESTO", "FARAO GREVE"): a word that
+      // is no exact form as written may be one without its accents.
+      if (sent.in_capitals) {
+        const internal::TermMap* bare = nullptr;
+        for (uint32_t t = sent.first_token; t < sent.first_token + sent.token_count; ++t) {
+          Token& tok = doc.tokens[t];
+          if (tok.exact_id || !(tok.flags & kTokWord)) continue;
+          if (!bare) bare = &lang->ExactWithoutAccents();
+          if (bare->empty()) break;
+          if (auto it = bare->find(doc.folded_of(tok)); it != bare->end()) tok.exact_id = it->second;
+        }
+      }
       local.clear();
       internal::MatchAll(*lang, doc.tokens, sent.first_token, sent.first_token + sent.token_count, &local);
       internal::SelectLongest(*lang, &local, &s.select_work);

@@ -258,6 +258,9 @@ struct LangGrammar {
   std::vector<std::string> gerund, participle, finite, imperative;
   std::vector<std::string> passive_endings, agent_endings;
   std::vector<std::string> future, conditional;  // verb endings of tenses that state no deed ("protestarán")
+  // The same without their accents, where that changes them: read in sentences in capitals, which drop
+  // accents ("MARCHARAN" for "marcharán"). Derived by LangData::BuildIndex, not set in lang.tsv.
+  std::vector<std::string> future_bare, conditional_bare;
   std::vector<std::string> future_prefixes;      // the same as prefixes (Arabic سـ: "سيتظاهر")
   std::vector<std::string> and_prefixes;         // a conjunction written on the next word (Arabic و: "والجيش")
   bool genitive_after = false;                   // a country right after a noun is its owner ("полиция Казахстана")
@@ -302,6 +305,12 @@ struct LangData {
   std::unordered_set<uint32_t> name_terms;   // terms of names: the only ones an inflected form may reach
   std::unordered_set<std::string, StringHash, std::equal_to<>> stopword_set;
   Trie trie;
+  // Exact forms by their spelling without accents ("protesto" -> the id of "x:protestó"), for sentences in
+  // capitals, which drop them ("EL SENADO PROTESTO"). Only forms that lose an accent and do not then spell
+  // another exact form. Built on first need (most runs meet no headline in capitals), thread-safe.
+  const TermMap& ExactWithoutAccents() const;
+  std::shared_ptr<std::once_flag> bare_once = std::make_shared<std::once_flag>();
+  mutable TermMap bare_exact_ids;
 };
 
 struct ModelData {

@@ -201,4 +201,25 @@ void FoldCase(std::string_view word, std::string* out) {
   }
 }
 
+std::string StripMarks(std::string_view s) {
+  bool ascii = true;
+  for (const char c : s) ascii = ascii && static_cast<unsigned char>(c) < 0x80;
+  if (ascii) return std::string(s);
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
+  if (U_FAILURE(status)) return std::string(s);
+  const icu::UnicodeString decomposed =
+      nfd->normalize(icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), static_cast<int32_t>(s.size()))), status);
+  if (U_FAILURE(status)) return std::string(s);
+  icu::UnicodeString bare;
+  for (int32_t i = 0; i < decomposed.length();) {
+    const UChar32 c = decomposed.char32At(i);
+    if (u_charType(c) != U_NON_SPACING_MARK) bare.append(c);
+    i += U16_LENGTH(c);
+  }
+  std::string out;
+  bare.toUTF8String(out);
+  return out;
+}
+
 }  // namespace tocsin::text

@@ -21,4 +21,8 @@ void FoldCase(std::string_view word, std::string* out);
 // The same through ICU's full case folding alone (FoldCase takes a table for most characters).
 void FoldCaseIcu(std::string_view word, std::string* out);
 
+// `s` (valid UTF-8) without its accents and other combining marks: "rán" → "ran", "ção" → "cao". Headlines
+// in capitals are often written so ("MARCHARAN", "FARAO").
+std::string StripMarks(std::string_view s);
+
 }  // namespace tocsin::text
