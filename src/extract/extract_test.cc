@@ -387,7 +387,7 @@ TEST(Regression, SentencesInCapitalsAreCodedAsInLowerCase) {
       EXPECT_EQ(events[0]->source[0].sector, c.source_sector) << c.text;
     }
   }
-  // Capitals still teach no names: "OSH" is found by the lexicons, not as an unknown name.
+  // Capitals still teach no names: "VILLA CRESPO" would be an unknown name in mixed case, here it is none.
   Doc d = CodeText("MANIFESTANTES BLOQUEAN LA RUTA CERCA DE VILLA CRESPO", "2024-05-14", "es");
   for (const Mention& m : d.mentions) EXPECT_NE(m.kind, MentionKind::kName) << m.actor.text;
 }

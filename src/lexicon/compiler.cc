@@ -1513,7 +1513,7 @@ const TermMap& LangData::ExactWithoutAccents() const {
     for (const auto& [form, id] : exact_ids) {
       std::string bare = text::StripMarks(form);
       if (bare == form || exact_ids.count(bare)) continue;
-      bare_exact_ids.emplace(std::move(bare), id);  // the first of two forms that lose their accents alike
+      bare_exact_ids.emplace(std::move(bare), id);  // of two forms that lose their accents alike, one stays
     }
   });
   return bare_exact_ids;
