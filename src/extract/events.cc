@@ -765,15 +765,15 @@ class EventsComponent final : public Component {
       const internal::LangGrammar& g = sv.grammar();
       const bool imperative = g.imperative.empty() ? !internal::EndsWithAny(w, g.finite, 2)
                                                    : internal::EndsWithAny(w, g.imperative, 2);
-      // Where subjects are dropped, "Exigen rebaja del costo de la vida" states a demand: only an exclamation
-      // commands.
+      // Where subjects are dropped, "Exigen rebaja del costo de la vida" states a demand: a verb opening the
+      // sentence commands only in an exclamation; one opening a quotation ("«Liberen a los presos»") may.
       const auto exclaims = [&] {
         for (uint32_t t = m.end; t < sv.end(); ++t)
           if (sv.word(t) == "!") return true;
         return false;
       };
       if (opens && imperative && (doc.tokens[m.begin].flags & kTokWord) && sv.SubjectBefore(m.begin).empty() &&
-          (!g.pro_drop || exclaims())) {
+          (!g.pro_drop || m.begin > sv.begin() || exclaims())) {
         ev.modality = Modality::kRequested;
         ev.modality_cue.assign("imperative");
         if (s.options->explain)

@@ -446,6 +446,14 @@ TEST(Regression, SubjectlessVerbsAreNotImperativesWhereSubjectsAreDropped) {
   for (const Event& e : d.events) EXPECT_NE(e.modality_cue, "imperative") << e.trigger_text;
   Doc pt = CodeText("Exigem a libertação dos detidos em Osh.", "2024-05-14", "pt");
   for (const Event& e : pt.events) EXPECT_NE(e.modality_cue, "imperative") << e.trigger_text;
+  Doc quoted = CodeText("«Marchen al palacio», gritaron 300 manifestantes en Osh.", "2024-05-14", "es");
+  bool quoted_call = false;
+  for (const Event* e : EventsOf(quoted, EventType::kProtest)) {
+    if (e->trigger_text != "Marchen") continue;
+    quoted_call = true;
+    EXPECT_EQ(e->modality, Modality::kRequested);
+  }
+  EXPECT_TRUE(quoted_call);
   Doc slogan = CodeText("¡Liberen a los presos políticos!", "2024-05-14", "es");
   ASSERT_FALSE(slogan.events.empty());
   for (const Event& e : slogan.events) EXPECT_NE(e.modality, Modality::kAsserted) << e.trigger_text;
