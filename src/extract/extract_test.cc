@@ -459,5 +459,13 @@ TEST(Regression, SubjectlessVerbsAreNotImperativesWhereSubjectsAreDropped) {
   for (const Event& e : slogan.events) EXPECT_NE(e.modality, Modality::kAsserted) << e.trigger_text;
 }
 
+// Regression (Spanish PLOVER suite): the speech verbs "manifestó que", "manifestó a" matched by stem, so
+// they took "una manifestación que ..." and "una manifestación a favor ..." for statements.
+TEST(Regression, AProtestIsNotASpeechVerbByStem) {
+  for (const char* text : {"Una manifestación que reunió a 3.000 personas recorrió el centro de Lima.",
+                           "En Lima, una manifestación a favor del gobierno reunió a 3.000 personas."})
+    EXPECT_TRUE(Has(CodeText(text, "2024-05-14", "es"), EventType::kProtest, Modality::kAsserted)) << text;
+}
+
 }  // namespace
 }  // namespace tocsin::testing
