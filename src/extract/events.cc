@@ -173,6 +173,9 @@ class EventsComponent final : public Component {
           (doc.tokens[m.begin].flags & kTokUpper) && !(doc.tokens[m.begin - 1].flags & kTokPunct) &&
           !doc.sentences[si].in_capitals)
         continue;
+      // A trigger inside a name governs nothing either: "militantes de un Acuerdo Político Antineoliberal
+      // procedían a bloqueos" promises no blockade.
+      if (e.kind == EntryKind::kTrigger && InName(doc, s, sv, m, e)) continue;
       Cue c;
       c.sentence = si;
       c.first_token = m.begin;

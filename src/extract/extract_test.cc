@@ -467,5 +467,15 @@ TEST(Regression, AProtestIsNotASpeechVerbByStem) {
     EXPECT_TRUE(Has(CodeText(text, "2024-05-14", "es"), EventType::kProtest, Modality::kAsserted)) << text;
 }
 
+// Regression (Spanish PLOVER suite): "acuerda" (agrees, promises) matched the capitalised "Acuerdo" of a
+// party's name and made the blockades it organised promised.
+TEST(Regression, ATriggerInANameGovernsNothing) {
+  Doc d = CodeText(
+      "En el centro de la ciudad, militantes de un Acuerdo Político Antineoliberal procedían a bloqueos de las "
+      "principales avenidas de Quito.",
+      "2024-05-14", "es");
+  for (const Event* e : EventsOf(d, EventType::kProtest)) EXPECT_EQ(e->modality, Modality::kAsserted);
+}
+
 }  // namespace
 }  // namespace tocsin::testing
