@@ -67,7 +67,8 @@ class Model {
 
   // Languages with lexicons in this model ("en", ...).
   std::vector<std::string> languages() const;
-  uint32_t format_version() const;
+  // The model file format this build reads and writes (any model loaded has it; `tocsin --version` says it).
+  static uint32_t format_version();
 
   const internal::ModelData& data() const { return *data_; }
   ~Model();

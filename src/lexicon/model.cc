@@ -24,7 +24,7 @@ std::vector<std::string> Model::languages() const {
   return out;
 }
 
-uint32_t Model::format_version() const { return internal::kModelFormatVersion; }
+uint32_t Model::format_version() { return internal::kModelFormatVersion; }
 
 Status Model::Build(const std::string& data_dir, const std::string& out_path, ModelBuildReport* report,
                     const ModelBuildOptions& options) {

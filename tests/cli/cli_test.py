@@ -384,6 +384,16 @@ class Models(CliTest):
         with open(p, "rb") as f:
             return f.read()
 
+    def test_version_names_the_format_of_the_model_it_reads(self):
+        # (It said "model format 1" through formats 2 to 5.)
+        run = self.tocsin("--version")
+        self.assertExit(run, 0, "--version")
+        m = re.search(r"model format (\d+)", run.stdout)
+        self.assertTrue(m, f"`tocsin --version` does not name the model format\n{run.describe()}")
+        header = self.default_model()[8:12]  # after the magic number, the format as a little-endian uint32
+        self.assertEqual(int(m.group(1)), int.from_bytes(header, "little"),
+                         f"`tocsin --version` names another format than the model beside it\n{run.describe()}")
+
     def test_nonexistent_model(self):
         doc = self.write("a.txt", ARREST)
         run = self.tocsin("code", doc, "--model", "/nonexistent")

@@ -38,7 +38,8 @@ stderr), the others coded; 2 nothing could run (bad options, no model, missing i
 int main(int argc, char** argv) {
   CLI::App app{kDescription, "tocsin"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "tocsin 0.1.0 (model format 1)");
+  app.set_version_flag("--version",
+                       "tocsin 0.1.0 (model format " + std::to_string(tocsin::Model::format_version()) + ")");
 
   tocsin::cli::CodeArgs code;
   CLI::App* c = app.add_subcommand("code", "Code reports into events (JSON Lines, FORMAT.md)");
