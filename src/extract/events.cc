@@ -59,9 +59,9 @@ std::optional<Modality> ModalityOf(CueKind k) {
 }
 
 std::string_view CueName(CueKind k) {
-  static constexpr std::string_view kNames[] = {"none",       "negation",     "request",    "promise",   "threat",
-                                                "prediction", "hypothetical", "deontic",    "report",    "allege",
-                                                "exhort",     "past",         "concessive", "background"};
+  static constexpr std::string_view kNames[] = {"none",       "negation",     "request",    "promise",    "threat",
+                                                "prediction", "hypothetical", "deontic",    "report",     "allege",
+                                                "exhort",     "past",         "concessive", "background", "occur"};
   return kNames[static_cast<size_t>(k)];
 }
 
@@ -612,6 +612,60 @@ class EventsComponent final : public Component {
     if (s.options->explain && !how.empty()) ev.explain.push_back({"arguments", how});
   }
 
+  // The `occur` cue that says trigger `m` happened, if any. One that is part of the trigger or wraps it
+  // ("estalló una huelga", "спалахнули сутички", "brachen am Montag Proteste aus", "brøt det ut
+  // protester") does for any trigger. A nominal trigger may also have it right before it with at most a
+  // few modifiers between ("hubo violentas protestas", "there were clashes", "tuvo lugar una
+  // manifestación"), or right after it as its verb ("protests broke out", "une manifestation a eu lieu",
+  // "una marcha de campesinos tuvo lugar"). Not:
+  //  - across a verb, an actor, a place or a clause boundary: "there were calls for protests" and "there
+  //    was fear of violence" report the calls and the fear;
+  //  - a definite noun, one the text has told already ("the area where the rally took place");
+  //  - a noun in a prepositional phrase before the verb: "Після вироку відбулися протести" (after the
+  //    verdict protests took place) says nothing happened to the verdict;
+  //  - a one-word cue after a determiner, an adjective: "his continued detention".
+  static const Cue* Occurrence(const Doc& doc, const Scratch& s, const extract::SentenceView& sv,
+                               const internal::Match& m, bool noun, const std::vector<Cue>& cues,
+                               const std::vector<uint8_t>& verb_at) {
+    constexpr uint32_t kGap = 3;  // "hubo una gran protesta", "una marcha de campesinos tuvo lugar"
+    for (const Cue& q : cues)
+      if (q.kind == CueKind::kOccur && q.first_token < m.end && q.end_token > m.begin &&
+          (q.end_token <= m.end || q.first_token < m.begin))
+        return &q;
+    if (!noun) return nullptr;
+    // What opens the noun phrase: a determiner, a preposition or the start of the clause.
+    uint32_t head = m.begin;
+    while (head > sv.begin() && head + 3 > m.begin && !verb_at[head - 1 - sv.begin()] && s.mention_at[head - 1] < 0 &&
+           !(doc.tokens[head - 1].flags & kTokPunct) && sv.fn(head - 1) == Fn::kNone)
+      --head;
+    const Fn before_phrase = head > sv.begin() ? sv.fn(head - 1) : Fn::kNone;
+    if (IsDetLike(before_phrase) && before_phrase != Fn::kIndef && before_phrase != Fn::kQuant) return nullptr;
+    const bool governed = before_phrase == Fn::kPrep || before_phrase == Fn::kLoc || before_phrase == Fn::kFrom ||
+                          before_phrase == Fn::kTo || before_phrase == Fn::kWith || before_phrase == Fn::kBy ||
+                          before_phrase == Fn::kOf || before_phrase == Fn::kAgainst || before_phrase == Fn::kOn ||
+                          before_phrase == Fn::kBetween;
+    const auto plain = [&](uint32_t from, uint32_t to, bool before) {
+      for (uint32_t t = from; t < to; ++t) {
+        if (verb_at[t - sv.begin()] || s.mention_at[t] >= 0 || (doc.tokens[t].flags & kTokPunct) ||
+            sv.boundary(t) != extract::Boundary::kNone)
+          return false;
+        const Fn f = sv.fn(t);
+        // Before the noun only determiners and modifiers; after it also "de ayer", "of students".
+        if (!(f == Fn::kNone || IsDetLike(f) || (!before && f == Fn::kOf))) return false;
+      }
+      return true;
+    };
+    for (const Cue& q : cues) {
+      if (q.kind != CueKind::kOccur) continue;
+      if (q.end_token <= m.begin && m.begin - q.end_token <= kGap && plain(q.end_token, m.begin, true) &&
+          !(q.end_token == q.first_token + 1 && q.first_token > sv.begin() && IsDetLike(sv.fn(q.first_token - 1))))
+        return &q;
+      if (q.first_token >= m.end && q.first_token - m.end <= kGap && !governed && plain(m.end, q.first_token, false))
+        return &q;
+    }
+    return nullptr;
+  }
+
   // Decides modality from the cues around the trigger (see the design note at the top).
   void Modality(const Doc& doc, const Scratch& s, const extract::SentenceView& sv, const internal::Match& m,
                 const std::vector<Cue>& cues, const std::vector<uint8_t>& verb_at, Candidate* c,
@@ -888,6 +942,15 @@ class EventsComponent final : public Component {
         ev.explain.push_back(
             {"trigger", Rule(s, e) + " " + std::string(EventTypeName(ev.type)) + (e.mode.empty() ? "" : "/" + e.mode)});
       Arguments(doc, s, sv, m, e, si, sentence_has_count, speaker, participle_agent, &c);
+      // "Hubo una protesta", "clashes broke out", "une manifestation a eu lieu": a verb of occurrence says
+      // the nominal trigger happened, which anchors it as participants, a place or a date would. (Not an
+      // episode: "the revolution that took place" names one already told.)
+      const Cue* occur = Occurrence(doc, s, sv, m, c.noun, cues, verb_at);
+      if (occur && !(e.flags & internal::kTrigEpisode)) {
+        c.anchored = true;
+        if (s.options->explain)
+          ev.explain.push_back({"anchor", Rule(s, s.sentence_lang[si]->entries[occur->entry]) + " occur"});
+      }
       bool suppressed = false;
       Modality(doc, s, sv, m, cues, verb_at, &c, &suppressed);
       if (suppressed) continue;
@@ -945,7 +1008,8 @@ class EventsComponent final : public Component {
         const bool counted = (sentence_has_count || number_subject) &&
                              (ev.type == EventType::kAssault || ev.type == EventType::kProtest ||
                               ev.type == EventType::kMobilize || ev.mode == "arrest");
-        if (!c.noun && !Relational(ev.type) && src.empty() && tgt.empty() && !counted) continue;
+        // ("Estalló una huelga", "protesto düzenlendi": a trigger that says it took place needs neither.)
+        if (!c.noun && !Relational(ev.type) && src.empty() && tgt.empty() && !counted && !occur) continue;
       } else if (c.noun && !c.anchored && !c.governing) {
         continue;  // an unanchored noun in a slogan or imperative
       }

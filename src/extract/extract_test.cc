@@ -459,6 +459,59 @@ TEST(Regression, SubjectlessVerbsAreNotImperativesWhereSubjectsAreDropped) {
   for (const Event& e : slogan.events) EXPECT_NE(e.modality, Modality::kAsserted) << e.trigger_text;
 }
 
+// A verb of occurrence ("there were", "broke out", "hubo", "a eu lieu", "kam es zu") says that the nominal
+// trigger it governs happened: without participants, a place, a date or a figure such a noun was dropped
+// as a mere mention. Found on the Spanish PLOVER suite ("Hubo una protesta callejera pese al estado de
+// sitio"); every language has the cue.
+TEST(Regression, VerbsOfOccurrenceAnchorNominalTriggers) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"en", "There were violent clashes after the vote."},
+      {"en", "Protests broke out after the verdict."},
+      {"es", "Hubo enfrentamientos tras la votación."},
+      {"es", "Estallaron protestas tras el veredicto."},
+      {"fr", "Des heurts ont éclaté après le vote."},
+      {"fr", "Il y a eu des affrontements après le vote."},
+      {"nb", "Det brøt ut protester etter valget."},
+      {"nb", "En demonstrasjon fant sted etter valget."},
+      {"de", "Nach der Wahl kam es zu Zusammenstößen."},
+      {"de", "Nach dem Urteil brachen Proteste aus."},
+      {"pt", "Houve confrontos após a votação."},
+      {"pt", "Eclodiram protestos após o veredicto."},
+      {"ru", "После выборов вспыхнули столкновения."},
+      {"ru", "После приговора прошли акции протеста."},
+      {"uk", "Після виборів спалахнули сутички."},
+      {"uk", "Після вироку відбулися протести."},
+      {"ar", "اندلعت اشتباكات بعد التصويت."},
+      {"ar", "خرجت مظاهرات بعد الحكم."},
+      {"tr", "Seçimin ardından çatışmalar yaşandı."},
+      {"tr", "Kararın ardından protestolar düzenlendi."},
+  };
+  for (const auto& [lang, text] : cases) {
+    Doc d = CodeText(text, "2024-05-14", lang);
+    EXPECT_TRUE(Has(d, EventType::kProtest, Modality::kAsserted)) << lang << ": " << text;
+    // "after the verdict" is where the protests came, not something that happened to the verdict.
+    EXPECT_TRUE(EventsOf(d, EventType::kCoerce).empty()) << lang << ": " << text;
+  }
+  // The cue anchors; the other cues still decide the modality.
+  EXPECT_TRUE(
+      Has(CodeText("There were no clashes after the vote.", "2024-05-14"), EventType::kProtest, Modality::kNegated));
+  EXPECT_TRUE(Has(CodeText("No hubo enfrentamientos tras la votación.", "2024-05-14", "es"), EventType::kProtest,
+                  Modality::kNegated));
+  // What stands between is what was reported: the calls, the fear.
+  Doc calls = CodeText("There were calls for protests after the verdict.", "2024-05-14");
+  EXPECT_FALSE(Has(calls, EventType::kProtest, Modality::kAsserted));
+  Doc fear = CodeText("There was fear of violent clashes after the verdict.", "2024-05-14");
+  EXPECT_FALSE(Has(fear, EventType::kProtest, Modality::kAsserted));
+  // After a determiner the word is an adjective, and a definite noun was told already.
+  EXPECT_TRUE(EventsOf(CodeText("They condemned his continued detention.", "2024-05-14"), EventType::kCoerce).empty());
+  EXPECT_FALSE(Has(CodeText("He was nowhere near the area where the rally took place.", "2024-05-14"),
+                   EventType::kProtest, Modality::kAsserted));
+  // A trigger that holds the verb needs no participant either; a mine is one only right after "estalló".
+  Doc strike = CodeText("Estalló una huelga en las minas de cobre.", "2024-05-14", "es");
+  EXPECT_TRUE(Has(strike, EventType::kProtest, Modality::kAsserted));
+  EXPECT_TRUE(EventsOf(strike, EventType::kAssault).empty());
+}
+
 // Regression (Spanish PLOVER suite): the speech verbs "manifestó que", "manifestó a" matched by stem, so
 // they took "una manifestación que ..." and "una manifestación a favor ..." for statements.
 TEST(Regression, AProtestIsNotASpeechVerbByStem) {

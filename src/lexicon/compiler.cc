@@ -110,7 +110,8 @@ std::optional<CueKind> ParseCue(const std::string& s) {
                                                        {"exhort", CueKind::kExhort},
                                                        {"past", CueKind::kPast},
                                                        {"concessive", CueKind::kConcessive},
-                                                       {"background", CueKind::kBackground}};
+                                                       {"background", CueKind::kBackground},
+                                                       {"occur", CueKind::kOccur}};
   auto it = kCues.find(s);
   if (it == kCues.end()) return std::nullopt;
   return it->second;
@@ -1402,6 +1403,7 @@ Status LangData::Unpack(size_t file_count) {
     }
     e.type = r.U8();
     e.cue = r.U8();
+    if (e.cue >= kCueKindCount) return Status::Corrupt("model file holds an unknown cue kind: rebuild it");
     e.scope = r.U8();
     e.flags = r.U16();
     e.value = r.I64();

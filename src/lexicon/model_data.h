@@ -34,7 +34,8 @@ struct StringHash {
 using TermMap = std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>>;
 
 inline constexpr char kModelMagic[8] = {'T', 'O', 'C', 'S', 'I', 'N', 'M', 'D'};
-inline constexpr uint32_t kModelFormatVersion = 5;
+// 6: the `occur` cue kind; a cue kind this build does not know is refused on load.
+inline constexpr uint32_t kModelFormatVersion = 6;
 inline constexpr uint32_t kGapTerm = 0xFFFFFFFFu;  // "..." in a pattern
 
 // Persisted: do not renumber.
@@ -93,7 +94,9 @@ enum class CueKind : uint8_t {
   kPast,
   kConcessive,
   kBackground,
+  kOccur,  // "took place", "there were", "hubo": what it governs happened (anchors a nominal trigger)
 };
+inline constexpr uint8_t kCueKindCount = static_cast<uint8_t>(CueKind::kOccur) + 1;
 enum class CueScope : uint8_t { kClause = 0, kComplement = 1, kNext = 2 };
 
 enum TriggerFlag : uint16_t {
