@@ -652,6 +652,10 @@ bool ShrinkTextRuns(std::string_view h, ShrunkPage* out) {
           v = std::min<uint64_t>(v * (hex ? 16 : 10) + static_cast<uint64_t>(d), 1u << 30);
         }
         if (v == 0xE000) return false;
+        while (i < h.size() && (std::isalnum(static_cast<unsigned char>(h[i])) || h[i] == '#')) ++i;
+        // Without its ';', gumbo may take the character after the reference with it (it did after one too
+        // large for a code point: fuzz_html), so that character stays in the page rather than start a run.
+        if (i < h.size() && h[i] != ';') text::NextCodePoint(h, i);
       }
       while (i < h.size() && (std::isalnum(static_cast<unsigned char>(h[i])) || h[i] == '#' || h[i] == ';')) ++i;
       continue;

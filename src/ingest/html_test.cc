@@ -138,6 +138,8 @@ TEST(Html, TextRunsKeptOutOfTheParserChangeNothing) {
       // In an end tag's name '=' and '"' are letters: the quoted value starts at the second quote (CI's
       // fuzz_html found a page where reading it from the first hid a tag's end).
       "<p>x</a=\"b c=\"d>" + prose + "\">" + prose + "</p>",
+      // A numeric character reference too large for a code point (fuzz_html, 23 November).
+      "<p>me&#x1AAAAAAAAAAAAAAFFFFFFFFFFFFFFFFFF\xEF\xBF\xBD" + prose + "</p>",
       "<p>caf\xC3\xA9 " + prose + " \xE2\x80\x94 \xD0\x91\xD0\xB8\xD1\x88\xD0\xBA\xD0\xB5\xD0\xBA " + prose + "</p>",
   };
   for (const std::string& page : pages) ExpectSameAsParsedAsIs(page);
