@@ -666,6 +666,39 @@ class EventsComponent final : public Component {
     return nullptr;
   }
 
+  // "They demand a pay rise and threaten to block the roads", "Exigen un aumento y amenazan con bloquear",
+  // "urged the leaders to stand firm and vowed that ...": a verb that governs a complement of its own,
+  // coordinated with the verb of a request, promise, threat or refusal, is a second statement of the same
+  // speaker, not part of what the first one asks for. Coordinated with that verb, not with one inside its
+  // complement: no verb trigger between, and the same finite ending (lang.tsv `finite`): in "agreed to
+  // open an office and commit to ..." and "sought to ban NGOs and deny them ..." the second verb is the
+  // complement's.
+  static bool CoordinatedWithCue(const Scratch& s, const extract::SentenceView& sv, const Cue& q,
+                                 const internal::Match& m, const std::vector<Cue>& cues) {
+    if (q.scope != CueScope::kComplement || m.begin <= q.end_token || sv.fn(m.begin - 1) != Fn::kAnd) return false;
+    if (q.kind != CueKind::kRequest && q.kind != CueKind::kPromise && q.kind != CueKind::kThreat &&
+        q.kind != CueKind::kNegation)
+      return false;
+    if (!std::any_of(cues.begin(), cues.end(),
+                     [&](const Cue& own) { return own.first_token == m.begin && own.scope == CueScope::kComplement; }))
+      return false;
+    for (uint32_t k = s.sentence_matches[q.sentence]; k < s.sentence_matches[q.sentence + 1]; ++k) {
+      const internal::Match& other = s.matches[k];
+      const Entry& oe = s.entry(other);
+      // (A verb form after a determiner is a noun: "Exigen un aumento salarial y amenazan ...".)
+      if (other.begin >= q.end_token && other.begin + 1 < m.begin && oe.kind == EntryKind::kTrigger &&
+          !(oe.flags & (internal::kTrigNoun | internal::kTrigIgnore)) && !IsDetLike(sv.fn(other.begin - 1)))
+        return false;
+    }
+    const std::vector<std::string>& finite = sv.grammar().finite;
+    const auto form = [&](uint32_t t) {  // the finite ending of the word, longest first; -1: none
+      for (size_t i = 0; i < finite.size(); ++i)
+        if (internal::EndsWithAny(sv.word(t), {finite[i]}, 2)) return static_cast<int>(i);
+      return -1;
+    };
+    return form(q.first_token) == form(m.begin);
+  }
+
   // Decides modality from the cues around the trigger (see the design note at the top).
   void Modality(const Doc& doc, const Scratch& s, const extract::SentenceView& sv, const internal::Match& m,
                 const std::vector<Cue>& cues, const std::vector<uint8_t>& verb_at, Candidate* c,
@@ -682,8 +715,15 @@ class EventsComponent final : public Component {
                                        : q.scope == CueScope::kClause ? "its clause"
                                                                       : "its complement")});
     };
+    uint32_t at = m.begin;  // where the trigger stands for the cues' scopes
     for (const Cue& q : cues) {
-      if (!InScope(sv, q, m.begin, verb_at)) continue;
+      // Coordinated with the cue's verb, the trigger is governed by what governs that verb ("contain no
+      // reference ..., nor make an appeal ... or demand the closure" is a demand negated).
+      if (CoordinatedWithCue(s, sv, q, m, cues)) {
+        at = q.first_token;
+        continue;
+      }
+      if (!InScope(sv, q, at, verb_at)) continue;
       if (q.kind == CueKind::kReport) {
         if (!ev.reported_by) {
           auto who = sv.SubjectBefore(q.first_token);
@@ -713,7 +753,7 @@ class EventsComponent final : public Component {
       if (q.kind == CueKind::kPrediction || q.kind == CueKind::kHypothetical) {
         for (const Cue& outer : cues) {
           if (outer.end_token > q.first_token || outer.scope != CueScope::kComplement ||
-              !InScope(sv, outer, m.begin, verb_at))
+              !InScope(sv, outer, at, verb_at))
             continue;
           if (outer.kind == CueKind::kPromise || outer.kind == CueKind::kThreat || outer.kind == CueKind::kRequest) {
             chosen = &outer;

@@ -530,5 +530,27 @@ TEST(Regression, ATriggerInANameGovernsNothing) {
   for (const Event* e : EventsOf(d, EventType::kProtest)) EXPECT_EQ(e->modality, Modality::kAsserted);
 }
 
+// A verb that governs its own complement, coordinated with the verb of a demand, is a second statement:
+// "They demand a pay rise and threaten to block the roads" threatens; it was read as part of the demand
+// (requested). Found on HRDsAttack ("refused to pay bribes ... and threatened to file complaints"). A verb
+// coordinated inside the complement stays there.
+TEST(Regression, AVerbCoordinatedWithTheCueIsNotItsComplement) {
+  const std::pair<const char*, const char*> threats[] = {
+      {"en", "The miners demand a pay rise and threaten to block the roads."},
+      {"es", "Los mineros exigen un aumento salarial y amenazan con bloquear las carreteras."},
+      {"pt", "Os mineiros exigem um aumento salarial e ameaçam bloquear as estradas."},
+  };
+  for (const auto& [lang, text] : threats) {
+    Doc d = CodeText(text, "2024-05-14", lang);
+    EXPECT_TRUE(Has(d, EventType::kThreaten, Modality::kAsserted)) << text;
+    EXPECT_FALSE(Has(d, EventType::kThreaten, Modality::kRequested)) << text;
+  }
+  Doc inside = CodeText(
+      "Rights groups called on the platform to stop silencing activists, reinstate censored accounts and commit "
+      "to a transparent review.",
+      "2024-05-14");
+  EXPECT_FALSE(Has(inside, EventType::kAgree, Modality::kAsserted));
+}
+
 }  // namespace
 }  // namespace tocsin::testing
