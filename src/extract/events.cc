@@ -129,6 +129,34 @@ class EventsComponent final : public Component {
     return s.model->files[e.file] + ":" + std::to_string(e.line) + " `" + e.pattern + "`";
   }
 
+  // True when nothing but adverbials stands before token `t` in its sentence: no actor, no quotation mark,
+  // no other punctuation than commas ("El martes, exigieron ...").
+  static bool OpensWithVerb(const Doc& doc, const Scratch& s, const extract::SentenceView& sv, uint32_t t) {
+    for (uint32_t u = sv.begin(); u < t; ++u)
+      if (s.mention_at[u] >= 0 || ((doc.tokens[u].flags & kTokPunct) && sv.word(u) != ",")) return false;
+    return true;
+  }
+
+  // The subject a sentence without one carries on, where the language drops subjects (lang.tsv
+  // `pro_drop`): that of the first verb trigger of the sentence before in the paragraph, or the one that
+  // sentence carried on itself ("Los mineros marcharon. Exigen ... Amenazan con ...").
+  std::vector<int32_t> DroppedSubject(const Doc& doc, const Scratch& s, uint32_t si, uint32_t para_first) const {
+    for (uint32_t p = si; p-- > para_first && si - p <= 3;) {
+      extract::SentenceView pv(doc, s, p);
+      if (!pv.grammar().pro_drop) return {};
+      bool opens_with_verb = false;
+      for (uint32_t k = s.sentence_matches[p]; k < s.sentence_matches[p + 1]; ++k) {
+        const internal::Match& m = s.matches[k];
+        const Entry& e = s.entry(m);
+        if (e.kind != EntryKind::kTrigger || (e.flags & (internal::kTrigNoun | internal::kTrigIgnore))) continue;
+        if (auto subj = pv.SubjectBefore(m.begin); !subj.empty()) return subj;
+        opens_with_verb = opens_with_verb || OpensWithVerb(doc, s, pv, m.begin);
+      }
+      if (!opens_with_verb) return {};
+    }
+    return {};
+  }
+
   // The speaker introduced by a sentence ending in a colon ("Paul Murphy ... posted on Facebook, Jan 7:")
   // speaks the next paragraph: subjectless clauses there are theirs.
   std::optional<int32_t> ColonSpeaker(const Doc& doc, const Scratch& s, uint32_t si, uint32_t para_first) const {
@@ -289,7 +317,7 @@ class EventsComponent final : public Component {
 
   void Arguments(const Doc& doc, const Scratch& s, const extract::SentenceView& sv, const internal::Match& m,
                  const Entry& e, uint32_t si, bool sentence_has_count, std::optional<int32_t> speaker,
-                 int32_t participle_agent, Candidate* c) const {
+                 const std::vector<int32_t>& dropped, int32_t participle_agent, Candidate* c) const {
     Event& ev = c->ev;
     std::vector<int32_t>& src = c->src;
     std::vector<int32_t>& tgt = c->tgt;
@@ -583,6 +611,17 @@ class EventsComponent final : public Component {
               break;
             }
           }
+        }
+        // Where subjects are dropped, a sentence that opens with its verb goes on with the subject of the
+        // sentence before: "Miles de mineros marcharon en La Paz. Exigen un aumento salarial." Not a verb
+        // that says "we" or "I" (lang.tsv `first_person`: "Exigimos"), nor an intransitive one with its
+        // subject after it ("Marcharon miles de mineros").
+        if (src.empty() && !dropped.empty() && OpensWithVerb(doc, s, sv, m.begin) &&
+            !internal::EndsWithAny(sv.word(m.begin), sv.grammar().first_person, 2) &&
+            !((e.flags & internal::kTrigIntrans) && !sv.ObjectAfter(m.end, true).empty())) {
+          src = dropped;
+          how += how.empty() ? "dropped subject: that of the sentence before"
+                             : "; dropped subject: that of the sentence before";
         }
       }
       // A subjectless clause opening the paragraph after "X wrote:" is X's.
@@ -888,6 +927,8 @@ class EventsComponent final : public Component {
     // (A document that is one sentence is coded all the same: a headline or a sentence sent on its own.)
     if (!TerminalPunctuation(sv.word(sv.end() - 1)) && doc.sentences.size() > 1) return;
     const std::optional<int32_t> speaker = ColonSpeaker(doc, s, si, para_first);
+    const std::vector<int32_t> dropped =
+        sv.grammar().pro_drop ? DroppedSubject(doc, s, si, para_first) : std::vector<int32_t>();
     // A figure that counts people (a count word near it: "40 protesters", "killing 12") ties events
     // of the sentence to the text; "two planeloads of tents" does not.
     bool sentence_has_count = false;
@@ -981,7 +1022,7 @@ class EventsComponent final : public Component {
       if (s.options->explain)
         ev.explain.push_back(
             {"trigger", Rule(s, e) + " " + std::string(EventTypeName(ev.type)) + (e.mode.empty() ? "" : "/" + e.mode)});
-      Arguments(doc, s, sv, m, e, si, sentence_has_count, speaker, participle_agent, &c);
+      Arguments(doc, s, sv, m, e, si, sentence_has_count, speaker, dropped, participle_agent, &c);
       // "Hubo una protesta", "clashes broke out", "une manifestation a eu lieu": a verb of occurrence says
       // the nominal trigger happened, which anchors it as participants, a place or a date would. (Not an
       // episode: "the revolution that took place" names one already told.)

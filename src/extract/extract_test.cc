@@ -552,5 +552,35 @@ TEST(Regression, AVerbCoordinatedWithTheCueIsNotItsComplement) {
   EXPECT_FALSE(Has(inside, EventType::kAgree, Modality::kAsserted));
 }
 
+// Where subjects are dropped, a sentence that opens with its verb goes on with the subject of the one
+// before: the demand of "Exigen un aumento salarial" was lost for want of a source.
+TEST(Regression, ADroppedSubjectIsTheSubjectOfTheSentenceBefore) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"es", "Miles de mineros bolivianos marcharon el martes en La Paz. Exigen un aumento salarial."},
+      {"pt", "Milhares de mineiros bolivianos marcharam na terça-feira em La Paz. Exigem um aumento salarial."},
+  };
+  for (const auto& [lang, text] : cases) {
+    Doc d = CodeText(text, "2024-05-14", lang);
+    bool found = false;
+    for (const Event* e : EventsOf(d, EventType::kRequest)) {
+      if (e->modality != Modality::kAsserted || e->sentence_index != 1) continue;
+      found = true;
+      ASSERT_FALSE(e->source.empty()) << text;
+      EXPECT_EQ(e->source[0].country, "BOL") << text;
+    }
+    EXPECT_TRUE(found) << text;
+  }
+  // Not a verb that says "we", nor in a language that does not drop subjects.
+  Doc we = CodeText("Miles de mineros bolivianos marcharon el martes en La Paz. Exigimos un aumento salarial.",
+                    "2024-05-14", "es");
+  for (const Event* e : EventsOf(we, EventType::kRequest)) {
+    if (e->sentence_index == 1) {
+      EXPECT_TRUE(e->source.empty() || e->source[0].country != "BOL");
+    }
+  }
+  Doc en = CodeText("Thousands of Bolivian miners marched on Tuesday in La Paz. Demand a pay rise.", "2024-05-14");
+  for (const Event* e : EventsOf(en, EventType::kRequest)) EXPECT_NE(e->modality, Modality::kAsserted);
+}
+
 }  // namespace
 }  // namespace tocsin::testing

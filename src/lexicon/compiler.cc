@@ -1315,6 +1315,7 @@ std::string LangGrammar::Set(const std::string& key, const std::string& value) {
       {"oblique_endings", &LangGrammar::oblique_endings},
       {"negative_endings", &LangGrammar::negative_endings},
       {"definite_prefixes", &LangGrammar::definite_prefixes},
+      {"first_person", &LangGrammar::first_person},
   };
   static const std::map<std::string, bool LangGrammar::*> kSwitches = {
       {"postnominal_participles", &LangGrammar::postnominal_participles},
