@@ -730,9 +730,11 @@ class EventsComponent final : public Component {
         return false;
     }
     const std::vector<std::string>& finite = sv.grammar().finite;
-    const auto form = [&](uint32_t t) {  // the finite ending of the word, longest first; -1: none
+    const auto form = [&](uint32_t t) {  // the finite ending of the word (the list is longest first); -1: none
+      const std::string_view w = sv.word(t);
       for (size_t i = 0; i < finite.size(); ++i)
-        if (internal::EndsWithAny(sv.word(t), {finite[i]}, 2)) return static_cast<int>(i);
+        if (w.size() > finite[i].size() + 1 && w.substr(w.size() - finite[i].size()) == finite[i])
+          return static_cast<int>(i);
       return -1;
     };
     return form(q.first_token) == form(m.begin);
