@@ -277,8 +277,8 @@ struct LangGrammar {
   int max_gap = 4;                               // tokens a "..." gap in a pattern may skip ("nahm ... fest")
   bool postnominal_participles = false;          // "os jornalistas detidos": a participle after its noun
   bool pro_drop = false;  // a finite verb needs no subject ("Exigen rebaja ..."): imperatives need a "!"
-  std::vector<std::string> first_person;  // where subjects are dropped: a verb ending that says "we" or "I"
-                                          // ("exigimos"), whose subject is not the last sentence's
+  std::vector<std::string> first_person;  // where subjects are dropped: verb endings that say "we" or "I"
+                                          // ("exigimos"); such a verb does not take the previous subject
 
   // Parses the `key value` rows of lang.tsv; unknown keys are an error so that typos do not pass silently.
   // Returns an empty string or the message.
