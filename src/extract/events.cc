@@ -317,7 +317,7 @@ class EventsComponent final : public Component {
 
   void Arguments(const Doc& doc, const Scratch& s, const extract::SentenceView& sv, const internal::Match& m,
                  const Entry& e, uint32_t si, bool sentence_has_count, std::optional<int32_t> speaker,
-                 const std::vector<int32_t>& dropped, int32_t participle_agent, Candidate* c) const {
+                 uint32_t para_first, int32_t participle_agent, Candidate* c) const {
     Event& ev = c->ev;
     std::vector<int32_t>& src = c->src;
     std::vector<int32_t>& tgt = c->tgt;
@@ -616,12 +616,14 @@ class EventsComponent final : public Component {
         // sentence before: "Miles de mineros marcharon en La Paz. Exigen un aumento salarial." Not a verb
         // that says "we" or "I" (lang.tsv `first_person`: "Exigimos"), nor an intransitive one with its
         // subject after it ("Marcharon miles de mineros").
-        if (src.empty() && !dropped.empty() && OpensWithVerb(doc, s, sv, m.begin) &&
+        // (The sentence before is read only for such a verb.)
+        if (src.empty() && sv.grammar().pro_drop && OpensWithVerb(doc, s, sv, m.begin) &&
             !internal::EndsWithAny(sv.word(m.begin), sv.grammar().first_person, 2) &&
             !((e.flags & internal::kTrigIntrans) && !sv.ObjectAfter(m.end, true).empty())) {
-          src = dropped;
-          how += how.empty() ? "dropped subject: that of the sentence before"
-                             : "; dropped subject: that of the sentence before";
+          src = DroppedSubject(doc, s, si, para_first);
+          if (!src.empty())
+            how += how.empty() ? "dropped subject: that of the sentence before"
+                               : "; dropped subject: that of the sentence before";
         }
       }
       // A subjectless clause opening the paragraph after "X wrote:" is X's.
@@ -929,8 +931,6 @@ class EventsComponent final : public Component {
     // (A document that is one sentence is coded all the same: a headline or a sentence sent on its own.)
     if (!TerminalPunctuation(sv.word(sv.end() - 1)) && doc.sentences.size() > 1) return;
     const std::optional<int32_t> speaker = ColonSpeaker(doc, s, si, para_first);
-    const std::vector<int32_t> dropped =
-        sv.grammar().pro_drop ? DroppedSubject(doc, s, si, para_first) : std::vector<int32_t>();
     // A figure that counts people (a count word near it: "40 protesters", "killing 12") ties events
     // of the sentence to the text; "two planeloads of tents" does not.
     bool sentence_has_count = false;
@@ -1024,11 +1024,12 @@ class EventsComponent final : public Component {
       if (s.options->explain)
         ev.explain.push_back(
             {"trigger", Rule(s, e) + " " + std::string(EventTypeName(ev.type)) + (e.mode.empty() ? "" : "/" + e.mode)});
-      Arguments(doc, s, sv, m, e, si, sentence_has_count, speaker, dropped, participle_agent, &c);
+      Arguments(doc, s, sv, m, e, si, sentence_has_count, speaker, para_first, participle_agent, &c);
       // "Hubo una protesta", "clashes broke out", "une manifestation a eu lieu": a verb of occurrence says
       // the nominal trigger happened, which anchors it as participants, a place or a date would. (Not an
       // episode: "the revolution that took place" names one already told.)
-      const Cue* occur = Occurrence(doc, s, sv, m, c.noun, cues, verb_at);
+      // (A noun anchored already needs no verb to say so.)
+      const Cue* occur = c.noun && c.anchored ? nullptr : Occurrence(doc, s, sv, m, c.noun, cues, verb_at);
       if (occur && !(e.flags & internal::kTrigEpisode)) {
         c.anchored = true;
         if (s.options->explain)
