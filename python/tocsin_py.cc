@@ -20,11 +20,14 @@
 #include <atomic>
 #include <charconv>
 #include <cmath>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -378,14 +381,25 @@ class PyModel {
 
   // Codes every input in order; called without the GIL. `keep_docs`: keep each Doc for stories or the store.
   std::vector<Coded> Code(std::vector<Item>& items, const CodeOptions& options, bool keep_docs) {
-    PipelinePool* pool = PoolFor(options);
     std::vector<Coded> out(items.size());
+    CodeInto(items, options, keep_docs, &out, nullptr);
+    return out;
+  }
+
+  // Codes items[i] into (*out)[i] (sized by the caller) on options.threads workers, calling `done(i)`, when
+  // given, as each is finished (in input order with one thread). Called without the GIL.
+  void CodeInto(std::vector<Item>& items, const CodeOptions& options, bool keep_docs, std::vector<Coded>* out,
+                const std::function<void(size_t)>& done) {
+    PipelinePool* pool = PoolFor(options);
     const size_t threads = std::max<size_t>(1, std::min(options.threads, items.size()));
     std::atomic<size_t> next{0};
     auto run = [&] {
       WorkerLease worker(pool);
       Doc doc;
-      for (size_t i = next++; i < items.size(); i = next++) CodeOne(*worker, items[i], i, keep_docs, &doc, &out[i]);
+      for (size_t i = next++; i < items.size(); i = next++) {
+        CodeOne(*worker, items[i], i, keep_docs, &doc, &(*out)[i]);
+        if (done) done(i);
+      }
     };
     if (threads == 1) {
       run();
@@ -394,7 +408,6 @@ class PyModel {
       for (size_t t = 0; t < threads; ++t) pool_threads.emplace_back(run);
       for (std::thread& t : pool_threads) t.join();
     }
-    return out;
   }
 
  private:
@@ -562,11 +575,12 @@ py::tuple PageTuple(const Result<Page>& page) {
 
 // ---- Event records as Python dicts ------------------------------------------------------------------------
 
-// Takes a finished container out of the cycle collector's lists. The records hold no reference cycles,
-// yet every container in them is one more object for the collection that follows the build: that one
-// collection walked ~100,000 of them for 7,600 events (30-45 ms, a sixth of model.code). A dict that is
-// later given a container is tracked again by CPython itself; a list is not, so a cycle a caller builds
-// by appending a record into one of its own lists would not be collected (doc/python.md says so).
+// Takes a finished container out of the cycle collector's lists. The records hold no reference cycles, yet
+// tracked, every container of them is walked again by the collections that the next allocations start
+// (~100,000 containers for 7,600 events: 25-45 ms, a sixth of model.code, even with the collector paused
+// while they were built, which is no longer needed). A dict that is later given a container is tracked
+// again by CPython itself; a list is not, so a cycle a caller builds by appending a record into one of its
+// own lists would not be collected (doc/python.md says so).
 template <typename T>
 T Untracked(T o) {
   PyObject_GC_UnTrack(o.ptr());
@@ -768,6 +782,94 @@ class EventObjects {
 
 // ---- The coding call ---------------------------------------------------------------------------------------
 
+// Appends what coding input `i` gave to the three lists CodeCall returns, and frees it.
+void AppendCoded(const EventObjects& build, const Item& input, size_t i, Coded& c, py::list& events, py::list& errors,
+                 py::list& documents) {
+  py::list doc_events;
+  for (size_t k = 0; k < c.events.size(); ++k) doc_events.append(build.Event(c.events[k], c.sentences[k]));
+  events.append(Untracked(std::move(doc_events)));
+  for (const std::string& e : c.errors) errors.append(py::make_tuple(i, input.input.id, e, !c.refused));
+  // (read by the wrapper and dropped: no caller sees these tuples)
+  documents.append(Untracked(py::make_tuple(input.input.id, c.lang, Untracked(py::cast(c.notes)))));
+  c = Coded();
+}
+
+// CodeCall without stories or a store: the inputs are coded on other threads while this one, holding the
+// GIL, turns the documents already coded into records, as `tocsin code` writes JSON on a thread of its own.
+// Building the records is a sixth of the call; overlapped, it costs nothing on a second core (and the same
+// on one), and each input's C++ events are freed as soon as they are records.
+py::tuple CodeAndBuild(PyModel& model, std::vector<Item>& inputs, const CodeOptions& options) {
+  const size_t n = inputs.size();
+  std::vector<Coded> coded(n);
+  // The builder waits for a batch of inputs rather than each one: a wake-up and a GIL hand-over per input
+  // would cost as much as building its records. A call of one batch or less is not worth a thread.
+  constexpr size_t kBatch = 64;
+  EventObjects build(options.explain);
+  py::list events, errors, documents;
+  if (n <= kBatch) {
+    {
+      py::gil_scoped_release nogil;
+      model.CodeInto(inputs, options, false, &coded, nullptr);
+    }
+    for (size_t i = 0; i < n; ++i) AppendCoded(build, inputs[i], i, coded[i], events, errors, documents);
+    return py::make_tuple(events, errors, documents);
+  }
+  struct Handoff {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::vector<char> done;     // per input, guarded by mu
+    size_t finished = 0;        // how many are done
+    size_t wanted = 0;          // the builder sleeps until `finished` reaches this (and its next input is done)
+    std::exception_ptr failed;  // what the coder threw (out of memory): raised here once it has stopped
+  } h;
+  h.done.assign(n, 0);
+  std::thread coder([&] {
+    try {
+      model.CodeInto(inputs, options, false, &coded, [&](size_t i) {
+        bool wake;
+        {
+          std::lock_guard<std::mutex> lock(h.mu);
+          h.done[i] = 1;
+          wake = ++h.finished >= h.wanted;
+        }
+        if (wake) h.cv.notify_one();
+      });
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(h.mu);
+      h.failed = std::current_exception();
+    }
+    h.cv.notify_one();
+  });
+  // Whatever happens below (a Python error while building), the coder must be finished before the inputs
+  // and results it writes go away.
+  struct Join {
+    std::thread& t;
+    ~Join() {
+      if (!t.joinable()) return;
+      py::gil_scoped_release nogil;
+      t.join();
+    }
+  } join{coder};
+  for (size_t i = 0; i < n;) {
+    size_t ready = i;
+    {
+      py::gil_scoped_release nogil;
+      std::unique_lock<std::mutex> lock(h.mu);
+      h.wanted = std::min(h.finished + kBatch, n);
+      h.cv.wait(lock, [&] { return h.failed || (h.done[i] && (h.finished >= h.wanted || h.finished == n)); });
+      if (h.failed) break;
+      while (ready < n && h.done[ready]) ++ready;
+    }
+    for (; i < ready; ++i) AppendCoded(build, inputs[i], i, coded[i], events, errors, documents);
+  }
+  {
+    py::gil_scoped_release nogil;
+    coder.join();
+  }
+  if (h.failed) std::rethrow_exception(h.failed);
+  return py::make_tuple(events, errors, documents);
+}
+
 // Codes `items` and returns (events, errors, documents): `events` a list per input of event dicts, `errors` [(index, id, message, coded)], `documents` [(id, lang, notes)] per input.
 py::tuple CodeCall(PyModel& model, py::handle items, size_t threads, bool explain, bool asserted_only,
                    py::object stories, PyStore* store, bool store_stories) {
@@ -779,6 +881,7 @@ py::tuple CodeCall(PyModel& model, py::handle items, size_t threads, bool explai
   options.asserted_only = asserted_only;
   options.list_places = store != nullptr;  // as `tocsin code`: the store lists every place
   const bool keep_docs = store != nullptr || story_index != nullptr;
+  if (!keep_docs) return CodeAndBuild(model, inputs, options);
   std::vector<Coded> coded;
   {
     py::gil_scoped_release nogil;
@@ -793,26 +896,9 @@ py::tuple CodeCall(PyModel& model, py::handle items, size_t threads, bool explai
     }
   }
   if (store != nullptr) store->Put(coded, store_stories);
-  // The objects built here hold no reference cycles, but Python's collector, started every 700 new
-  // containers, would walk the growing result again and again: about half the building time. It is paused
-  // for the loop (and left as it was found).
-  struct PauseCollector {
-    const int was_enabled = PyGC_Disable();
-    ~PauseCollector() {
-      if (was_enabled) PyGC_Enable();
-    }
-  } pause;
   EventObjects build(explain);
   py::list events, errors, documents;
-  for (size_t i = 0; i < coded.size(); ++i) {
-    Coded& c = coded[i];
-    py::list doc_events;
-    for (size_t k = 0; k < c.events.size(); ++k) doc_events.append(build.Event(c.events[k], c.sentences[k]));
-    events.append(Untracked(std::move(doc_events)));
-    for (const std::string& e : c.errors) errors.append(py::make_tuple(i, inputs[i].input.id, e, !c.refused));
-    // (read by the wrapper and dropped: no caller sees these tuples)
-    documents.append(Untracked(py::make_tuple(inputs[i].input.id, c.lang, Untracked(py::cast(c.notes)))));
-  }
+  for (size_t i = 0; i < coded.size(); ++i) AppendCoded(build, inputs[i], i, coded[i], events, errors, documents);
   return py::make_tuple(events, errors, documents);
 }
 

@@ -122,8 +122,26 @@ def test_threads_give_the_same_events_in_the_same_order(model, records):
     assert model.code(many, threads=7) == one
 
 
+def test_a_long_call_equals_its_inputs_coded_one_by_one(model, records):
+    # Past 64 inputs, records are built while the rest is still being coded on other threads: the order,
+    # the events and the per-input errors must be those of coding each input on its own.
+    items = []
+    for k in range(30):
+        items += [dict(r, id=f"{r['id']}-{k}") for r in records]
+        items.append({"text": OSH})  # no id: refused
+    expected = [e for item in items for e in model.code(item)]
+    refused = {i for i, item in enumerate(items) if "id" not in item}
+    for threads in (1, 3):
+        got = model.code(items, threads=threads)
+        assert len(got) > 1000 and got == expected
+        assert {(e["index"], e["coded"]) for e in got.errors} == {(i, False) for i in refused}
+    documents = model.code_documents(items, threads=2)
+    assert [d["ok"] for d in documents] == [i not in refused for i in range(len(items))]
+    assert [e for d in documents for e in d["events"]] == expected
+
+
 def test_the_garbage_collector_is_left_as_it_was_found(model, records):
-    # Building the event dicts pauses Python's collector; it must come back on, and stay off when it was.
+    # Building the event dicts leaves Python's collector as it was: on, or off when the caller turned it off.
     import gc
     assert gc.isenabled()
     first = model.code(records)
