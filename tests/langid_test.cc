@@ -150,6 +150,36 @@ TEST(LanguageId, SeedsAreTheirLanguage) {
   EXPECT_EQ(n, 5);
 }
 
+// The document's language is voted from its start, middle and end; a later sample is taken as the first
+// one's language without fastText only when it plainly reads as that language (its stopwords), so an
+// opening quotation in French does not make an English report French.
+TEST(LanguageId, AnOpeningQuotationDoesNotDecideTheDocument) {
+  auto model = ProjectModel();
+  ASSERT_TRUE(model);
+  if (!model->data().Lang("fr")) GTEST_SKIP() << "no French lexicons in this model";
+  const std::string fr =
+      "« Nous ne reculerons pas tant que le gouvernement n'aura pas retiré cette loi injuste, et nous appelons "
+      "tous les travailleurs du pays à nous rejoindre dans la rue dès demain matin devant les préfectures », "
+      "a déclaré la secrétaire générale du syndicat devant une foule de plusieurs milliers de personnes réunies "
+      "sur la place centrale de la ville, sous une pluie battante et au son des tambours et des sifflets. "
+      "« C'est le début d'un mouvement qui ne s'arrêtera pas », a-t-elle ajouté sous les applaudissements.";
+  std::string en;
+  for (int i = 0; i < 6; ++i)
+    en +=
+        "The union leader spoke to several thousand striking workers who had gathered in the main square of "
+        "the city in heavy rain, and the police stood at the edges of the crowd without intervening while the "
+        "speeches went on into the evening. ";
+  ASSERT_GT(fr.size(), 512u);
+  ASSERT_GT(fr.size() + en.size(), 3 * 512u);
+  Doc doc = CodeText(fr + "\n\n" + en, "2024-03-05", "");
+  EXPECT_EQ(doc.lang, "en");
+  EXPECT_GT(doc.lang_confidence, 0.5);
+  // An English document whose samples all read as English is English, with the first sample's confidence.
+  Doc plain = CodeText(en + "\n\n" + en, "2024-03-05", "");
+  EXPECT_EQ(plain.lang, "en");
+  EXPECT_GT(plain.lang_confidence, 0.9);
+}
+
 TEST(LanguageId, AParagraphInAnotherLanguageIsCodedInIt) {
   auto model = ProjectModel();
   ASSERT_TRUE(model);
