@@ -190,21 +190,28 @@ class LanguageComponent final : public Component {
   // none). A hash lookup per word, against ~12 µs for a fastText glance.
   static bool ReadsAs(const internal::LangData* own, std::string_view para) {
     if (!own || own->stopword_set.empty()) return false;
+    constexpr int kMaxWords = 60;
+    // Once this many of the (at most kMaxWords) words are stopwords the answer is yes whatever follows:
+    // prose gets there within 30 words.
+    constexpr int kSure = (kMaxWords + 6) / 7;
     int words = 0, hits = 0;
-    std::string w;
-    for (size_t i = 0; i <= para.size() && words < 60; ++i) {
+    char w[32];  // a longer word is no stopword
+    size_t len = 0;
+    for (size_t i = 0; i <= para.size() && words < kMaxWords; ++i) {
       const unsigned char c = i < para.size() ? static_cast<unsigned char>(para[i]) : ' ';
       // Words are split at ASCII spaces and punctuation; only ASCII capitals are folded (stopwords are
       // mostly written in lower case, and this is a glance, not the tokenizer).
       if (c == ' ' || c == '\n' || c == ',' || c == '.' || c == ';' || c == ':' || c == '"' || c == '(' ||
           c == ')' || c == '!' || c == '?') {
-        if (!w.empty()) {
+        if (len > 0) {
           ++words;
-          hits += own->stopword_set.count(w) > 0;
-          w.clear();
+          hits += len <= sizeof w && own->stopword_set.count(std::string_view(w, len)) > 0;
+          if (hits >= kSure && words >= 12) return true;
+          len = 0;
         }
       } else {
-        w.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : static_cast<char>(c));
+        if (len < sizeof w) w[len] = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : static_cast<char>(c);
+        ++len;
       }
     }
     return words >= 12 && hits * 7 >= words;
