@@ -105,12 +105,12 @@ class MatchComponent final : public Component {
     }
     const bool caseless = lang.script == "Arab" || lang.script == "Hebr";
     auto& cache = s.term_cache[lang.iso];
-    if (cache.size() > Scratch::kTermCacheLimit) cache.clear();
+    if (cache.size() > Scratch::kTermCacheLimit || cache.key_bytes() > Scratch::kTermCacheBytes) cache.clear();
     for (uint32_t ti = begin; ti < end; ++ti) {
       Token& t = doc.tokens[ti];
       const std::string_view folded = doc.folded_of(t);
-      auto hit = cache.find(folded);
-      if (hit == cache.end()) {
+      const Scratch::TermIds* hit = cache.Find(folded);
+      if (!hit) {
         Scratch::TermIds ids;
         auto ex = lang.exact_ids.find(folded);
         ids.exact = ex == lang.exact_ids.end() ? 0 : ex->second;
@@ -119,15 +119,15 @@ class MatchComponent final : public Component {
                                                               : lang.stem_ids.find(stemmer->Stem(folded));
         ids.stem = st == lang.stem_ids.end() ? 0 : st->second;
         if (t.flags & kTokWord) NameIds(lang, translit, folded, &ids);
-        hit = cache.emplace(std::string(folded), ids).first;
+        hit = cache.Insert(folded, ids);
       }
-      t.stem_id = hit->second.stem;
-      t.exact_id = hit->second.exact;
+      t.stem_id = hit->stem;
+      t.exact_id = hit->exact;
       // Inflected and transliterated names are names: capitalised, unless the script has no case. ("того",
       // a common word, would otherwise be Togo.)
       const bool name_like = (t.flags & kTokUpper) || caseless;
-      t.alt_id = name_like ? hit->second.alt : 0;
-      t.translit_id = name_like ? hit->second.translit : 0;
+      t.alt_id = name_like ? hit->alt : 0;
+      t.translit_id = name_like ? hit->translit : 0;
     }
     return Status::Ok();
   }

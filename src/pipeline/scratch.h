@@ -16,6 +16,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "core/flat_string_map.h"
 #include "lexicon/matcher.h"
 #include "lexicon/model_data.h"
 #include "text/segment.h"
@@ -87,13 +88,14 @@ struct Scratch {
   std::map<std::string, std::unique_ptr<text::Segmenter>> segmenters;
   std::map<std::string, std::unique_ptr<text::Stemmer>> stemmers;
   // Per language: folded word -> (stem term id, exact term id). Words repeat, so most tokens are looked up
-  // here once instead of being stemmed; the cache is dropped when it grows past kTermCacheLimit.
+  // here once instead of being stemmed; the cache is dropped when it grows past kTermCacheLimit words or
+  // kTermCacheBytes of them.
   struct TermIds {
     uint32_t stem = 0, exact = 0, alt = 0, translit = 0;
   };
   std::map<std::string, std::unique_ptr<text::Transliterator>> transliterators;  // per language
-  static constexpr size_t kTermCacheLimit = 1u << 18;
-  std::map<std::string, std::unordered_map<std::string, TermIds, internal::StringHash, std::equal_to<>>> term_cache;
+  static constexpr size_t kTermCacheLimit = 1u << 18, kTermCacheBytes = 1u << 24;
+  std::map<std::string, internal::FlatStringMap<TermIds>> term_cache;
 
   // Per document:
   std::vector<internal::Match> matches;    // selected matches, all sentences, by start token
