@@ -41,8 +41,8 @@ bool IsActorKind(MentionKind k) {
 const internal::Person* PersonAt(const internal::ModelData& m, size_t row, const std::string& date) {
   const internal::Person* best = &m.people[row];
   if (date.empty()) return best;
-  for (const internal::Person& p : m.people) {
-    if (p.name != m.people[row].name) continue;
+  for (uint32_t i = m.person_first_of_name[row]; i != m.kNoRow; i = m.person_same_name[i]) {
+    const internal::Person& p = m.people[i];
     const bool started = p.from.empty() || p.from <= date;
     const bool ongoing = p.to.empty() || date <= p.to;
     if (started && ongoing) return &p;
@@ -623,12 +623,24 @@ class EntitiesComponent final : public Component {
       for (const auto& [t, e] : s.office_titles)
         if (t >= m.first_token && t < m.end_token) en = e;
       if (!en) continue;
-      const std::string roles = "," + en->text + ",";
+      const auto of_country = s.model->people_of_country.find(m.actor.country);
+      if (of_country == s.model->people_of_country.end()) continue;
+      const std::string_view roles = en->text;  // "president,acting_president"
+      auto holds = [&](const std::string& role) {
+        for (size_t at = 0; at <= roles.size();) {
+          size_t comma = roles.find(',', at);
+          if (comma == std::string_view::npos) comma = roles.size();
+          if (roles.substr(at, comma - at) == role) return true;
+          at = comma + 1;
+        }
+        return false;
+      };
       const bool former = en->flags & internal::kTitleFormer;
       const std::string& day = s.published;
       const internal::Person* best = nullptr;
-      for (const internal::Person& p : s.model->people) {
-        if (p.country != m.actor.country || roles.find("," + p.role + ",") == std::string::npos) continue;
+      for (const uint32_t row : of_country->second) {
+        const internal::Person& p = s.model->people[row];
+        if (!holds(p.role)) continue;
         const bool started = p.from.empty() || p.from <= day;
         const bool ongoing = p.to.empty() || day <= p.to;
         if (!former && started && ongoing) {

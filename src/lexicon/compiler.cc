@@ -1547,6 +1547,19 @@ Status ModelData::Index() {
   }
   country_index.clear();
   for (size_t i = 0; i < countries.size(); ++i) country_index[countries[i].iso3] = static_cast<uint32_t>(i);
+  person_same_name.assign(people.size(), kNoRow);
+  person_first_of_name.assign(people.size(), kNoRow);
+  people_of_country.clear();
+  {
+    std::unordered_map<std::string_view, uint32_t> last_of_name;
+    for (uint32_t i = 0; i < people.size(); ++i) {
+      auto [it, fresh] = last_of_name.try_emplace(people[i].name, i);
+      person_first_of_name[i] = fresh ? i : person_first_of_name[it->second];
+      if (!fresh) person_same_name[it->second] = i;
+      it->second = i;
+      people_of_country[people[i].country].push_back(i);
+    }
+  }
   // Languages compiled in this process are ready; those read from a file are indexed when first asked for
   // (ModelData::Lang).
   for (LangData& l : langs)
