@@ -154,15 +154,16 @@ class LanguageComponent final : public Component {
     const internal::LangData* first_data = nullptr;
     for (size_t at : {size_t{0}, text.size() / 2, text.size() - kDocumentSample}) {
       while (at > 0 && at < text.size() && (static_cast<unsigned char>(text[at]) & 0xC0) == 0x80) ++at;
-      const std::string_view sample = text.substr(at, kDocumentSample);
+      // (IdentifyLanguage cuts its sample at a character boundary; the stopword glance needs none.)
+      const std::string_view rest = text.substr(at);
       text::LangGuess g;
       if (at == 0) {
-        g = first = text::IdentifyLanguage(ft, sample, kDocumentSample);
+        g = first = text::IdentifyLanguage(ft, rest, kDocumentSample);
         if (!first.lang.empty()) first_data = model.Lang(first.lang);
-      } else if (first_data && ReadsAs(first_data, sample)) {
+      } else if (first_data && ReadsAs(first_data, rest.substr(0, kDocumentSample))) {
         g = first;
       } else {
-        g = text::IdentifyLanguage(ft, sample, kDocumentSample);
+        g = text::IdentifyLanguage(ft, rest, kDocumentSample);
       }
       if (g.lang.empty()) continue;
       const double v = (votes[g.lang] += g.confidence);
